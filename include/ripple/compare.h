@@ -1,0 +1,48 @@
+/*
+ * compare.h - policy variants on common random numbers, and sweeps.
+ *
+ * `ripple compare FILE [VARIANT...]` runs the base scenario and each variant
+ * (all of the file's variants when none are named) with the same seed and
+ * replication indices. Because every random quantity draws from a stream
+ * keyed by (seed, replication, path), replication r of every variant sees
+ * the same draws wherever they share a path, and the paired difference
+ * variant - base has far less noise than two independent runs.
+ * `ripple sweep FILE --set PATH=V1,V2,...` does the same over the values
+ * of one or two scalar paths (the points of a grid).
+ */
+#ifndef RIPPLE_COMPARE_H
+#define RIPPLE_COMPARE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "ripple/scenario.h"
+
+struct rp_compare_opts {
+    const char *file;
+    const char *const *variants;    /* names; none = every variant in the file */
+    size_t nvariants;
+    const struct rp_override *sets; /* sweep: PATH=V1,V2,... ; compare: fixed overrides */
+    size_t nsets;
+    bool sweep;
+    long reps;                      /* <= 0: the scenario's */
+    bool have_seed;
+    unsigned long long seed;
+    int threads;
+    const char *format;             /* table | json | csv */
+    const char *out_dir;            /* NULL: stdout only */
+    bool progress;
+    bool report;
+};
+
+/* Runs compare or sweep; returns the exit status (0, 1 run failed, 2 bad input). */
+int rp_compare_main(const struct rp_compare_opts *o);
+
+/*
+ * Writes DIR/report.html with SVG plots made by gnuplot from the CSV and
+ * JSON files in DIR. Without gnuplot it says so on stderr and writes the
+ * page with tables only. Returns 0 or -1.
+ */
+int rp_plot_report(const char *dir);
+
+#endif

@@ -1,0 +1,72 @@
+/*
+ * dist.h - distributions of durations, sizes and quantities.
+ *
+ * A scenario value that may be random is a struct rp_dist: a constant, one
+ * of the named families of the scenario format, or "forever". Sampling uses
+ * GSL's gsl_ran_* on a caller's generator. Parameters are checked once at
+ * load time (rp_dist_check), where a file line is known; sampling assumes
+ * checked parameters and never fails.
+ */
+#ifndef RIPPLE_DIST_H
+#define RIPPLE_DIST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+
+enum rp_dist_kind {
+    RP_DIST_CONST,          /* a: the value */
+    RP_DIST_FOREVER,        /* +infinity: only where a duration may be unbounded */
+    RP_DIST_EXPONENTIAL,    /* a: mean */
+    RP_DIST_LOGNORMAL,      /* a: mean, b: sd of the variable (not its log) */
+    RP_DIST_GAMMA,          /* a: shape, b: scale */
+    RP_DIST_NORMAL,         /* a: mean, b: sd; truncated at 0 (resampled) */
+    RP_DIST_UNIFORM,        /* a: min, b: max */
+    RP_DIST_TRIANGULAR,     /* a: min, b: mode, c: max */
+    RP_DIST_WEIBULL,        /* a: shape, b: scale */
+    RP_DIST_GEOMETRIC,      /* a: mean; whole numbers >= 1 */
+    RP_DIST_EMPIRICAL,      /* values[n] with weights[n] */
+};
+
+struct rp_dist {
+    enum rp_dist_kind kind;
+    double a, b, c;
+    size_t n;                       /* empirical: number of values */
+    const double *values;           /* empirical: borrowed from the scenario arena */
+    const double *weights;          /* empirical: borrowed, same length */
+    gsl_ran_discrete_t *table;      /* empirical: built by rp_dist_prepare, read-only after */
+    uint64_t path_hash;             /* rp_path_hash of the quantity's path; keys its stream */
+    const char *path;               /* the path itself, for messages; borrowed */
+};
+
+/* A constant distribution with value v (no stream is needed). */
+struct rp_dist rp_dist_const(double v);
+
+/* True when sampling d needs random numbers (not a constant or forever). */
+bool rp_dist_is_random(const struct rp_dist *d);
+
+/*
+ * Checks d's parameters. Returns 0, or -1 with a message such as
+ * "lognormal sd must be positive, not -1" written to msg (size cap).
+ */
+int rp_dist_check(const struct rp_dist *d, char *msg, size_t cap);
+
+/* Builds the lookup table of an empirical distribution (allocates once, at load). */
+void rp_dist_prepare(struct rp_dist *d);
+
+/* Frees what rp_dist_prepare built. */
+void rp_dist_release(struct rp_dist *d);
+
+/* Draws one value. Constants and forever draw nothing from r (r may be NULL). */
+double rp_dist_sample(const struct rp_dist *d, gsl_rng *r);
+
+/* The exact mean (+infinity for forever). */
+double rp_dist_mean(const struct rp_dist *d);
+
+/* The family's name as written in a scenario ("exponential", "constant", ...). */
+const char *rp_dist_name(enum rp_dist_kind kind);
+
+#endif

@@ -1,0 +1,73 @@
+/*
+ * evq.h - pending events of one replication.
+ *
+ * A binary min-heap holding events by value. Events leave in time order;
+ * equal times leave by class (enum rp_event_class, lower first), then in push
+ * order, so runs repeat on any machine and the order at equal times is a
+ * documented rule of the model, never an accident of insertion.
+ * Push and pop are O(log n); the heap grows by doubling only when full, so a
+ * queue reused across replications stops allocating once it has reached its
+ * working size.
+ */
+#ifndef RIPPLE_EVQ_H
+#define RIPPLE_EVQ_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * What happens first at equal times. The warm-up reset is pushed first with
+ * class 0, so everything at the warm-up time counts. Goods that arrive at
+ * time t can be used by everything else that happens at t; state changes of suppliers (restore,
+ * disruption start/end) come before the demand and orders of that instant;
+ * reviews see the result of all of it; the horizon closes last.
+ */
+enum rp_event_class {
+    RP_CLASS_ARRIVAL = 0,   /* shipments arriving, batches completing */
+    RP_CLASS_STATE = 1,     /* outages, restores, disruptions, qualification */
+    RP_CLASS_DEMAND = 2,    /* customer demand */
+    RP_CLASS_REVIEW = 3,    /* periodic stock review */
+    RP_CLASS_END = 4,       /* the horizon: everything at T counts */
+};
+
+struct rp_event {
+    double time;            /* days since the run started */
+    uint64_t seq;           /* push order, set by rp_evq_push */
+    uint8_t cls;            /* enum rp_event_class */
+    uint8_t kind;           /* what happens: meaning owned by the engine */
+    uint32_t a;             /* first operand (node, holding, ...) */
+    uint32_t b;             /* second operand */
+    uint32_t c;             /* third operand */
+    double qty;             /* units, for kinds that move goods */
+    double t0;              /* a second time: when the order behind a shipment was placed */
+};
+
+struct rp_evq {
+    struct rp_event *heap;
+    size_t len;
+    size_t cap;
+    uint64_t next_seq;
+};
+
+void rp_evq_init(struct rp_evq *q);
+void rp_evq_release(struct rp_evq *q);
+
+/* Empties q, keeping its storage; push order restarts at 0. */
+void rp_evq_clear(struct rp_evq *q);
+
+/* Adds ev (its seq is overwritten). */
+void rp_evq_push(struct rp_evq *q, struct rp_event ev);
+
+/* Removes the first event into *ev; false when q is empty. */
+bool rp_evq_pop(struct rp_evq *q, struct rp_event *ev);
+
+/* The first event without removing it, or NULL. */
+const struct rp_event *rp_evq_peek(const struct rp_evq *q);
+
+static inline size_t rp_evq_len(const struct rp_evq *q)
+{
+    return q->len;
+}
+
+#endif

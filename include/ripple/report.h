@@ -1,0 +1,67 @@
+/*
+ * report.h - what a batch says, for people (table) and programs (JSON, CSV).
+ *
+ * Every number is printed with rp_fmt_double (shortest round-trip form), so
+ * the same results print the same bytes on every machine and thread count.
+ * Files are written atomically: to a temporary name in the same directory,
+ * flushed, then renamed, so a killed run never leaves half a file.
+ */
+#ifndef RIPPLE_REPORT_H
+#define RIPPLE_REPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "ripple/batch.h"
+
+/* Where results came from; printed in JSON as "provenance". */
+struct rp_provenance {
+    const char *version;
+    const char *git;
+    char scenario_sha256[65];   /* hex */
+    char started[32];           /* ISO 8601 UTC */
+};
+
+/* Fills version, git, the scenario's hash and the start time (now). */
+void rp_provenance_init(struct rp_provenance *p, const struct rp_scenario *sc);
+
+/* The summary object of the format page ({"ripple": 1, ...}), no trailing newline. */
+void rp_report_json(FILE *out, const struct rp_batch *b,
+                    const struct rp_provenance *prov);
+
+/*
+ * The paired comparison of variant v against base (same replications): per
+ * group value, "diff": {mean, se, ci, better}. Both batches need keep_values.
+ */
+void rp_report_json_diff(FILE *out, const struct rp_batch *base,
+                         const struct rp_batch *v);
+
+/* A readable summary: report groups (Korean cell makers first), then events. */
+void rp_report_table(FILE *out, const struct rp_batch *b);
+
+/* Header of the tidy per-replication CSV, and one replication's rows. */
+void rp_report_csv_header(FILE *out);
+void rp_report_csv_rows(FILE *out, const struct rp_model *m, long rep,
+                        const double *values);
+
+/* Daily quantile bands of the groups' output and shortfall, as CSV. */
+void rp_report_series_csv(FILE *out, const struct rp_batch *b);
+
+/* A stable name for value i: "nodes.lges.cell.unmet", "groups.g.cell.unmet", "events.e.lges.tts". */
+int rp_value_name(const struct rp_model *m, size_t i, char *buf, size_t cap);
+
+/*
+ * Atomic output file: rp_atomic_open() opens a temporary file beside path;
+ * rp_atomic_commit() flushes, syncs and renames it into place (0 on
+ * success); rp_atomic_abort() removes it.
+ */
+struct rp_atomic {
+    FILE *f;
+    char path[4096];
+    char tmp[4096];
+};
+int rp_atomic_open(struct rp_atomic *a, const char *path);
+int rp_atomic_commit(struct rp_atomic *a);
+void rp_atomic_abort(struct rp_atomic *a);
+
+#endif

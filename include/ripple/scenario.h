@@ -1,0 +1,288 @@
+/*
+ * scenario.h - a scenario file as plain, validated, immutable structs.
+ *
+ * rp_scenario_load() reads a YAML scenario (following "extends:" and applying
+ * a variant's merge patch or --set overrides first), checks everything the
+ * format page asks to be checked, and resolves every id to an index. After a
+ * successful load nothing in the scenario changes: the engine and every
+ * thread read it concurrently. All memory hangs off one arena released by
+ * rp_scenario_release(). Only scenario.c includes <yaml.h>.
+ *
+ * Every struct keeps the rp_loc it was read from, so checks done later
+ * (by the engine build, say) still point at the line.
+ *
+ * Defaults, where the file is silent:
+ *   warmup 0, replications 1000, seed 1, confidence 0.95;
+ *   make.servers 1, make.batch 1 with make.time 1 unless "capacity" is given,
+ *   make.to_order false; stock.review 0 (continuous); source.share 1 when a
+ *   product has one source; node.owner = node.country; allocation fifo;
+ *   demand.size 1, demand.unmet backorder; event.severity 1, in_transit
+ *   deliver, duration forever, start 0, approval 1, ramp 0.
+ */
+#ifndef RIPPLE_SCENARIO_H
+#define RIPPLE_SCENARIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ripple/diag.h"
+#include "ripple/dist.h"
+
+#define RP_NONE UINT32_MAX              /* an absent index */
+
+/* ISO 3166 alpha-2 code packed in 16 bits: ('K' << 8) | 'R'. */
+typedef uint16_t rp_country;
+#define RP_COUNTRY(s) ((rp_country)(((unsigned)(s)[0] << 8) | (unsigned)(s)[1]))
+
+/* A set of countries: one bit per two-letter code AA..ZZ. */
+#define RP_CSET_WORDS 11                /* 26 * 26 = 676 bits */
+struct rp_cset {
+    uint64_t bits[RP_CSET_WORDS];
+};
+
+static inline unsigned rp_country_index(rp_country c)
+{
+    return (unsigned)((c >> 8) - 'A') * 26u + (unsigned)((c & 0xff) - 'A');
+}
+
+static inline bool rp_cset_has(const struct rp_cset *s, rp_country c)
+{
+    unsigned i = rp_country_index(c);
+    return (s->bits[i / 64] >> (i % 64)) & 1u;
+}
+
+static inline void rp_cset_add(struct rp_cset *s, rp_country c)
+{
+    unsigned i = rp_country_index(c);
+    s->bits[i / 64] |= (uint64_t)1 << (i % 64);
+}
+
+struct rp_product {
+    const char *id;
+    const char *unit;                   /* may be NULL */
+    const char *description;            /* may be NULL */
+    struct rp_loc loc;
+};
+
+/* groups: { id: [JP, US, ...] } */
+struct rp_group {
+    const char *id;
+    struct rp_cset members;
+    struct rp_loc loc;
+};
+
+enum rp_policy {
+    RP_POLICY_BASE_STOCK,               /* order up to level */
+    RP_POLICY_SS,                       /* at or below s: order up to S */
+    RP_POLICY_RQ,                       /* at or below r: order Q, as often as needed */
+};
+
+/* One product a node holds: an input, its output, or a market's product. */
+struct rp_stock {
+    uint32_t product;
+    double initial;                     /* units on hand at time 0 */
+    enum rp_policy policy;
+    double level;                       /* base_stock; "cover: D" resolved to D days of use at capacity */
+    double s, S;                        /* sS */
+    double r, Q;                        /* rQ */
+    double review;                      /* days; 0 = continuous */
+    struct rp_loc loc;
+};
+
+/* One supplier of one input: sources: { product: { supplier: edge } } */
+struct rp_source {
+    uint32_t supplier;                  /* node index */
+    double share;                       /* 0..1 */
+    struct rp_dist lead_time;           /* days; path ...sources.P.S.lead_time */
+    bool backup;                        /* joins only when a block calls for it */
+    struct rp_dist qualify;             /* days from that block to joining */
+    struct rp_loc loc;
+};
+
+struct rp_sourcing {
+    uint32_t product;
+    struct rp_source *sources;
+    size_t nsources;
+    struct rp_loc loc;
+};
+
+struct rp_bom_line {
+    uint32_t product;
+    double qty;                         /* units of input per unit of output */
+};
+
+struct rp_make {
+    uint32_t product;                   /* RP_NONE: the node makes nothing */
+    double batch;                       /* units per batch at full capacity */
+    struct rp_dist time;                /* days per batch; path nodes.N.make.time */
+    uint32_t servers;                   /* batches in process at once */
+    struct rp_bom_line *inputs;
+    size_t ninputs;
+    bool to_order;                      /* make only against backlog */
+    struct rp_loc loc;
+};
+
+enum rp_unmet {
+    RP_UNMET_BACKORDER,                 /* waits for delivery */
+    RP_UNMET_LOST,                      /* takes what is on hand, loses the rest */
+};
+
+struct rp_demand {
+    uint32_t product;                   /* RP_NONE: not a market */
+    struct rp_dist every;               /* days between demands; nodes.N.demand.every */
+    struct rp_dist size;                /* units per demand; nodes.N.demand.size */
+    enum rp_unmet unmet;
+    struct rp_loc loc;
+};
+
+struct rp_outages {
+    bool present;
+    struct rp_dist every;               /* up time; nodes.N.outages.every */
+    struct rp_dist lasts;               /* down time; nodes.N.outages.lasts */
+    struct rp_loc loc;
+};
+
+enum rp_allocation {
+    RP_ALLOC_FIFO,
+    RP_ALLOC_PROPORTIONAL,
+    RP_ALLOC_PRIORITY,
+};
+
+struct rp_node {
+    const char *id;
+    const char *name;                   /* defaults to id */
+    rp_country country;
+    rp_country owner;
+    const char **tags;
+    size_t ntags;
+    struct rp_make make;
+    struct rp_demand demand;
+    bool unlimited;                     /* supply: unlimited */
+    struct rp_stock *stock;
+    size_t nstock;
+    struct rp_sourcing *sources;
+    size_t nsources;
+    struct rp_outages outages;
+    enum rp_allocation allocation;
+    struct rp_cset *priority;           /* priority classes, first served first */
+    size_t npriority;
+    struct rp_loc loc;
+};
+
+enum rp_event_type {
+    RP_EVENT_EXPORT_BAN,
+    RP_EVENT_EXPORT_LICENCE,
+    RP_EVENT_CAPACITY,
+    RP_EVENT_OUTAGE,
+    RP_EVENT_DEMAND,
+};
+
+enum rp_in_transit {
+    RP_IN_TRANSIT_DELIVER,
+    RP_IN_TRANSIT_SEIZE,
+};
+
+struct rp_disruption {
+    const char *id;
+    enum rp_event_type type;
+    struct rp_dist start;               /* days; events.E.start */
+    struct rp_dist duration;            /* days or forever; events.E.duration */
+
+    /* export_ban, export_licence */
+    struct rp_cset from;                /* exporter sites */
+    struct rp_cset to;                  /* importer sites, by location */
+    bool by_owner;                      /* to_owner given: match owners instead */
+    struct rp_cset to_owner;
+    uint32_t *products;                 /* affected products */
+    size_t nproducts;
+    double severity;                    /* ban: fraction of each order refused */
+    enum rp_in_transit in_transit;
+    struct rp_dist delay;               /* licence: days each shipment waits; events.E.delay */
+    double approval;                    /* licence: probability a shipment is approved */
+
+    /* capacity, outage, demand */
+    uint32_t node;
+    bool has_factor;
+    double factor;                      /* capacity or demand multiplier */
+    double add;                         /* capacity: units/day added (when !has_factor) */
+    double ramp;                        /* days of linear ramp to full effect */
+    struct rp_loc loc;
+};
+
+/* report.groups: a selector resolved to node indices. */
+struct rp_report_group {
+    const char *id;
+    uint32_t *nodes;
+    size_t nnodes;
+    struct rp_loc loc;
+};
+
+struct rp_scenario {
+    const char *file;                   /* path as given */
+    const char *name;
+    const char *description;            /* may be NULL */
+    const char *variant;                /* "base" or the variant applied */
+    double horizon;                     /* days */
+    double warmup;                      /* days */
+    long replications;
+    uint64_t seed;
+    double confidence;
+
+    struct rp_product *products;
+    size_t nproducts;
+    struct rp_group *groups;
+    size_t ngroups;
+    struct rp_node *nodes;
+    size_t nnodes;
+    struct rp_disruption *events;
+    size_t nevents;
+    struct rp_report_group *report_groups;
+    size_t nreport_groups;
+    bool series;                        /* report.series */
+
+    const char **variants;              /* names of the variants the file defines */
+    size_t nvariants;
+
+    unsigned char sha256[32];           /* of the file's bytes (the top file) */
+    void *arena;                        /* owns everything above */
+};
+
+/* One --set override: a dotted path into the tree and a YAML scalar. */
+struct rp_override {
+    const char *path;                   /* "events.jp_ban.duration" */
+    const char *value;                  /* "90", "forever", "{dist: ...}" not allowed: scalars only */
+};
+
+struct rp_load_opts {
+    const char *variant;                /* NULL or "base": no variant */
+    const struct rp_override *overrides;
+    size_t noverrides;
+};
+
+/*
+ * Loads the scenario in path, with opts (may be NULL). On success returns 0
+ * and the caller owns *sc (rp_scenario_release). On failure returns -1,
+ * every problem found is in diag, and *sc is empty.
+ */
+int rp_scenario_load(struct rp_scenario *sc, const char *path,
+                     const struct rp_load_opts *opts, struct rp_diag *diag);
+
+/* As rp_scenario_load, from a string; name is used as the file in messages. */
+int rp_scenario_load_string(struct rp_scenario *sc, const char *text,
+                            const char *name, const struct rp_load_opts *opts,
+                            struct rp_diag *diag);
+
+void rp_scenario_release(struct rp_scenario *sc);
+
+/* Index of the product, node, event or report group with this id, or RP_NONE. */
+uint32_t rp_scenario_product(const struct rp_scenario *sc, const char *id);
+uint32_t rp_scenario_node(const struct rp_scenario *sc, const char *id);
+uint32_t rp_scenario_event(const struct rp_scenario *sc, const char *id);
+uint32_t rp_scenario_report_group(const struct rp_scenario *sc,
+                                  const char *id);
+
+/* Writes a one-screen summary (nodes per country, products, flows, events). */
+void rp_scenario_summary(const struct rp_scenario *sc, FILE *out);
+
+#endif

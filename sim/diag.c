@@ -1,0 +1,107 @@
+/*
+ * diag.c - collecting and printing bad-input diagnostics.
+ */
+#include "ripple/diag.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+void *rp_xmalloc(size_t size)
+{
+    void *p = malloc(size ? size : 1);
+    if (!p) {
+        fprintf(stderr, "ripple: out of memory allocating %zu bytes\n", size);
+        abort();
+    }
+    return p;
+}
+
+void *rp_xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p) {
+        fprintf(stderr, "ripple: out of memory allocating %zu x %zu bytes\n",
+                n, size);
+        abort();
+    }
+    return p;
+}
+
+void *rp_xrealloc(void *p, size_t size)
+{
+    void *q = realloc(p, size ? size : 1);
+    if (!q) {
+        fprintf(stderr, "ripple: out of memory allocating %zu bytes\n", size);
+        abort();
+    }
+    return q;
+}
+
+char *rp_xstrdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *p = rp_xmalloc(n);
+    memcpy(p, s, n);
+    return p;
+}
+
+void rp_diag_init(struct rp_diag *d)
+{
+    d->entries = NULL;
+    d->len = 0;
+    d->cap = 0;
+}
+
+void rp_diag_release(struct rp_diag *d)
+{
+    for (size_t i = 0; i < d->len; i++) {
+        free(d->entries[i].file);
+        free(d->entries[i].message);
+    }
+    free(d->entries);
+    rp_diag_init(d);
+}
+
+void rp_diag_at(struct rp_diag *d, struct rp_loc loc, const char *fmt, ...)
+{
+    va_list ap;
+    char buf[1024];
+
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+
+    if (d->len == d->cap) {
+        d->cap = d->cap ? 2 * d->cap : 16;
+        d->entries = rp_xrealloc(d->entries, d->cap * sizeof *d->entries);
+    }
+    d->entries[d->len++] = (struct rp_diag_entry){
+        .file = rp_xstrdup(loc.file ? loc.file : "<input>"),
+        .line = loc.line,
+        .col = loc.col,
+        .message = rp_xstrdup(buf),
+    };
+}
+
+static int by_place(const void *pa, const void *pb)
+{
+    const struct rp_diag_entry *a = pa, *b = pb;
+    int c = strcmp(a->file, b->file);
+    if (c)
+        return c;
+    if (a->line != b->line)
+        return a->line < b->line ? -1 : 1;
+    if (a->col != b->col)
+        return a->col < b->col ? -1 : 1;
+    return strcmp(a->message, b->message);
+}
+
+void rp_diag_print(struct rp_diag *d, FILE *out)
+{
+    qsort(d->entries, d->len, sizeof *d->entries, by_place);
+    for (size_t i = 0; i < d->len; i++) {
+        const struct rp_diag_entry *e = &d->entries[i];
+        fprintf(out, "%s:%d:%d: %s\n", e->file, e->line, e->col, e->message);
+    }
+}

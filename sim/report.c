@@ -1,0 +1,506 @@
+#define _POSIX_C_SOURCE 200809L
+/*
+ * report.c - tables, JSON and CSV from a batch; atomic files.
+ */
+#include "ripple/report.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ripple/sha256.h"
+
+#ifndef RP_VERSION
+#define RP_VERSION "0"
+#endif
+#ifndef RP_GIT_HASH
+#define RP_GIT_HASH "unknown"
+#endif
+
+void rp_provenance_init(struct rp_provenance *p, const struct rp_scenario *sc)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    p->version = RP_VERSION;
+    p->git = RP_GIT_HASH;
+    rp_sha256_hex(sc->sha256, p->scenario_sha256);
+    gmtime_r(&now, &tm);
+    strftime(p->started, sizeof p->started, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static void num(FILE *out, double x)
+{
+    char buf[RP_FMT_DOUBLE_CAP];
+    rp_fmt_double(buf, sizeof buf, x);
+    fputs(buf, out);
+}
+
+/* A JSON string: ids are plain, but names and descriptions may hold anything. */
+static void str(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (; s && *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(out, "\\%c", c);
+        else if (c < 0x20)
+            fprintf(out, "\\u%04x", c);
+        else
+            fputc(c, out);
+    }
+    fputc('"', out);
+}
+
+static bool shortfall_metric(enum rp_metric m)
+{
+    return m == RP_M_UNMET || m == RP_M_LOST || m == RP_M_STARVED
+        || m == RP_M_BACKORDERS;
+}
+
+static void summary_json(FILE *out, const struct rp_acc *a, enum rp_metric metric,
+                         double confidence)
+{
+    struct rp_summary s;
+    rp_acc_summarize(a, confidence, &s);
+    fputs("{\"mean\": ", out);
+    num(out, s.mean);
+    fputs(", \"sd\": ", out);
+    num(out, s.sd);
+    fputs(", \"se\": ", out);
+    num(out, s.se);
+    fputs(", \"ci\": [", out);
+    num(out, s.ci_lo);
+    fputs(", ", out);
+    num(out, s.ci_hi);
+    fputs("], \"p05\": ", out);
+    num(out, s.p05);
+    fputs(", \"p50\": ", out);
+    num(out, s.p50);
+    fputs(", \"p95\": ", out);
+    num(out, s.p95);
+    fputs(", \"min\": ", out);
+    num(out, s.min);
+    fputs(", \"max\": ", out);
+    num(out, s.max);
+    if (shortfall_metric(metric)) {
+        fputs(", \"cvar95\": ", out);
+        num(out, s.cvar95);
+        fputs(", \"p_any\": ", out);
+        num(out, s.p_pos);
+    }
+    fputs("}", out);
+}
+
+int rp_value_name(const struct rp_model *m, size_t i, char *buf, size_t cap)
+{
+    const struct rp_scenario *sc = rp_model_scenario(m);
+    const struct rp_value_desc *v = &rp_model_values(m)[i];
+    const char *metric = rp_metric_name(v->metric);
+    switch (v->scope) {
+    case RP_SCOPE_NODE:
+        return snprintf(buf, cap, "nodes.%s.%s.%s", sc->nodes[v->owner].id,
+                        sc->products[v->product].id, metric);
+    case RP_SCOPE_GROUP:
+        return snprintf(buf, cap, "groups.%s.%s.%s", sc->report_groups[v->owner].id,
+                        sc->products[v->product].id, metric);
+    case RP_SCOPE_EVENT:
+        return snprintf(buf, cap, "events.%s.%s.%s", sc->events[v->owner].id,
+                        sc->nodes[v->node].id, metric);
+    }
+    return snprintf(buf, cap, "?");
+}
+
+/*
+ * Writes the values of one scope as nested objects: owner -> key -> metric,
+ * where key is the product (nodes, groups) or the node (events). Owners and
+ * keys appear in the order of their first value.
+ */
+static void scope_json(FILE *out, const struct rp_batch *b, enum rp_scope scope,
+                       const struct rp_acc *accs, const char *indent)
+{
+    const struct rp_model *m = b->model;
+    const struct rp_scenario *sc = rp_model_scenario(m);
+    const struct rp_value_desc *v = rp_model_values(m);
+    size_t nv = rp_model_nvalues(m);
+    size_t nowners = scope == RP_SCOPE_NODE ? sc->nnodes
+                   : scope == RP_SCOPE_GROUP ? sc->nreport_groups : sc->nevents;
+    bool first_owner = true;
+
+    fputs("{", out);
+    for (uint32_t o = 0; o < nowners; o++) {
+        bool any = false;
+        for (size_t i = 0; i < nv && !any; i++)
+            any = v[i].scope == scope && v[i].owner == o;
+        if (!any)
+            continue;
+        const char *oid = scope == RP_SCOPE_NODE ? sc->nodes[o].id
+                        : scope == RP_SCOPE_GROUP ? sc->report_groups[o].id
+                        : sc->events[o].id;
+        fprintf(out, "%s\n%s  ", first_owner ? "" : ",", indent);
+        first_owner = false;
+        str(out, oid);
+        fputs(": {", out);
+        /* keys: products or nodes, in order of first appearance */
+        bool first_key = true;
+        for (size_t i = 0; i < nv; i++) {
+            if (v[i].scope != scope || v[i].owner != o)
+                continue;
+            uint32_t key = scope == RP_SCOPE_EVENT ? v[i].node : v[i].product;
+            bool seen = false;
+            for (size_t j = 0; j < i && !seen; j++) {
+                uint32_t kj = scope == RP_SCOPE_EVENT ? v[j].node : v[j].product;
+                seen = v[j].scope == scope && v[j].owner == o && kj == key;
+            }
+            if (seen)
+                continue;
+            fprintf(out, "%s\n%s    ", first_key ? "" : ",", indent);
+            first_key = false;
+            str(out, scope == RP_SCOPE_EVENT ? sc->nodes[key].id : sc->products[key].id);
+            fputs(": {", out);
+            bool first_metric = true;
+            for (size_t j = i; j < nv; j++) {
+                uint32_t kj = scope == RP_SCOPE_EVENT ? v[j].node : v[j].product;
+                if (v[j].scope != scope || v[j].owner != o || kj != key)
+                    continue;
+                fprintf(out, "%s\n%s      ", first_metric ? "" : ",", indent);
+                first_metric = false;
+                str(out, rp_metric_name(v[j].metric));
+                fputs(": ", out);
+                summary_json(out, &accs[j], v[j].metric, sc->confidence);
+            }
+            fprintf(out, "\n%s    }", indent);
+        }
+        fprintf(out, "\n%s  }", indent);
+    }
+    fprintf(out, "%s}", first_owner ? "" : "\n  ");
+}
+
+void rp_report_json(FILE *out, const struct rp_batch *b,
+                    const struct rp_provenance *prov)
+{
+    const struct rp_scenario *sc = rp_model_scenario(b->model);
+    bool exact = b->nvalues ? b->acc[0].mode == RP_ACC_EXACT : true;
+
+    fputs("{\"ripple\": 1, \"scenario\": ", out);
+    str(out, sc->name);
+    fputs(", \"variant\": ", out);
+    str(out, sc->variant ? sc->variant : "base");
+    fprintf(out, ", \"replications\": %ld, \"seed\": %llu, \"confidence\": ",
+            b->n, (unsigned long long)b->seed);
+    num(out, sc->confidence);
+    fprintf(out, ", \"horizon\": ");
+    num(out, sc->horizon);
+    fprintf(out, ", \"quantiles\": \"%s\",\n  \"provenance\": {\"version\": ",
+            exact ? "exact" : "p2");
+    str(out, prov->version);
+    fputs(", \"git\": ", out);
+    str(out, prov->git);
+    fputs(", \"scenario_sha256\": ", out);
+    str(out, prov->scenario_sha256);
+    fprintf(out, ", \"threads\": %d, \"ranks\": %d, \"started\": ", b->threads, b->ranks);
+    str(out, prov->started);
+    fputs(", \"seconds\": ", out);
+    num(out, b->seconds);
+    fprintf(out, ", \"events\": %llu},\n  \"nodes\": ", (unsigned long long)b->events);
+    scope_json(out, b, RP_SCOPE_NODE, b->acc, "  ");
+    fputs(",\n  \"groups\": ", out);
+    scope_json(out, b, RP_SCOPE_GROUP, b->acc, "  ");
+    fputs(",\n  \"events\": ", out);
+    scope_json(out, b, RP_SCOPE_EVENT, b->acc, "  ");
+    fputs("}", out);
+}
+
+void rp_report_json_diff(FILE *out, const struct rp_batch *base,
+                         const struct rp_batch *var)
+{
+    const struct rp_model *m = var->model;
+    const struct rp_model *bm = base->model;
+    const struct rp_scenario *sc = rp_model_scenario(m);
+    const struct rp_value_desc *v = rp_model_values(m);
+    size_t nv = rp_model_nvalues(m);
+    char name[512], bname[512];
+    bool first_group = true;
+
+    fputs("{", out);
+    for (uint32_t g = 0; g < sc->nreport_groups; g++) {
+        bool first_metric = true;
+        for (size_t i = 0; i < nv; i++) {
+            if (v[i].scope != RP_SCOPE_GROUP || v[i].owner != g)
+                continue;
+            /* the same value in the base, by name: the layouts may differ */
+            rp_value_name(m, i, name, sizeof name);
+            size_t j = SIZE_MAX;
+            for (size_t k = 0; k < rp_model_nvalues(bm); k++) {
+                rp_value_name(bm, k, bname, sizeof bname);
+                if (!strcmp(name, bname)) {
+                    j = k;
+                    break;
+                }
+            }
+            if (j == SIZE_MAX)
+                continue;
+            struct rp_paired p;
+            rp_paired_init(&p, RP_ACC_EXACT);
+            long n = var->n < base->n ? var->n : base->n;
+            int lower = rp_metric_lower_is_better(v[i].metric);
+            for (long r = 0; r < n; r++)
+                rp_paired_add(&p, base->values[(size_t)r * base->nvalues + j],
+                              var->values[(size_t)r * var->nvalues + i], lower);
+            struct rp_summary s;
+            rp_acc_summarize(&p.diff, sc->confidence, &s);
+            if (first_metric) {
+                fprintf(out, "%s\n    ", first_group ? "" : ",");
+                str(out, sc->report_groups[g].id);
+                fputs(": {", out);
+                str(out, sc->products[v[i].product].id);
+                fputs(": {", out);
+                first_group = false;
+            }
+            fprintf(out, "%s\n      ", first_metric ? "" : ",");
+            first_metric = false;
+            str(out, rp_metric_name(v[i].metric));
+            fputs(": {\"mean\": ", out);
+            num(out, s.mean);
+            fputs(", \"se\": ", out);
+            num(out, s.se);
+            fputs(", \"ci\": [", out);
+            num(out, s.ci_lo);
+            fputs(", ", out);
+            num(out, s.ci_hi);
+            fputs("], \"better\": ", out);
+            num(out, n > 0 ? (double)p.better / (double)n : NAN);
+            fputs("}", out);
+            rp_paired_release(&p);
+        }
+        if (!first_metric)
+            fputs("}}", out);
+    }
+    fputs("}", out);
+}
+
+/* Index of the value (scope, owner, node, product, metric), or SIZE_MAX. */
+static size_t find_value(const struct rp_model *m, enum rp_scope scope,
+                         uint32_t owner, uint32_t node, uint32_t product,
+                         enum rp_metric metric)
+{
+    const struct rp_value_desc *v = rp_model_values(m);
+    for (size_t i = 0; i < rp_model_nvalues(m); i++)
+        if (v[i].scope == scope && v[i].owner == owner && v[i].metric == metric
+            && (scope == RP_SCOPE_EVENT ? v[i].node == node : v[i].product == product))
+            return i;
+    return SIZE_MAX;
+}
+
+static void table_row(FILE *out, const struct rp_batch *b, const char *label,
+                      size_t unmet, size_t produced, size_t fill)
+{
+    const struct rp_scenario *sc = rp_model_scenario(b->model);
+    struct rp_summary s, p, f;
+    rp_acc_summarize(&b->acc[unmet], sc->confidence, &s);
+    fprintf(out, "  %-26s %11.4g  [%10.4g, %10.4g] %10.4g %8.3f", label, s.mean,
+            s.ci_lo, s.ci_hi, s.p95, s.p_pos);
+    if (produced != SIZE_MAX) {
+        rp_acc_summarize(&b->acc[produced], sc->confidence, &p);
+        fprintf(out, " %11.4g", p.mean);
+    } else {
+        fprintf(out, " %11s", "-");
+    }
+    if (fill != SIZE_MAX) {
+        rp_acc_summarize(&b->acc[fill], sc->confidence, &f);
+        fprintf(out, " %7.3f", f.mean);
+    }
+    fputc('\n', out);
+}
+
+static void table_group(FILE *out, const struct rp_batch *b, uint32_t g)
+{
+    const struct rp_model *m = b->model;
+    const struct rp_scenario *sc = rp_model_scenario(m);
+    const struct rp_report_group *rg = &sc->report_groups[g];
+    uint32_t p = rp_model_group_product(m, g);
+    if (p == RP_NONE)
+        return;
+    const char *unit = sc->products[p].unit ? sc->products[p].unit : "units";
+    int pct = (int)lround(100 * sc->confidence);
+    fprintf(out, "\n%s: shortfall of %s (%s) over %g days\n", rg->id,
+            sc->products[p].id, unit, sc->horizon);
+    fprintf(out, "  %-26s %11s  %-24s %10s %8s %11s %7s\n", "node", "mean",
+            pct == 95 ? "95% interval" : "interval", "p95", "P(any)", "produced",
+            "fill");
+    for (size_t i = 0; i < rg->nnodes; i++) {
+        uint32_t n = rg->nodes[i];
+        size_t u = find_value(m, RP_SCOPE_NODE, n, RP_NONE, p, RP_M_UNMET);
+        if (u == SIZE_MAX)
+            continue;
+        table_row(out, b, sc->nodes[n].id, u,
+                  find_value(m, RP_SCOPE_NODE, n, RP_NONE, p, RP_M_PRODUCED),
+                  find_value(m, RP_SCOPE_NODE, n, RP_NONE, p, RP_M_FILL_RATE));
+    }
+    size_t u = find_value(m, RP_SCOPE_GROUP, g, RP_NONE, p, RP_M_UNMET);
+    if (u != SIZE_MAX)
+        table_row(out, b, "total", u,
+                  find_value(m, RP_SCOPE_GROUP, g, RP_NONE, p, RP_M_PRODUCED),
+                  find_value(m, RP_SCOPE_GROUP, g, RP_NONE, p, RP_M_FILL_RATE));
+
+    /* Survival and recovery after each event, for the group's members. */
+    for (uint32_t k = 0; k < sc->nevents; k++) {
+        bool header = false;
+        for (size_t i = 0; i < rg->nnodes; i++) {
+            uint32_t n = rg->nodes[i];
+            size_t ts = find_value(m, RP_SCOPE_EVENT, k, n, RP_NONE, RP_M_TTS);
+            size_t tr = find_value(m, RP_SCOPE_EVENT, k, n, RP_NONE, RP_M_TTR);
+            size_t gt = find_value(m, RP_SCOPE_EVENT, k, n, RP_NONE, RP_M_TTR_GT_TTS);
+            if (ts == SIZE_MAX || tr == SIZE_MAX || gt == SIZE_MAX)
+                continue;
+            if (!header) {
+                fprintf(out, "  after %s (days; survival censored at the horizon):\n"
+                        "  %-26s %11s %11s %11s %11s %13s\n", sc->events[k].id,
+                        "node", "tts p50", "tts p05", "ttr p50", "ttr p95",
+                        "P(ttr > tts)");
+                header = true;
+            }
+            struct rp_summary a, c, d;
+            rp_acc_summarize(&b->acc[ts], sc->confidence, &a);
+            rp_acc_summarize(&b->acc[tr], sc->confidence, &c);
+            rp_acc_summarize(&b->acc[gt], sc->confidence, &d);
+            fprintf(out, "  %-26s %11.4g %11.4g %11.4g %11.4g %13.3f\n",
+                    sc->nodes[n].id, a.p50, a.p05, c.p50, c.p95, d.mean);
+        }
+    }
+}
+
+void rp_report_table(FILE *out, const struct rp_batch *b)
+{
+    const struct rp_model *m = b->model;
+    const struct rp_scenario *sc = rp_model_scenario(m);
+    fprintf(out, "ripple %s: %s (%s), %ld replications, seed %llu, %d thread%s, "
+            "%.2f s, %.3g events/s\n", RP_VERSION, sc->name,
+            sc->variant ? sc->variant : "base", b->n, (unsigned long long)b->seed,
+            b->threads, b->threads == 1 ? "" : "s", b->seconds,
+            b->seconds > 0 ? (double)b->events / b->seconds : 0.0);
+
+    /* Korean cell makers first: the question ripple was built to answer. */
+    for (uint32_t g = 0; g < sc->nreport_groups; g++)
+        if (!strcmp(sc->report_groups[g].id, "korean_cell_makers"))
+            table_group(out, b, g);
+    for (uint32_t g = 0; g < sc->nreport_groups; g++)
+        if (strcmp(sc->report_groups[g].id, "korean_cell_makers"))
+            table_group(out, b, g);
+    if (sc->nreport_groups == 0) {
+        /* No groups: every node's main figures. */
+        const struct rp_value_desc *v = rp_model_values(m);
+        fprintf(out, "\n%-40s %12s %12s %12s\n", "value", "mean", "se", "p95");
+        for (size_t i = 0; i < rp_model_nvalues(m); i++) {
+            if (v[i].scope != RP_SCOPE_NODE)
+                continue;
+            char name[512];
+            struct rp_summary s;
+            rp_value_name(m, i, name, sizeof name);
+            rp_acc_summarize(&b->acc[i], sc->confidence, &s);
+            fprintf(out, "%-40s %12.6g %12.4g %12.6g\n", name, s.mean, s.se, s.p95);
+        }
+    }
+}
+
+void rp_report_csv_header(FILE *out)
+{
+    fputs("rep,scope,id,key,metric,value\n", out);
+}
+
+void rp_report_csv_rows(FILE *out, const struct rp_model *m, long rep,
+                        const double *values)
+{
+    const struct rp_scenario *sc = rp_model_scenario(m);
+    const struct rp_value_desc *v = rp_model_values(m);
+    for (size_t i = 0; i < rp_model_nvalues(m); i++) {
+        const char *scope, *id, *key;
+        switch (v[i].scope) {
+        case RP_SCOPE_NODE:
+            scope = "node";
+            id = sc->nodes[v[i].owner].id;
+            key = sc->products[v[i].product].id;
+            break;
+        case RP_SCOPE_GROUP:
+            scope = "group";
+            id = sc->report_groups[v[i].owner].id;
+            key = sc->products[v[i].product].id;
+            break;
+        default:
+            scope = "event";
+            id = sc->events[v[i].owner].id;
+            key = sc->nodes[v[i].node].id;
+            break;
+        }
+        fprintf(out, "%ld,%s,%s,%s,%s,", rep, scope, id, key,
+                rp_metric_name(v[i].metric));
+        num(out, values[i]);
+        fputc('\n', out);
+    }
+}
+
+void rp_report_series_csv(FILE *out, const struct rp_batch *b)
+{
+    const struct rp_model *m = b->model;
+    const struct rp_scenario *sc = rp_model_scenario(m);
+    size_t nd = rp_model_series_days(m);
+    fputs("group,product,series,day,mean,p05,p50,p95\n", out);
+    for (uint32_t g = 0; g < sc->nreport_groups && nd; g++) {
+        uint32_t p = rp_model_group_product(m, g);
+        for (int kind = 0; kind < 2; kind++) {
+            for (size_t d = 0; d < nd; d++) {
+                struct rp_summary s;
+                rp_acc_summarize(&b->series_acc[((size_t)g * 2 + (size_t)kind) * nd + d],
+                                 sc->confidence, &s);
+                fprintf(out, "%s,%s,%s,%zu,", sc->report_groups[g].id,
+                        p == RP_NONE ? "" : sc->products[p].id,
+                        kind ? "shortfall" : "output", d);
+                num(out, s.mean);
+                fputc(',', out);
+                num(out, s.p05);
+                fputc(',', out);
+                num(out, s.p50);
+                fputc(',', out);
+                num(out, s.p95);
+                fputc('\n', out);
+            }
+        }
+    }
+}
+
+int rp_atomic_open(struct rp_atomic *a, const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    int dirlen = slash ? (int)(slash - path + 1) : 0;
+    snprintf(a->path, sizeof a->path, "%s", path);
+    snprintf(a->tmp, sizeof a->tmp, "%.*s.%s.tmp.%ld", dirlen, path,
+             slash ? slash + 1 : path, (long)getpid());
+    a->f = fopen(a->tmp, "w");
+    return a->f ? 0 : -1;
+}
+
+int rp_atomic_commit(struct rp_atomic *a)
+{
+    int bad = ferror(a->f) | fflush(a->f);
+    if (!bad)
+        bad = fsync(fileno(a->f));
+    bad |= fclose(a->f);
+    a->f = NULL;
+    if (bad || rename(a->tmp, a->path)) {
+        int saved = errno;
+        remove(a->tmp);
+        errno = saved;
+        return -1;
+    }
+    return 0;
+}
+
+void rp_atomic_abort(struct rp_atomic *a)
+{
+    if (a->f)
+        fclose(a->f);
+    a->f = NULL;
+    remove(a->tmp);
+}
