@@ -42,6 +42,7 @@ enum ev_kind {
     EV_WARMUP,
     EV_HORIZON,
     EV_NOP,             /* a seized shipment: nothing happens */
+    EV_KICKOFF,         /* time 0: makers start, holdings order up to policy */
 };
 
 enum role {
@@ -139,6 +140,7 @@ struct server {
     double end;             /* completion time while running */
     double remaining;       /* days left while paused */
     double qty;
+    double share;           /* qty as a share of a full batch at its start */
     bool busy;
 };
 
@@ -147,6 +149,7 @@ struct node_st {
     uint32_t epoch;
     uint32_t busy;
     double inproc;
+    double load;            /* busy servers, each weighted by its batch's share of a full batch */
     double last;
     double busy_int, down_int, starve_int;
     double starve_rate;     /* units/day being lost for want of inputs now */
@@ -753,9 +756,10 @@ static void touch_node(struct rp_run *r, uint32_t n)
     struct node_st *ns = &r->n[n];
     double dt = r->now - ns->last;
     if (dt > 0) {
-        ns->busy_int += dt * ns->busy;
         if (ns->down)
-            ns->down_int += dt;
+            ns->down_int += dt;         /* paused batches do not count as use */
+        else
+            ns->busy_int += dt * ns->load;
         ns->starve_int += dt * ns->starve_rate;
         if (ns->starve_rate > 0 && ns->starve_input != RP_NONE)
             r->h[ns->starve_input].starved += dt * ns->starve_rate;
@@ -1246,8 +1250,10 @@ static void try_start(struct rp_run *r, uint32_t n)
         while (r->srv[k].busy)
             k++;
         double t = draw(r, &mk->time, mn->time_stream);
-        r->srv[k] = (struct server){ .end = r->now + t, .qty = q, .busy = true };
+        r->srv[k] = (struct server){ .end = r->now + t, .qty = q, .busy = true,
+                                     .share = q / cap };
         ns->busy++;
+        ns->load += q / cap;
         ns->inproc += q;
         push(r, r->now + t, RP_CLASS_ARRIVAL, EV_BATCH_DONE, n, k, ns->epoch, q, 0);
         need -= q;
@@ -1269,6 +1275,9 @@ static void on_batch_done(struct rp_run *r, const struct rp_event *ev)
     touch_hold(r, mn->out_hold);
     s->busy = false;
     ns->busy--;
+    ns->load -= s->share;
+    if (ns->busy == 0)
+        ns->load = 0;                   /* no rounding dust when idle */
     ns->inproc -= s->qty;
     if (ns->inproc < EPS)
         ns->inproc = 0;
@@ -1693,7 +1702,17 @@ void rp_run_start(struct rp_run *r, uint64_t seed, uint64_t rep)
     for (uint32_t h = 0; h < m->nholds; h++)
         if (m->holds[h].review > 0 && m->holds[h].nedges)
             push(r, 0, RP_CLASS_REVIEW, EV_REVIEW, h, 0, 0, 0, 0);
-    /* Time 0: makers start on their targets, holdings order up to policy. */
+    /*
+     * Makers start and holdings order at time 0 as an event of the state
+     * class pushed after the disruptions, so that a ban starting at 0 is
+     * already in force when the first orders go out.
+     */
+    push(r, 0, RP_CLASS_STATE, EV_KICKOFF, 0, 0, 0, 0, 0);
+}
+
+static void kickoff(struct rp_run *r)
+{
+    const struct rp_model *m = r->m;
     for (uint32_t n = 0; n < m->nnodes; n++)
         if (m->nodes[n].out_hold != RP_NONE)
             try_start(r, n);
@@ -1746,6 +1765,9 @@ static void step(struct rp_run *r, const struct rp_event *ev)
         r->done = true;
         break;
     case EV_NOP:
+        break;
+    case EV_KICKOFF:
+        kickoff(r);
         break;
     }
 }

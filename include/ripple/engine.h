@@ -38,7 +38,7 @@ enum rp_metric {
     RP_M_WIP,           /* makers: time-average units ordered and not yet made */
     RP_M_PRODUCED,      /* makers: units completed */
     RP_M_STARVED,       /* output units lost for want of inputs; on an input: lost for want of it */
-    RP_M_UTILIZATION,   /* makers: time-average share of servers busy */
+    RP_M_UTILIZATION,   /* makers: time-average share of capacity in use (a part batch counts its share) */
     RP_M_STOPPAGES,     /* makers: times output stopped for want of inputs or an outage */
     RP_M_DOWN,          /* time share the node was down */
     RP_M_OUTAGES,       /* outages that began */

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs the Debian packages ripple needs that are not installed yet.
+# Each is checked with dpkg-query's status field (dpkg -s also "knows"
+# removed-but-configured packages); apt-get runs only when something is missing.
+set -euo pipefail
+
+packages=(gcc make cmake pkg-config libgsl-dev libyaml-dev libcriterion-dev gnuplot-nox)
+missing=()
+for p in "${packages[@]}"; do
+    status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+    [ "$status" = "installed" ] || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+    echo "deps: all ${#packages[@]} packages present"
+    exit 0
+fi
+echo "deps: installing ${missing[*]}"
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { echo "deps: need root or sudo to install ${missing[*]}" >&2; exit 1; }
+    sudo=sudo
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

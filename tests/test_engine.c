@@ -1,0 +1,448 @@
+/*
+ * test_engine.c - each handler on a tiny scenario whose answer is worked out
+ * by hand (in the comment above each test).
+ */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ripple/engine.h"
+#include "ripple/report.h"
+#include "ripple/scenario.h"
+
+struct fixture {
+    struct rp_scenario sc;
+    struct rp_model *m;
+    struct rp_run *r;
+    double *values;
+};
+
+static void load(struct fixture *f, const char *yaml)
+{
+    struct rp_diag diag;
+    rp_diag_init(&diag);
+    int rc = rp_scenario_load_string(&f->sc, yaml, "t.yaml", NULL, &diag);
+    if (rc)
+        rp_diag_print(&diag, stderr);
+    cr_assert_eq(rc, 0, "scenario did not load");
+    rp_diag_release(&diag);
+    f->m = rp_model_new(&f->sc);
+    f->r = rp_run_new(f->m);
+    f->values = calloc(rp_model_nvalues(f->m) + 1, sizeof *f->values);
+}
+
+static void run(struct fixture *f, uint64_t rep)
+{
+    rp_run_replicate(f->r, f->sc.seed, rep, f->values, NULL);
+}
+
+static void done(struct fixture *f)
+{
+    free(f->values);
+    rp_run_free(f->r);
+    rp_model_free(f->m);
+    rp_scenario_release(&f->sc);
+}
+
+/* The value called name ("nodes.f.x.unmet"); fails the test if absent. */
+static double value(const struct fixture *f, const char *name)
+{
+    char buf[256];
+    for (size_t i = 0; i < rp_model_nvalues(f->m); i++) {
+        rp_value_name(f->m, i, buf, sizeof buf);
+        if (!strcmp(buf, name))
+            return f->values[i];
+    }
+    cr_assert_fail("no value named %s", name);
+    return NAN;
+}
+
+static uint32_t node(const struct fixture *f, const char *id)
+{
+    return rp_scenario_node(&f->sc, id);
+}
+
+static uint32_t product(const struct fixture *f, const char *id)
+{
+    return rp_scenario_product(&f->sc, id);
+}
+
+#define HEAD "ripple: 1\nseed: 7\nproducts: { x: { unit: t } }\n"
+
+/*
+ * A store with 1000 on hand loses its only supplier to a ban at day 0.
+ * Customers take 100 at t = 1, 2, ..., 30 and leave when nothing is there
+ * (lost sales). Stock lasts for days 1..10; days 11..30 are lost:
+ * 20 x 100 = 2000, and the first shortfall is at day 11.
+ */
+Test(engine, stock_runs_out_after_a_ban_at_a_known_day)
+{
+    struct fixture f;
+    load(&f, HEAD "horizon: 30\n"
+             "nodes:\n"
+             "  sup: { country: JP, supply: unlimited }\n"
+             "  store:\n"
+             "    country: KR\n"
+             "    demand: { product: x, every: 1, size: 100, unmet: lost }\n"
+             "    stock: { x: { initial: 1000, policy: base_stock, level: 1000 } }\n"
+             "    sources: { x: { sup: { lead_time: 5 } } }\n"
+             "events:\n"
+             "  ban: { type: export_ban, from: [JP], to: [KR], products: [x], start: 0 }\n");
+    run(&f, 0);
+    cr_expect_float_eq(value(&f, "nodes.store.x.lost"), 2000, 1e-9);
+    cr_expect_float_eq(value(&f, "nodes.store.x.unmet"), 2000, 1e-9);
+    cr_expect_float_eq(value(&f, "nodes.store.x.demand"), 3000, 1e-9);
+    cr_expect_float_eq(value(&f, "nodes.store.x.fill_rate"), 1.0 / 3, 1e-12);
+    cr_expect_float_eq(value(&f, "events.ban.store.tts"), 11, 1e-9);
+    cr_expect_float_eq(value(&f, "nodes.sup.x.demand"), 0, 1e-12,
+                       "a banned source received orders");
+    done(&f);
+}
+
+/*
+ * Without the ban the same store re-orders what it sells and the supplier
+ * ships at once: after a 5-day lead time, arrivals match sales and nothing
+ * is lost. Orders of the last 5 days are still in transit at the horizon.
+ */
+Test(engine, base_stock_replaces_what_was_sold)
+{
+    struct fixture f;
+    load(&f, HEAD "horizon: 30\n"
+             "nodes:\n"
+             "  sup: { country: JP, supply: unlimited }\n"
+             "  store:\n"
+             "    country: KR\n"
+             "    demand: { product: x, every: 1, size: 100, unmet: lost }\n"
+             "    stock: { x: { initial: 1000, policy: base_stock, level: 1000 } }\n"
+             "    sources: { x: { sup: { lead_time: 5 } } }\n");
+    rp_run_start(f.r, 7, 0);
+    rp_run_until(f.r, 12);
+    /* sold 1200 by t=12; arrived: orders of days 1..7 = 700 */
+    cr_expect_float_eq(rp_run_on_hand(f.r, node(&f, "store"), product(&f, "x")),
+                       500, 1e-9);
+    cr_expect_float_eq(rp_run_on_order(f.r, node(&f, "store"), product(&f, "x")),
+                       500, 1e-9);
+    rp_run_finish(f.r, f.values, NULL);
+    cr_expect_float_eq(value(&f, "nodes.store.x.lost"), 0, 1e-12);
+    cr_expect_float_eq(value(&f, "nodes.store.x.cycle_time"), 5, 1e-12);
+    cr_expect_float_eq(value(&f, "nodes.sup.x.delivered"), 3000, 1e-9);
+    done(&f);
+}
+
+/*
+ * Goods in transit when the ban starts: "deliver" lets them arrive, "seize"
+ * takes them. The store sells 100/day (t=1..), lead 5, ban from t=10.5:
+ * shipments of days 6..10 (500) are in transit then. With seize the store's
+ * stock lasts 5 days less: lost is 500 more.
+ */
+Test(engine, seizing_goods_in_transit_costs_exactly_what_was_in_transit)
+{
+    const char *fmt = HEAD "horizon: 40\n"
+        "nodes:\n"
+        "  sup: { country: JP, supply: unlimited }\n"
+        "  store:\n"
+        "    country: KR\n"
+        "    demand: { product: x, every: 1, size: 100, unmet: lost }\n"
+        "    stock: { x: { initial: 1000, policy: base_stock, level: 1000 } }\n"
+        "    sources: { x: { sup: { lead_time: 5 } } }\n"
+        "events:\n"
+        "  ban: { type: export_ban, from: [JP], to: [KR], products: [x], start: 10.5, in_transit: %s }\n";
+    char yaml[2048];
+    double lost[2];
+    const char *mode[2] = { "deliver", "seize" };
+    for (int i = 0; i < 2; i++) {
+        struct fixture f;
+        snprintf(yaml, sizeof yaml, fmt, mode[i]);
+        load(&f, yaml);
+        run(&f, 0);
+        lost[i] = value(&f, "nodes.store.x.lost");
+        done(&f);
+    }
+    /* deliver: 500 on hand at 10.5 + 500 in transit cover days 11..20 */
+    cr_expect_float_eq(lost[0], 20 * 100, 1e-9);
+    cr_expect_float_eq(lost[1] - lost[0], 500, 1e-9);
+}
+
+/*
+ * A backup source joins `qualify` days after the ban: ban at 0, qualify 10,
+ * lead 2. The store (no stock, sells 100/day, backorders) orders nothing
+ * until day 10, then orders its whole position (1000); that arrives at day
+ * 12, when the sales of days 11 and 12 (ordered as they happen) still wait.
+ */
+Test(engine, backup_source_joins_after_its_qualification_delay)
+{
+    struct fixture f;
+    load(&f, HEAD "horizon: 20\n"
+             "nodes:\n"
+             "  jp: { country: JP, supply: unlimited }\n"
+             "  cn: { country: CN, supply: unlimited }\n"
+             "  store:\n"
+             "    country: KR\n"
+             "    demand: { product: x, every: 1, size: 100, unmet: backorder }\n"
+             "    stock: { x: { initial: 0, policy: base_stock, level: 0 } }\n"
+             "    sources: { x: { jp: { share: 1 }, cn: { share: 0, backup: true, qualify: 10, lead_time: 2 } } }\n"
+             "events:\n"
+             "  ban: { type: export_ban, from: [JP], to: [KR], products: [x], start: 0 }\n");
+    rp_run_start(f.r, 7, 0);
+    rp_run_until(f.r, 9.5);
+    uint32_t s = node(&f, "store"), x = product(&f, "x");
+    cr_expect_float_eq(rp_run_on_order(f.r, s, x), 0, 1e-12);
+    cr_expect_float_eq(rp_run_owed(f.r, s, x), 900, 1e-9);
+    rp_run_until(f.r, 11.5);
+    cr_expect_float_eq(rp_run_on_order(f.r, s, x), 1100, 1e-9,
+                       "backlog of days 1..11 should be on order from cn");
+    rp_run_until(f.r, 12);
+    cr_expect_float_eq(rp_run_owed(f.r, s, x), 200, 1e-9,
+                       "day 12 arrival should leave days 11 and 12 owed");
+    rp_run_finish(f.r, f.values, NULL);
+    cr_expect_float_eq(value(&f, "nodes.jp.x.demand"), 0, 1e-12);
+    cr_expect_float_eq(value(&f, "nodes.cn.x.demand"), 2000, 1e-9);
+    done(&f);
+}
+
+/*
+ * A maker with 100 of an input it cannot replace, 2 per unit, capacity
+ * 10/day: it makes 50 units (batches of 10 on days 0..4), then starves.
+ * Output lost for want of the input over days 5..20: 15 x 10 = 150, all
+ * charged to that input.
+ */
+Test(engine, maker_stops_when_an_input_runs_out_and_names_it)
+{
+    struct fixture f;
+    load(&f, "ripple: 1\nseed: 7\nhorizon: 20\n"
+             "products: { x: {}, cell: {} }\n"
+             "nodes:\n"
+             "  sup: { country: JP, supply: unlimited }\n"
+             "  maker:\n"
+             "    country: KR\n"
+             "    make: { product: cell, capacity: 10, inputs: { x: 2 } }\n"
+             "    stock: { x: { initial: 100, policy: base_stock, level: 100 }, cell: { initial: 0, level: 1000 } }\n"
+             "    sources: { x: { sup: { lead_time: 1 } } }\n"
+             "events:\n"
+             "  ban: { type: export_ban, from: [JP], to: [KR], products: [x], start: 0 }\n");
+    run(&f, 0);
+    cr_expect_float_eq(value(&f, "nodes.maker.cell.produced"), 50, 1e-9);
+    cr_expect_float_eq(value(&f, "nodes.maker.cell.starved"), 150, 1e-9);
+    cr_expect_float_eq(value(&f, "nodes.maker.x.starved"), 150, 1e-9);
+    cr_expect_float_eq(value(&f, "nodes.maker.cell.utilization"), 5.0 / 20, 1e-12);
+    cr_expect_float_eq(value(&f, "events.ban.maker.tts"), 5, 1e-9);
+    done(&f);
+}
+
+/*
+ * An outage pauses work in process: one batch of 10 days starts at 0, the
+ * node is down from 4 to 7, so the batch completes at 13, not 10.
+ */
+Test(engine, outage_pauses_work_in_process)
+{
+    struct fixture f;
+    load(&f, "ripple: 1\nseed: 7\nhorizon: 30\n"
+             "products: { cell: {} }\n"
+             "nodes:\n"
+             "  maker:\n"
+             "    country: KR\n"
+             "    make: { product: cell, batch: 1, time: 10, to_order: false }\n"
+             "    stock: { cell: { initial: 0, level: 1 } }\n"
+             "events:\n"
+             "  fire: { type: outage, node: maker, start: 4, duration: 3 }\n");
+    rp_run_start(f.r, 7, 0);
+    uint32_t n = node(&f, "maker"), c = product(&f, "cell");
+    rp_run_until(f.r, 12.9);
+    cr_expect_float_eq(rp_run_on_hand(f.r, n, c), 0, 1e-12);
+    rp_run_until(f.r, 13);
+    cr_expect_float_eq(rp_run_on_hand(f.r, n, c), 1, 1e-12);
+    rp_run_finish(f.r, f.values, NULL);
+    cr_expect_float_eq(value(&f, "nodes.maker.cell.down"), 3.0 / 30, 1e-12);
+    done(&f);
+}
+
+/*
+ * Capacity doubles at day 9.5: a make-to-stock maker of 10/day (one batch
+ * a day, starting at t = 0, 1, ...) with an endless target. Batches ending
+ * by 19.5 are those started at 0..18: 10 x 10 + 9 x 20 = 280. With a
+ * 10-day ramp the batch started at 10 + j has size 10 (1 + (0.5 + j)/10):
+ * 100 + sum_{j=0..8} (10.5 + j) = 100 + 94.5 + 36 = 230.5.
+ */
+Test(engine, capacity_event_steps_and_ramps)
+{
+    const char *fmt = "ripple: 1\nseed: 7\nhorizon: 19.5\n"
+        "products: { cell: {} }\n"
+        "nodes:\n"
+        "  maker:\n"
+        "    country: KR\n"
+        "    make: { product: cell, capacity: 10 }\n"
+        "    stock: { cell: { initial: 0, level: 1e9 } }\n"
+        "events:\n"
+        "  x2: { type: capacity, node: maker, start: 9.5, factor: 2, ramp: %g }\n";
+    char yaml[1024];
+    double ramp[2] = { 0, 10 }, want[2] = { 280, 230.5 };
+    for (int i = 0; i < 2; i++) {
+        struct fixture f;
+        snprintf(yaml, sizeof yaml, fmt, ramp[i]);
+        load(&f, yaml);
+        run(&f, 0);
+        double got = value(&f, "nodes.maker.cell.produced");
+        cr_expect_float_eq(got, want[i], 1e-9, "ramp %g: produced %g, expected %g",
+                           ramp[i], got, want[i]);
+        done(&f);
+    }
+}
+
+/*
+ * A demand shock doubles order sizes between days 10 and 20: customers of
+ * an unlimited supplier order 1/day normally (t = 1..30), 2/day in [10, 20).
+ */
+Test(engine, demand_event_scales_orders_during_its_window)
+{
+    struct fixture f;
+    load(&f, HEAD "horizon: 30\n"
+             "nodes:\n"
+             "  sup: { country: KR, supply: unlimited }\n"
+             "  buyers:\n"
+             "    country: KR\n"
+             "    demand: { product: x, every: 1, size: 1 }\n"
+             "    sources: { x: { sup: {} } }\n"
+             "events:\n"
+             "  boom: { type: demand, node: buyers, start: 10, duration: 10, factor: 2 }\n");
+    run(&f, 0);
+    cr_expect_float_eq(value(&f, "nodes.buyers.x.demand"), 30 + 10, 1e-9);
+    cr_expect_float_eq(value(&f, "nodes.buyers.x.delivered"), 40, 1e-9);
+    done(&f);
+}
+
+/*
+ * A partial ban (severity 0.5) on one of two equal sources sends the
+ * refused half to the other: jp gets 25%, kr 75% of the orders.
+ */
+Test(engine, partial_ban_moves_the_refused_part_to_open_sources)
+{
+    struct fixture f;
+    load(&f, HEAD "horizon: 100\n"
+             "nodes:\n"
+             "  jp: { country: JP, supply: unlimited }\n"
+             "  kr: { country: KR, supply: unlimited }\n"
+             "  buyers:\n"
+             "    country: KR\n"
+             "    demand: { product: x, every: 1, size: 4 }\n"
+             "    sources: { x: { jp: { share: 0.5 }, kr: { share: 0.5 } } }\n"
+             "events:\n"
+             "  half: { type: export_ban, from: [JP], to: [KR], products: [x], start: 0, severity: 0.5 }\n");
+    run(&f, 0);
+    cr_expect_float_eq(value(&f, "nodes.jp.x.demand"), 100, 1e-9);
+    cr_expect_float_eq(value(&f, "nodes.kr.x.demand"), 300, 1e-9);
+    done(&f);
+}
+
+/*
+ * Licences: every shipment waits 3 days for approval and then its 2-day
+ * lead time, so each order takes 5 days; with approval 0 nothing arrives.
+ */
+Test(engine, licence_delays_each_shipment)
+{
+    const char *fmt = HEAD "horizon: 50\n"
+        "nodes:\n"
+        "  jp: { country: JP, supply: unlimited }\n"
+        "  buyers:\n"
+        "    country: KR\n"
+        "    demand: { product: x, every: 1, size: 1 }\n"
+        "    sources: { x: { jp: { lead_time: 2 } } }\n"
+        "events:\n"
+        "  lic: { type: export_licence, from: [JP], to: [KR], products: [x], start: 0, delay: 3, approval: %g }\n";
+    char yaml[1024];
+    struct fixture f;
+    snprintf(yaml, sizeof yaml, fmt, 1.0);
+    load(&f, yaml);
+    run(&f, 0);
+    cr_expect_float_eq(value(&f, "nodes.buyers.x.cycle_time"), 5, 1e-12);
+    cr_expect_float_eq(value(&f, "nodes.buyers.x.delivered"), 45, 1e-9);
+    done(&f);
+}
+
+/*
+ * sS and rQ: a store selling 1/day. sS (s=2, S=10), continuous review,
+ * instant supply: it orders 8 each time the position falls to 2. rQ (r=2,
+ * Q=5): orders 5 each time it falls to 2. Over 48 days (sales t=1..48)
+ * starting at 10: sS orders 6 times (48/8), rQ 48/5 -> 9 full orders
+ * after the position reaches 2 at day 8, then every 5 days: days 8, 13,
+ * ..., 48 = 9 orders.
+ */
+Test(engine, ss_and_rq_order_the_right_amounts)
+{
+    const char *fmt = HEAD "horizon: 48.5\n"
+        "nodes:\n"
+        "  sup: { country: KR, supply: unlimited }\n"
+        "  store:\n"
+        "    country: KR\n"
+        "    demand: { product: x, every: 1, size: 1 }\n"
+        "    stock: { x: { initial: 10, %s } }\n"
+        "    sources: { x: { sup: { lead_time: 0 } } }\n";
+    char yaml[1024];
+    const char *pol[2] = { "policy: sS, s: 2, S: 10", "policy: rQ, r: 2, Q: 5" };
+    double units[2] = { 48, 45 };
+    for (int i = 0; i < 2; i++) {
+        struct fixture f;
+        snprintf(yaml, sizeof yaml, fmt, pol[i]);
+        load(&f, yaml);
+        run(&f, 0);
+        cr_expect_float_eq(value(&f, "nodes.sup.x.demand"), units[i], 1e-9,
+                           "%s ordered %g", pol[i], value(&f, "nodes.sup.x.demand"));
+        cr_expect_float_eq(value(&f, "nodes.store.x.lost"), 0, 1e-12);
+        done(&f);
+    }
+}
+
+/*
+ * Priority allocation: a maker of 10/day with two buyers of 10/day each,
+ * KR first. KR gets everything; US gets nothing until the horizon.
+ */
+Test(engine, priority_allocation_serves_the_first_class_first)
+{
+    struct fixture f;
+    load(&f, "ripple: 1\nseed: 7\nhorizon: 20.5\n"
+             "products: { cell: {} }\n"
+             "nodes:\n"
+             "  maker:\n"
+             "    country: KR\n"
+             "    make: { product: cell, capacity: 10, to_order: true }\n"
+             "    allocation: priority\n"
+             "    priority: [KR]\n"
+             "  us:\n"
+             "    country: US\n"
+             "    demand: { product: cell, every: 1, size: 10 }\n"
+             "    sources: { cell: { maker: {} } }\n"
+             "  kr:\n"
+             "    country: KR\n"
+             "    demand: { product: cell, every: 1, size: 10 }\n"
+             "    sources: { cell: { maker: {} } }\n");
+    run(&f, 0);
+    double kr = value(&f, "nodes.kr.cell.delivered");
+    double us = value(&f, "nodes.us.cell.delivered");
+    cr_expect_gt(kr, 150, "KR got %g", kr);
+    cr_expect_lt(us, 20, "US got %g", us);
+    cr_expect_float_eq(kr + us, value(&f, "nodes.maker.cell.produced"), 1e-9);
+    done(&f);
+}
+
+/* The same seed and replication give the same values; another replication differs. */
+Test(engine, replications_repeat_and_differ)
+{
+    struct fixture f;
+    load(&f, HEAD "horizon: 200\n"
+             "nodes:\n"
+             "  sup: { country: KR, supply: unlimited }\n"
+             "  buyers:\n"
+             "    country: KR\n"
+             "    demand: { product: x, every: { dist: exponential, mean: 1 }, size: 1 }\n"
+             "    sources: { x: { sup: { lead_time: { dist: uniform, min: 1, max: 3 } } } }\n");
+    size_t n = rp_model_nvalues(f.m);
+    double *a = calloc(n, sizeof *a), *b = calloc(n, sizeof *b);
+    rp_run_replicate(f.r, 7, 3, a, NULL);
+    run(&f, 5);
+    rp_run_replicate(f.r, 7, 3, b, NULL);
+    cr_expect_eq(memcmp(a, b, n * sizeof *a), 0, "replication 3 did not repeat");
+    cr_expect_neq(memcmp(a, f.values, n * sizeof *a), 0, "replications 3 and 5 agree");
+    free(a);
+    free(b);
+    done(&f);
+}
