@@ -187,6 +187,7 @@ struct rp_run {
     double *out_day;        /* nday_nodes * ndays */
     double *sf_day;         /* nday_nodes * ndays */
     double now, warmup;
+    double filled_now;      /* units suppliers have served from stock at once, ever */
     uint64_t nevents;
     bool done;
 };
@@ -955,6 +956,7 @@ static double order_arrives(struct rp_run *r, uint32_t sh, uint32_t e,
             ss->owed += served;         /* ship() settles it */
             ship(r, sh, &tmp, served, true);
             ss->from_stock += served;
+            r->filled_now += served;
         } else {
             served = 0;
         }
@@ -1558,14 +1560,19 @@ static void on_demand(struct rp_run *r, uint32_t n)
         return;
 
     if (hd->passthrough) {
-        /* No stock: the demand goes upstream as an order at once. */
+        /*
+         * No stock: the demand goes upstream as an order at once. The
+         * market falls short when its suppliers cannot serve all of it from
+         * stock there and then (no open source, a backlog, lost sales).
+         */
         hs->demand += qty;
+        double before = r->filled_now;
         double lost = place_order(r, h, qty, lost_mode);
         double wait = qty - lost;
-        if (lost > EPS) {
+        if (lost > EPS)
             hs->lost += lost;
+        if (qty - (r->filled_now - before) > EPS)
             shortfall(r, n);
-        }
         if (wait > EPS) {
             touch_hold(r, h);
             hs->owed += wait;

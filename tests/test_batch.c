@@ -1,0 +1,214 @@
+/*
+ * test_batch.c - the batch layer: thread count never changes a result,
+ * records arrive in replication order, the precision target stops.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ripple/batch.h"
+#include "ripple/report.h"
+
+static const char *scenario =
+    "ripple: 1\nseed: 11\nhorizon: 400\nwarmup: 20\n"
+    "products: { x: { unit: t }, cell: { unit: GWh } }\n"
+    "nodes:\n"
+    "  jp: { country: JP, supply: unlimited, outages: { every: { dist: exponential, mean: 60 }, lasts: { dist: lognormal, mean: 8, sd: 4 } } }\n"
+    "  cn: { country: CN, supply: unlimited }\n"
+    "  maker:\n"
+    "    country: KR\n"
+    "    make: { product: cell, batch: 2, time: { dist: gamma, shape: 4, scale: 0.2 }, servers: 2, inputs: { x: 3 } }\n"
+    "    stock: { x: { initial: 40, policy: sS, s: 20, S: 60 }, cell: { initial: 10, level: 10 } }\n"
+    "    sources: { x: { jp: { share: 0.7, lead_time: { dist: uniform, min: 3, max: 7 } }, cn: { share: 0.3, lead_time: { dist: triangular, min: 4, mode: 6, max: 12 } } } }\n"
+    "    outages: { every: { dist: weibull, shape: 1.5, scale: 200 }, lasts: { dist: exponential, mean: 5 } }\n"
+    "  buyers:\n"
+    "    country: US\n"
+    "    demand: { product: cell, every: { dist: exponential, mean: 0.5 }, size: { dist: empirical, values: [1, 2, 3], weights: [0.5, 0.3, 0.2] }, unmet: backorder }\n"
+    "    sources: { cell: { maker: { lead_time: 2 } } }\n"
+    "events:\n"
+    "  ban: { type: export_ban, from: [JP], to: [KR], products: [x], start: { dist: uniform, min: 100, max: 200 }, duration: { dist: exponential, mean: 60 } }\n"
+    "report:\n"
+    "  groups: { makers: { makes: cell } }\n"
+    "  series: true\n";
+
+static struct rp_scenario sc;
+static struct rp_model *model;
+
+static void setup(void)
+{
+    struct rp_diag d;
+    rp_diag_init(&d);
+    int rc = rp_scenario_load_string(&sc, scenario, "batch.yaml", NULL, &d);
+    if (rc)
+        rp_diag_print(&d, stderr);
+    rp_diag_release(&d);
+    cr_assert_eq(rc, 0);
+    model = rp_model_new(&sc);
+}
+
+static void teardown(void)
+{
+    rp_model_free(model);
+    rp_scenario_release(&sc);
+}
+
+TestSuite(batch, .init = setup, .fini = teardown);
+
+/* JSON of a run, with the fields that legitimately differ (time, threads) fixed. */
+static char *json_of(int threads, long reps)
+{
+    struct rp_batch_opts o;
+    struct rp_batch b;
+    struct rp_provenance prov = { .version = "v", .git = "g",
+                                  .scenario_sha256 = "s", .started = "t" };
+    char *buf = NULL;
+    size_t len = 0;
+    rp_batch_opts_default(&o);
+    o.replications = reps;
+    o.seed = 99;
+    o.threads = threads;
+    rp_batch_run(&b, model, &o);
+    b.seconds = 0;
+    b.threads = 0;
+    FILE *f = open_memstream(&buf, &len);
+    rp_report_json(f, &b, &prov);
+    rp_report_series_csv(f, &b);
+    fclose(f);
+    rp_batch_release(&b);
+    return buf;
+}
+
+Test(batch, json_is_byte_identical_on_1_2_and_4_threads)
+{
+    char *one = json_of(1, 150);
+    char *two = json_of(2, 150);
+    char *four = json_of(4, 150);
+    cr_assert_gt(strlen(one), 1000);
+    cr_expect_str_eq(one, two, "1 and 2 threads differ");
+    cr_expect_str_eq(one, four, "1 and 4 threads differ");
+    free(one);
+    free(two);
+    free(four);
+}
+
+Test(batch, another_seed_gives_other_numbers)
+{
+    char *a = json_of(2, 40);
+    struct rp_batch_opts o;
+    struct rp_batch b;
+    rp_batch_opts_default(&o);
+    o.replications = 40;
+    o.seed = 100;
+    o.threads = 2;
+    rp_batch_run(&b, model, &o);
+    struct rp_provenance prov = { .version = "v", .git = "g",
+                                  .scenario_sha256 = "s", .started = "t" };
+    char *buf = NULL;
+    size_t len = 0;
+    b.seconds = 0;
+    b.threads = 0;
+    FILE *f = open_memstream(&buf, &len);
+    rp_report_json(f, &b, &prov);
+    rp_report_series_csv(f, &b);
+    fclose(f);
+    cr_expect_str_neq(a, buf);
+    free(a);
+    free(buf);
+    rp_batch_release(&b);
+}
+
+struct order_check {
+    long next;
+    long bad;
+    double first_value;
+};
+
+static void check_order(void *ctx, long rep, const double *v, const double *s)
+{
+    struct order_check *c = ctx;
+    (void)s;
+    if (rep != c->next)
+        c->bad++;
+    if (rep == 0)
+        c->first_value = v[0];
+    c->next = rep + 1;
+}
+
+Test(batch, records_arrive_in_replication_order_and_match_a_single_run)
+{
+    struct rp_batch_opts o;
+    struct rp_batch b;
+    struct order_check c = { 0 };
+    rp_batch_opts_default(&o);
+    o.replications = 97;
+    o.seed = 99;
+    o.threads = 3;
+    o.record = check_order;
+    o.record_ctx = &c;
+    rp_batch_run(&b, model, &o);
+    cr_expect_eq(c.bad, 0);
+    cr_expect_eq(c.next, 97);
+    cr_expect_eq(b.n, 97);
+
+    /* replication 0 run alone gives the same first value */
+    struct rp_run *r = rp_run_new(model);
+    double *v = calloc(rp_model_nvalues(model), sizeof *v);
+    rp_run_replicate(r, 99, 0, v, NULL);
+    cr_expect_eq(v[0], c.first_value);
+    free(v);
+    rp_run_free(r);
+    rp_batch_release(&b);
+}
+
+Test(batch, kept_values_are_what_the_summaries_saw)
+{
+    struct rp_batch_opts o;
+    struct rp_batch b;
+    rp_batch_opts_default(&o);
+    o.replications = 30;
+    o.seed = 5;
+    o.threads = 2;
+    o.keep_values = true;
+    rp_batch_run(&b, model, &o);
+    for (size_t k = 0; k < b.nvalues; k++) {
+        double sum = 0;
+        for (long r = 0; r < b.n; r++)
+            sum += b.values[(size_t)r * b.nvalues + k];
+        struct rp_summary s;
+        rp_acc_summarize(&b.acc[k], 0.95, &s);
+        cr_expect(fabs(sum / (double)b.n - s.mean) <= 1e-9 * (1 + fabs(s.mean)),
+                  "value %zu: mean %g vs kept %g", k, s.mean, sum / (double)b.n);
+    }
+    rp_batch_release(&b);
+}
+
+Test(batch, precision_target_adds_replications_until_met)
+{
+    struct rp_batch_opts o;
+    struct rp_batch b;
+    rp_batch_opts_default(&o);
+    o.replications = 20;
+    o.seed = 5;
+    o.threads = 2;
+    o.precision = 0.05;
+    o.max_replications = 5000;
+    rp_batch_run(&b, model, &o);
+    long watch = -1;
+    const struct rp_value_desc *v = rp_model_values(model);
+    for (size_t i = 0; i < rp_model_nvalues(model) && watch < 0; i++)
+        if (v[i].scope == RP_SCOPE_GROUP && v[i].metric == RP_M_UNMET)
+            watch = (long)i;
+    cr_assert_geq(watch, 0);
+    struct rp_summary s;
+    rp_acc_summarize(&b.acc[watch], sc.confidence, &s);
+    if (b.precision_met) {
+        cr_expect_leq(s.hw, 0.05 * fabs(s.mean));
+        cr_expect_geq(b.n, 20);
+    } else {
+        cr_expect_eq(b.n, 5000, "stopped early without meeting the target");
+    }
+    rp_batch_release(&b);
+}
