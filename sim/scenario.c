@@ -1537,7 +1537,8 @@ static void check_suppliers(struct ld *ld)
     }
 }
 
-static bool instant_edge(const struct rp_scenario *sc, const struct rp_source *s)
+static bool instant_edge(const struct rp_scenario *sc,
+                         const struct rp_source *s)
 {
     const struct rp_node *u;
 
@@ -1693,10 +1694,10 @@ static void build(struct ld *ld, const struct rp_ynode *root)
     }
     if ((x = rp_ytree_get(root, "description")))
         sc->description = text(ld, x, "description");
-    if ((x = require(ld, root, at, "horizon", top)))
-        num(ld, x, "horizon", POS, MAX_HORIZON, &sc->horizon);
+    bool horizon_ok = (x = require(ld, root, at, "horizon", top)) &&
+                      num(ld, x, "horizon", POS, MAX_HORIZON, &sc->horizon);
     if ((x = rp_ytree_get(root, "warmup")) &&
-        num(ld, x, "warmup", NONNEG, INFINITY, &sc->warmup) &&
+        num(ld, x, "warmup", NONNEG, INFINITY, &sc->warmup) && horizon_ok &&
         sc->warmup >= sc->horizon) {
         err(ld, x->loc, "warmup must be less than horizon (%g), not %s",
             sc->horizon, x->text);
@@ -1879,7 +1880,7 @@ out:
     return root;
 }
 
-/* Records the variant names, drops them from the tree, applies the one asked. */
+/* Notes the variant names, drops them from the tree, applies the one asked. */
 static struct rp_ynode *apply_variant(struct ld *ld, struct rp_ynode *root,
                                       const char *want)
 {
@@ -2116,8 +2117,12 @@ void rp_scenario_summary(const struct rp_scenario *sc, FILE *out)
 
     fprintf(out, "scenario %s (%s), variant %s\n", sc->name, sc->file,
             sc->variant);
-    if (sc->description)
-        fprintf(out, "  %s\n", sc->description);
+    if (sc->description) {                  /* YAML blocks end in \n */
+        int len = (int)strlen(sc->description);
+        while (len > 0 && isspace((unsigned char)sc->description[len - 1]))
+            len--;
+        fprintf(out, "  %.*s\n", len, sc->description);
+    }
     fprintf(out, "horizon %g days, warmup %g, %ld replications, seed %llu, "
                  "confidence %g\n", sc->horizon, sc->warmup,
             sc->replications, (unsigned long long)sc->seed, sc->confidence);

@@ -16,7 +16,9 @@
 #include <yaml.h>
 
 #define MAX_DEPTH 200                   /* deeper is a mistake or an attack */
-#define MAX_NODES 10000000              /* "billion laughs" stops here */
+/* Aliases may add ten nodes per node written plus this many: "billion
+ * laughs" stops here, heavy honest use of anchors does not. */
+#define MAX_EXPANSION 1000000
 
 /* ---- arena ---- */
 
@@ -319,6 +321,7 @@ struct conv {
     yaml_document_t *doc;
     const char *file;
     struct rp_diag *diag;
+    size_t budget;                      /* conversions left */
     bool failed;
 };
 
@@ -327,15 +330,19 @@ static struct rp_ynode *convert(struct conv *cv, yaml_node_t *yn, int depth)
     struct rp_loc loc = mark_loc(cv->file, yn->start_mark);
     struct rp_ynode *n;
 
-    if (depth > MAX_DEPTH || cv->t->nodes > MAX_NODES) {
-        if (!cv->failed)
-            rp_diag_at(cv->diag, loc, depth > MAX_DEPTH
-                       ? "document nests deeper than %d levels"
-                       : "document expands to more than %d nodes",
-                       depth > MAX_DEPTH ? MAX_DEPTH : MAX_NODES);
+    /* Without aliases each libyaml node is converted once; with them, a
+     * node is converted once per alias, which can grow exponentially. */
+    if (depth > MAX_DEPTH || cv->budget == 0) {
+        if (!cv->failed && depth > MAX_DEPTH)
+            rp_diag_at(cv->diag, loc, "document nests deeper than %d levels",
+                       MAX_DEPTH);
+        else if (!cv->failed)
+            rp_diag_at(cv->diag, loc, "aliases expand the document by more "
+                       "than %d nodes", MAX_EXPANSION);
         cv->failed = true;
         return rp_ytree_node(cv->t, RP_YNULL, loc, "");
     }
+    cv->budget--;
 
     switch (yn->type) {
     case YAML_SCALAR_NODE: {
@@ -401,7 +408,9 @@ struct rp_ynode *rp_ytree_parse(struct rp_ytree *t, const char *text,
     yaml_node_t *top = yaml_document_get_root_node(&doc);
     bool failed = false;
     if (top) {
-        struct conv cv = { t, &doc, file, diag, false };
+        size_t ndoc = (size_t)(doc.nodes.top - doc.nodes.start);
+        struct conv cv = { t, &doc, file, diag,
+                           10 * ndoc + MAX_EXPANSION, false };
         root = convert(&cv, top, 0);
         failed = cv.failed;
     } else {

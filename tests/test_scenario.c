@@ -102,7 +102,8 @@ Test(sha256, matches_the_standards_examples)
     hex_of("", 0, hex);
     cr_assert_str_eq(hex, "e3b0c44298fc1c149afbf4c8996fb924"
                           "27ae41e4649b934ca495991b7852b855");
-    const char *two = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+    const char *two =
+        "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
     hex_of(two, strlen(two), hex);
     cr_assert_str_eq(hex, "248d6a61d20638b8e5c026930c3e6039"
                           "a33ce45964ff2167f6ecedd419db06c1");
@@ -832,7 +833,8 @@ Test(scenario, wrong_type_of_collection)
 
 Test(scenario, missing_horizon)
 {
-    fails_with("ripple: 1\nproducts: {p: {}}\nnodes:\n" SRC MKT
+    /* and warmup is not then checked against a horizon it cannot know */
+    fails_with("ripple: 1\nwarmup: 30\nproducts: {p: {}}\nnodes:\n" SRC MKT
                "    sources: {p: {src: {}}}\n",
                "t.yaml:1:1: missing key 'horizon' at top level");
 }
@@ -857,7 +859,8 @@ Test(scenario, bad_country)
 Test(scenario, unknown_distribution)
 {
     fails_with(HEAD SRC MKT
-               "    sources: {p: {src: {lead_time: {dist: poisson, mean: 3}}}}\n",
+               "    sources: {p: {src: {lead_time: "
+               "{dist: poisson, mean: 3}}}}\n",
                "t.yaml:9:43: unknown distribution 'poisson' (known: "
                "exponential, lognormal, gamma, normal, uniform, triangular, "
                "weibull, geometric, empirical)");
@@ -1194,5 +1197,6 @@ Test(scenario, market_needs_sources)
 
 Test(scenario, scenario_must_be_a_map)
 {
-    fails_with("- 1\n- 2\n", "t.yaml:1:1: a scenario must be a map, not a list");
+    fails_with("- 1\n- 2\n",
+               "t.yaml:1:1: a scenario must be a map, not a list");
 }

@@ -13,7 +13,7 @@
  *
  * Defaults, where the file is silent:
  *   warmup 0, replications 1000, seed 1, confidence 0.95;
- *   make.servers 1, make.batch 1 with make.time 1 unless "capacity" is given,
+ *   make.servers 1, make.batch 1 (make.time is required unless "capacity" is given),
  *   make.to_order false; stock.review 0 (continuous); source.share 1 when a
  *   product has one source; node.owner = node.country; allocation fifo;
  *   demand.size 1, demand.unmet backorder; event.severity 1, in_transit
@@ -248,7 +248,12 @@ struct rp_scenario {
     void *arena;                        /* owns everything above */
 };
 
-/* One --set override: a dotted path into the tree and a YAML scalar. */
+/*
+ * One --set override: a dotted path into the tree and a YAML scalar. It is
+ * applied after the variant as a one-key merge patch: maps missing on the
+ * path are created, "null" deletes. Its errors are reported at "--set:N:1",
+ * N counting the overrides from 1.
+ */
 struct rp_override {
     const char *path;                   /* "events.jp_ban.duration" */
     const char *value;                  /* "90", "forever", "{dist: ...}" not allowed: scalars only */

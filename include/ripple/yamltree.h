@@ -63,7 +63,7 @@ struct rp_ynode {
 
 struct rp_ytree {
     struct rp_arena arena;
-    size_t nodes;               /* made so far: bounds alias expansion */
+    size_t nodes;               /* made so far */
 };
 
 void rp_ytree_init(struct rp_ytree *t);
@@ -73,10 +73,11 @@ void rp_ytree_release(struct rp_ytree *t);
  * Parses one YAML document from text[0..len) into t. file names the text in
  * messages (borrowed). Returns the root (a null node for an empty document),
  * or NULL with the problem in diag after a syntax error (as libyaml words
- * it), nesting deeper than 200 levels or aliases expanding past 10 million
- * nodes. Lesser problems are recorded in diag but the root is still returned,
- * so later checks can report theirs too: "duplicate key 'x'" (the later one
- * is dropped), a list or map as a key (dropped), a second document.
+ * it), nesting deeper than 200 levels or aliases adding more than ten nodes
+ * per node written plus a million. Lesser problems are recorded in diag but
+ * the root is still returned, so later checks can report theirs too:
+ * "duplicate key 'x'" (the later one is dropped), a list or map as a key
+ * (dropped), a second document.
  */
 struct rp_ynode *rp_ytree_parse(struct rp_ytree *t, const char *text,
                                 size_t len, const char *file,
