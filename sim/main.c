@@ -269,6 +269,16 @@ static void write_series(FILE *f, const void *ctx)
     rp_report_series_csv(f, ctx);
 }
 
+static void write_events(FILE *f, const void *ctx)
+{
+    rp_report_events_csv(f, ctx);
+}
+
+static void write_groups(FILE *f, const void *ctx)
+{
+    rp_report_groups_csv(f, ctx);
+}
+
 static int cmd_run(const struct cli *c)
 {
     struct rp_scenario sc;
@@ -322,6 +332,9 @@ static int cmd_run(const struct cli *c)
             rc = 1;
         if (rp_model_series_len(m) && write_file(c->out_dir, "series.csv", write_series, &b))
             rc = 1;
+        if (write_file(c->out_dir, "events.csv", write_events, &sc)
+            || write_file(c->out_dir, "groups.csv", write_groups, m))
+            rc = 1;
         if (c->report && !rc)
             rc = rp_plot_report(c->out_dir) ? 1 : 0;
         if (!strcmp(c->format, "csv")) {
@@ -335,8 +348,10 @@ static int cmd_run(const struct cli *c)
     } else if (!strcmp(c->format, "table")) {
         rp_report_table(stdout, &b);
         if (c->out_dir)
-            printf("\nwrote %s/summary.json, replications.csv%s\n", c->out_dir,
-                   rp_model_series_len(m) ? ", series.csv" : "");
+            printf("\nwrote %s/summary.json, replications.csv%s, events.csv, "
+                   "groups.csv%s\n", c->out_dir,
+                   rp_model_series_len(m) ? ", series.csv" : "",
+                   c->report ? ", report.html" : "");
     }
     rp_batch_release(&b);
 out_model:

@@ -181,6 +181,14 @@ static void scope_json(FILE *out, const struct rp_batch *b, enum rp_scope scope,
 void rp_report_json(FILE *out, const struct rp_batch *b,
                     const struct rp_provenance *prov)
 {
+    rp_report_json_ex(out, b, prov, NULL, NULL);
+}
+
+void rp_report_json_ex(FILE *out, const struct rp_batch *b,
+                       const struct rp_provenance *prov,
+                       void (*extra)(FILE *out, const void *ctx),
+                       const void *ctx)
+{
     const struct rp_scenario *sc = rp_model_scenario(b->model);
     bool exact = b->nvalues ? b->acc[0].mode == RP_ACC_EXACT : true;
 
@@ -210,6 +218,8 @@ void rp_report_json(FILE *out, const struct rp_batch *b,
     scope_json(out, b, RP_SCOPE_GROUP, b->acc, "  ");
     fputs(",\n  \"events\": ", out);
     scope_json(out, b, RP_SCOPE_EVENT, b->acc, "  ");
+    if (extra)
+        extra(out, ctx);
     fputs("}", out);
 }
 
@@ -402,6 +412,56 @@ void rp_report_table(FILE *out, const struct rp_batch *b)
             rp_acc_summarize(&b->acc[i], sc->confidence, &s);
             fprintf(out, "%-40s %12.6g %12.4g %12.6g\n", name, s.mean, s.se, s.p95);
         }
+    }
+}
+
+static const char *event_type_name(enum rp_event_type t)
+{
+    switch (t) {
+    case RP_EVENT_EXPORT_BAN:
+        return "export_ban";
+    case RP_EVENT_EXPORT_LICENCE:
+        return "export_licence";
+    case RP_EVENT_CAPACITY:
+        return "capacity";
+    case RP_EVENT_OUTAGE:
+        return "outage";
+    case RP_EVENT_DEMAND:
+        return "demand";
+    }
+    return "?";
+}
+
+void rp_report_events_csv(FILE *out, const struct rp_scenario *sc)
+{
+    fputs("event,type,start,duration\n", out);
+    for (size_t k = 0; k < sc->nevents; k++) {
+        const struct rp_disruption *e = &sc->events[k];
+        double dur = rp_dist_mean(&e->duration);
+        fprintf(out, "%s,%s,", e->id, event_type_name(e->type));
+        num(out, rp_dist_mean(&e->start));
+        fputc(',', out);
+        if (isinf(dur))
+            fputs("inf", out);          /* forever; strtod reads it back */
+        else
+            num(out, dur);
+        fputc('\n', out);
+    }
+}
+
+void rp_report_groups_csv(FILE *out, const struct rp_model *m)
+{
+    const struct rp_scenario *sc = rp_model_scenario(m);
+    fputs("group,product,unit,node\n", out);
+    for (uint32_t g = 0; g < sc->nreport_groups; g++) {
+        const struct rp_report_group *rg = &sc->report_groups[g];
+        uint32_t p = rp_model_group_product(m, g);
+        const char *pid = p == RP_NONE ? "" : sc->products[p].id;
+        const char *unit = p == RP_NONE || !sc->products[p].unit
+                         ? "" : sc->products[p].unit;
+        for (size_t i = 0; i < rg->nnodes; i++)
+            fprintf(out, "%s,%s,%s,%s\n", rg->id, pid, unit,
+                    sc->nodes[rg->nodes[i]].id);
     }
 }
 

@@ -152,13 +152,12 @@ Test(cli, out_dir_gets_whole_files_and_no_temporaries)
     snprintf(outdir, sizeof outdir, "%s/out", dir);
     int rc = sh(out, sizeof out, RIPPLE " run %s --out %s --quiet", path, outdir);
     cr_assert_eq(rc, 0, "%s", out);
-    cr_expect_eq(count_files(outdir), 4,
-                 "expected summary.json, replications.csv, series.csv, events.csv");
+    cr_expect_eq(count_files(outdir), 5, "expected exactly the five files below");
     char f[600];
     struct stat st;
     const char *names[] = { "summary.json", "replications.csv", "series.csv",
-                            "events.csv" };
-    for (int i = 0; i < 4; i++) {
+                            "events.csv", "groups.csv" };
+    for (int i = 0; i < 5; i++) {
         snprintf(f, sizeof f, "%s/%s", outdir, names[i]);
         cr_expect_eq(stat(f, &st), 0, "%s missing", names[i]);
         cr_expect_gt(st.st_size, 10);

@@ -30,6 +30,29 @@ void rp_report_json(FILE *out, const struct rp_batch *b,
                     const struct rp_provenance *prov);
 
 /*
+ * As rp_report_json, with members added at the end of the object: extra
+ * (may be NULL) is called just before the closing brace and writes each
+ * member it adds as ",\n  \"key\": value". compare uses it for "diff".
+ */
+void rp_report_json_ex(FILE *out, const struct rp_batch *b,
+                       const struct rp_provenance *prov,
+                       void (*extra)(FILE *out, const void *ctx),
+                       const void *ctx);
+
+/*
+ * The scenario's disruptions as CSV, for plots that mark them:
+ * event,type,start,duration with the means of their distributions in days
+ * (duration "inf" for forever).
+ */
+void rp_report_events_csv(FILE *out, const struct rp_scenario *sc);
+
+/*
+ * The report groups' members as CSV, group,product,unit,node (one row per
+ * member; product is the group's main product), for plots per maker.
+ */
+void rp_report_groups_csv(FILE *out, const struct rp_model *m);
+
+/*
  * The paired comparison of variant v against base (same replications): per
  * group value, "diff": {mean, se, ci, better}. Both batches need keep_values.
  */

@@ -1,0 +1,471 @@
+#define _POSIX_C_SOURCE 200809L
+/*
+ * test_compare.c - variants on common random numbers, merge patches end to
+ * end, and sweeps.
+ *
+ * The network has two chains that share nothing: a Japanese supplier feeding
+ * a Korean maker (hit by a ban) and an American chain. Outages, demand and
+ * lead times are random, so any pairing that fails shows as a difference.
+ */
+#include <criterion/criterion.h>
+#include <criterion/redirect.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ripple/batch.h"
+#include "ripple/compare.h"
+#include "ripple/engine.h"
+#include "ripple/report.h"
+
+static const char yaml[] =
+    "ripple: 1\n"
+    "name: two-chains\n"
+    "horizon: 200\n"
+    "replications: 40\n"
+    "seed: 11\n"
+    "products:\n"
+    "  film: { unit: t }\n"
+    "  cell: { unit: GWh }\n"
+    "nodes:\n"
+    "  jp_film:\n"
+    "    country: JP\n"
+    "    supply: unlimited\n"
+    "  kr_maker:\n"
+    "    country: KR\n"
+    "    make: { product: cell, capacity: 1, inputs: { film: 1 } }\n"
+    "    stock:\n"
+    "      film: { initial: 5, policy: base_stock, level: 5 }\n"
+    "      cell: { initial: 2, policy: base_stock, level: 2 }\n"
+    "    sources: { film: { jp_film: { lead_time: {dist: uniform, min: 2, max: 6} } } }\n"
+    "    outages: { every: {dist: exponential, mean: 60}, lasts: {dist: exponential, mean: 5} }\n"
+    "  kr_market:\n"
+    "    country: KR\n"
+    "    demand: { product: cell, every: {dist: exponential, mean: 1.2} }\n"
+    "    sources: { cell: { kr_maker: { lead_time: 1 } } }\n"
+    "  us_film:\n"
+    "    country: US\n"
+    "    supply: unlimited\n"
+    "  us_maker:\n"
+    "    country: US\n"
+    "    make: { product: cell, capacity: 1, inputs: { film: 1 } }\n"
+    "    stock:\n"
+    "      film: { initial: 5, policy: base_stock, level: 5 }\n"
+    "      cell: { initial: 2, policy: base_stock, level: 2 }\n"
+    "    sources: { film: { us_film: { lead_time: {dist: uniform, min: 2, max: 6} } } }\n"
+    "    outages: { every: {dist: exponential, mean: 60}, lasts: {dist: exponential, mean: 5} }\n"
+    "  us_market:\n"
+    "    country: US\n"
+    "    demand: { product: cell, every: {dist: exponential, mean: 1.2} }\n"
+    "    sources: { cell: { us_maker: { lead_time: 1 } } }\n"
+    "events:\n"
+    "  ban:\n"
+    "    type: export_ban\n"
+    "    from: [JP]\n"
+    "    to: [KR]\n"
+    "    products: [film]\n"
+    "    start: 50\n"
+    "    duration: 40\n"
+    "report:\n"
+    "  groups:\n"
+    "    kr: { nodes: [kr_maker] }\n"
+    "    us: { nodes: [us_maker] }\n"
+    "variants:\n"
+    "  same: {}\n"
+    "  same_value:\n"
+    "    events: { ban: { duration: 40 } }\n"
+    "  no_ban:\n"
+    "    events: { ban: null }\n"
+    "  long_ban:\n"
+    "    events: { ban: { duration: 120 } }\n"
+    "  us_fire:\n"
+    "    events: { fire: { type: outage, node: us_maker, start: 20, duration: 30 } }\n"
+    "  us_slow:\n"
+    "    nodes: { us_maker: { sources: { film: { us_film: { lead_time: 15 } } } } }\n";
+
+static char dir[] = "/tmp/rp_test_compare_XXXXXX";
+static char file[4200];
+
+static void setup(void)
+{
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(file, sizeof file, "%s/two.yaml", dir);
+    FILE *f = fopen(file, "w");
+    cr_assert_not_null(f);
+    fputs(yaml, f);
+    fclose(f);
+    cr_redirect_stdout();       /* compare prints its table there */
+}
+
+static void teardown(void)
+{
+    char cmd[4300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_assert_eq(system(cmd), 0);
+    strcpy(dir, "/tmp/rp_test_compare_XXXXXX");
+}
+
+TestSuite(compare, .init = setup, .fini = teardown);
+
+/* One arm loaded from the test's text and run with kept values. */
+struct arm {
+    struct rp_scenario sc;
+    struct rp_model *m;
+    struct rp_batch b;
+};
+
+static void run_arm(struct arm *a, const char *variant,
+                    const struct rp_override *ov, size_t nov)
+{
+    struct rp_diag d;
+    struct rp_load_opts lo = { .variant = variant, .overrides = ov,
+                               .noverrides = nov };
+    struct rp_batch_opts bo;
+    rp_diag_init(&d);
+    int rc = rp_scenario_load_string(&a->sc, yaml, "two.yaml", &lo, &d);
+    if (rc)
+        rp_diag_print(&d, stderr);
+    cr_assert_eq(rc, 0, "variant %s does not load", variant ? variant : "base");
+    rp_diag_release(&d);
+    a->m = rp_model_new(&a->sc);
+    rp_batch_opts_default(&bo);
+    bo.replications = 40;
+    bo.seed = 11;
+    bo.threads = 1;
+    bo.keep_values = true;
+    rp_batch_run(&a->b, a->m, &bo);
+}
+
+static void release_arm(struct arm *a)
+{
+    rp_batch_release(&a->b);
+    rp_model_free(a->m);
+    rp_scenario_release(&a->sc);
+}
+
+/* Per-replication values of the value called name, or NULL. */
+static const double *column(const struct arm *a, const char *name, double *buf)
+{
+    char n[512];
+    for (size_t i = 0; i < a->b.nvalues; i++) {
+        rp_value_name(a->m, i, n, sizeof n);
+        if (strcmp(n, name))
+            continue;
+        for (long r = 0; r < a->b.n; r++)
+            buf[r] = a->b.values[(size_t)r * a->b.nvalues + i];
+        return buf;
+    }
+    return NULL;
+}
+
+Test(compare, identical_variants_differ_by_exactly_zero_everywhere)
+{
+    static const char *const same[] = { "same", "same_value" };
+    struct arm base, v;
+    run_arm(&base, NULL, NULL, 0);
+    cr_assert_eq(base.b.n, 40);
+    for (size_t k = 0; k < 2; k++) {
+        run_arm(&v, same[k], NULL, 0);
+        cr_assert_eq(v.b.nvalues, base.b.nvalues);
+        for (long r = 0; r < base.b.n; r++)
+            for (size_t i = 0; i < base.b.nvalues; i++) {
+                double x = base.b.values[(size_t)r * base.b.nvalues + i];
+                double y = v.b.values[(size_t)r * v.b.nvalues + i];
+                /* NaN-free values: compare bits, not tolerance */
+                cr_assert(x == y, "%s: replication %ld value %zu: %g vs %g",
+                          same[k], r, i, x, y);
+            }
+        /* and the paired summary says so: diff 0, better 0 */
+        struct rp_paired p;
+        double bu[64], vu[64];
+        cr_assert_not_null(column(&base, "groups.kr.cell.unmet", bu));
+        cr_assert_not_null(column(&v, "groups.kr.cell.unmet", vu));
+        rp_paired_init(&p, RP_ACC_EXACT);
+        for (long r = 0; r < base.b.n; r++)
+            rp_paired_add(&p, bu[r], vu[r], 1);
+        struct rp_summary s;
+        rp_acc_summarize(&p.diff, 0.95, &s);
+        cr_assert_eq(s.mean, 0.0);
+        cr_assert_eq(s.hw, 0.0);
+        cr_assert_eq(p.better, 0);
+        rp_paired_release(&p);
+        release_arm(&v);
+    }
+    release_arm(&base);
+}
+
+Test(compare, a_change_elsewhere_leaves_unrelated_values_identical)
+{
+    struct arm base, v;
+    double bx[64], vx[64];
+    run_arm(&base, NULL, NULL, 0);
+    run_arm(&v, "us_slow", NULL, 0);
+
+    /* the Korean chain shares no path with the change: common random numbers */
+    static const char *const kr[] = { "nodes.kr_maker.cell.produced",
+                                      "nodes.kr_maker.cell.unmet",
+                                      "nodes.kr_market.cell.unmet",
+                                      "groups.kr.cell.fill_rate" };
+    for (size_t k = 0; k < 4; k++) {
+        cr_assert_not_null(column(&base, kr[k], bx), "%s missing", kr[k]);
+        cr_assert_not_null(column(&v, kr[k], vx));
+        for (long r = 0; r < base.b.n; r++)
+            cr_assert(bx[r] == vx[r], "%s differs in replication %ld", kr[k], r);
+    }
+
+    /* the American chain did change, and for the worse on average */
+    cr_assert_not_null(column(&base, "nodes.us_maker.cell.unmet", bx));
+    cr_assert_not_null(column(&v, "nodes.us_maker.cell.unmet", vx));
+    double sum = 0;
+    long changed = 0;
+    for (long r = 0; r < base.b.n; r++) {
+        sum += vx[r] - bx[r];
+        changed += vx[r] != bx[r];
+    }
+    cr_assert_gt(changed, base.b.n / 2, "a 15-day lead time changed only %ld "
+                 "of %ld replications", changed, base.b.n);
+    cr_assert_gt(sum, 0, "a longer lead time should not reduce shortfall");
+    release_arm(&v);
+    release_arm(&base);
+}
+
+Test(compare, merge_patches_delete_replace_and_add)
+{
+    struct arm base, del, rep, add;
+    double bx[64], vx[64];
+    run_arm(&base, NULL, NULL, 0);
+    run_arm(&del, "no_ban", NULL, 0);
+    run_arm(&rep, "long_ban", NULL, 0);
+    run_arm(&add, "us_fire", NULL, 0);
+
+    /* null deletes: the ban and every value about it are gone */
+    cr_assert_eq(base.sc.nevents, 1);
+    cr_assert_eq(del.sc.nevents, 0);
+    cr_assert_eq(rp_scenario_event(&del.sc, "ban"), RP_NONE);
+    cr_assert_null(column(&del, "events.ban.kr_maker.tts", vx));
+    cr_assert_not_null(column(&base, "events.ban.kr_maker.tts", bx));
+    /* ... and the Korean maker, no longer cut off, produces at least as much */
+    cr_assert_not_null(column(&base, "groups.kr.cell.produced", bx));
+    cr_assert_not_null(column(&del, "groups.kr.cell.produced", vx));
+    double gain = 0;
+    for (long r = 0; r < base.b.n; r++)
+        gain += vx[r] - bx[r];
+    cr_assert_gt(gain, 0);
+
+    /* a value replaces: only the duration changed */
+    uint32_t e = rp_scenario_event(&rep.sc, "ban");
+    cr_assert_neq(e, RP_NONE);
+    cr_assert_float_eq(rp_dist_mean(&rep.sc.events[e].duration), 120, 1e-12);
+    cr_assert_float_eq(rp_dist_mean(&rep.sc.events[e].start), 50, 1e-12);
+    cr_assert_eq(rep.sc.events[e].nproducts, 1);
+    cr_assert_not_null(column(&base, "groups.kr.cell.unmet", bx));
+    cr_assert_not_null(column(&rep, "groups.kr.cell.unmet", vx));
+    double worse = 0;
+    for (long r = 0; r < base.b.n; r++)
+        worse += vx[r] - bx[r];
+    cr_assert_gt(worse, 0, "a three times longer ban should cost cells");
+
+    /* a new key adds: both events, the fire hits only the American maker */
+    cr_assert_eq(add.sc.nevents, 2);
+    cr_assert_neq(rp_scenario_event(&add.sc, "ban"), RP_NONE);
+    cr_assert_neq(rp_scenario_event(&add.sc, "fire"), RP_NONE);
+    cr_assert_not_null(column(&base, "groups.us.cell.produced", bx));
+    cr_assert_not_null(column(&add, "groups.us.cell.produced", vx));
+    double lost = 0;
+    for (long r = 0; r < base.b.n; r++)
+        lost += bx[r] - vx[r];
+    cr_assert_gt(lost, 0, "30 days down should cost output");
+    cr_assert_not_null(column(&base, "groups.kr.cell.produced", bx));
+    cr_assert_not_null(column(&add, "groups.kr.cell.produced", vx));
+    for (long r = 0; r < base.b.n; r++)
+        cr_assert(bx[r] == vx[r], "the fire leaked into Korea in rep %ld", r);
+
+    release_arm(&add);
+    release_arm(&rep);
+    release_arm(&del);
+    release_arm(&base);
+}
+
+/* ---------------------------------------------------- through the CLI entry */
+
+struct rows {
+    char line[512][512];
+    size_t n;
+};
+
+static void read_rows(struct rows *rs, const char *name)
+{
+    char path[4300];
+    snprintf(path, sizeof path, "%s/out/%s", dir, name);
+    FILE *f = fopen(path, "r");
+    cr_assert_not_null(f, "%s was not written", path);
+    rs->n = 0;
+    while (rs->n < 512 && fgets(rs->line[rs->n], sizeof rs->line[0], f))
+        rs->n++;
+    fclose(f);
+}
+
+/* The row starting with prefix, split into fields; NULL when absent. */
+static char **row(struct rows *rs, const char *prefix, char **fields)
+{
+    for (size_t i = 0; i < rs->n; i++) {
+        if (strncmp(rs->line[i], prefix, strlen(prefix)))
+            continue;
+        size_t k = 0;
+        char *save = NULL;
+        rs->line[i][strcspn(rs->line[i], "\n")] = '\0';
+        /* strtok would merge empty fields; walk commas by hand */
+        for (char *p = rs->line[i]; k < 16; k++) {
+            fields[k] = p;
+            char *c = strchr(p, ',');
+            if (!c)
+                break;
+            *c = '\0';
+            p = c + 1;
+        }
+        (void)save;
+        return fields;
+    }
+    return NULL;
+}
+
+/* compare.csv columns */
+enum { C_MEAN = 4, C_DIFF = 7, C_DLO = 8, C_DHI = 9, C_BETTER = 10 };
+
+static int compare(const char *const *variants, size_t n, const char *format)
+{
+    char out[4300];
+    snprintf(out, sizeof out, "%s/out", dir);
+    struct rp_compare_opts o = { .file = file, .variants = variants,
+                                 .nvariants = n, .reps = 30, .threads = 1,
+                                 .format = format, .out_dir = out };
+    return rp_compare_main(&o);
+}
+
+Test(compare, compare_csv_shows_zero_for_same_and_a_cost_for_a_longer_ban)
+{
+    static const char *const v[] = { "same", "long_ban", "us_slow" };
+    cr_assert_eq(compare(v, 3, "table"), 0);
+    struct rows rs;
+    char *f[16];
+    read_rows(&rs, "compare.csv");
+    cr_assert_str_eq(rs.line[0], "variant,group,product,metric,mean,ci_lo,"
+                     "ci_hi,diff_mean,diff_ci_lo,diff_ci_hi,better,unpaired_hw\n");
+
+    cr_assert_not_null(row(&rs, "base,kr,cell,unmet,", f));
+    cr_assert_str_empty(f[C_DIFF], "the base has no difference to itself");
+
+    cr_assert_not_null(row(&rs, "same,kr,cell,unmet,", f));
+    cr_assert_str_eq(f[C_DIFF], "0");
+    cr_assert_str_eq(f[C_DLO], "0");
+    cr_assert_str_eq(f[C_DHI], "0");
+    cr_assert_str_eq(f[C_BETTER], "0");
+
+    cr_assert_not_null(row(&rs, "long_ban,kr,cell,unmet,", f));
+    cr_assert_gt(strtod(f[C_DIFF], NULL), 0);
+    cr_assert_lt(strtod(f[C_BETTER], NULL), 0.5);
+    /* the American group is untouched by a Korean ban: exactly 0 */
+    cr_assert_not_null(row(&rs, "long_ban,us,cell,unmet,", f));
+    cr_assert_str_eq(f[C_DIFF], "0");
+
+    /* event rows: tts after the ban, mean over the group's members */
+    cr_assert_not_null(row(&rs, "base,kr,cell,tts.ban,", f));
+    cr_assert_not_null(row(&rs, "long_ban,kr,cell,tts.ban,", f));
+
+    /* the base's run files are there for `ripple report` */
+    char path[4400];
+    snprintf(path, sizeof path, "%s/out/summary.json", dir);
+    cr_assert_eq(access(path, R_OK), 0);
+    snprintf(path, sizeof path, "%s/out/compare.json", dir);
+    cr_assert_eq(access(path, R_OK), 0);
+}
+
+Test(compare, unknown_variant_is_bad_input_and_runs_nothing)
+{
+    static const char *const v[] = { "same", "nosuch" };
+    cr_redirect_stderr();
+    cr_assert_eq(compare(v, 2, "table"), 2);
+    char path[4400];
+    snprintf(path, sizeof path, "%s/out", dir);
+    cr_assert_neq(access(path, F_OK), 0, "nothing may be written");
+}
+
+Test(compare, all_variants_run_when_none_is_named)
+{
+    cr_assert_eq(compare(NULL, 0, "csv"), 0);
+    struct rows rs;
+    char *f[16];
+    read_rows(&rs, "compare.csv");
+    static const char *const all[] = { "base", "same", "same_value", "no_ban",
+                                       "long_ban", "us_fire", "us_slow" };
+    for (size_t k = 0; k < 7; k++) {
+        char prefix[64];
+        snprintf(prefix, sizeof prefix, "%s,kr,cell,unmet,", all[k]);
+        cr_assert_not_null(row(&rs, prefix, f), "no row for %s", all[k]);
+    }
+}
+
+Test(compare, sweep_runs_every_point_on_common_random_numbers)
+{
+    char out[4300];
+    snprintf(out, sizeof out, "%s/out", dir);
+    struct rp_override set = { "events.ban.duration", "10,120" };
+    struct rp_compare_opts o = { .file = file, .sets = &set, .nsets = 1,
+                                 .sweep = true, .reps = 30, .threads = 1,
+                                 .format = "table", .out_dir = out };
+    cr_assert_eq(rp_compare_main(&o), 0);
+    struct rows rs;
+    char *f[16];
+    read_rows(&rs, "sweep.csv");
+    cr_assert_str_eq(rs.line[0], "point,events.ban.duration,group,product,"
+                     "metric,mean,ci_lo,ci_hi,diff_mean,diff_ci_lo,diff_ci_hi,"
+                     "better,unpaired_hw\n");
+    cr_assert_not_null(row(&rs, "0,10,kr,cell,unmet,", f));
+    double short_ban = strtod(f[5], NULL);
+    cr_assert_str_empty(f[8]);
+    cr_assert_not_null(row(&rs, "1,120,kr,cell,unmet,", f));
+    cr_assert_gt(strtod(f[5], NULL), short_ban);
+    cr_assert_gt(strtod(f[8], NULL), 0);
+    cr_assert_not_null(row(&rs, "1,120,us,cell,unmet,", f));
+    cr_assert_str_eq(f[8], "0");
+    cr_assert_null(row(&rs, "2,", f), "only two points");
+}
+
+Test(compare, sweep_over_two_paths_runs_the_grid)
+{
+    char out[4300];
+    snprintf(out, sizeof out, "%s/out", dir);
+    struct rp_override sets[2] = { { "events.ban.duration", "10,120" },
+                                   { "events.ban.start", "20, 60, 100" } };
+    struct rp_compare_opts o = { .file = file, .sets = sets, .nsets = 2,
+                                 .sweep = true, .reps = 10, .threads = 1,
+                                 .format = "csv", .out_dir = out };
+    cr_assert_eq(rp_compare_main(&o), 0);
+    struct rows rs;
+    char *f[16];
+    read_rows(&rs, "sweep.csv");
+    static const char *const pts[] = { "0,10,20,", "1,10,60,", "2,10,100,",
+                                       "3,120,20,", "4,120,60,", "5,120,100," };
+    for (size_t k = 0; k < 6; k++) {
+        char prefix[64];
+        snprintf(prefix, sizeof prefix, "%skr,cell,unmet,", pts[k]);
+        cr_assert_not_null(row(&rs, prefix, f), "no point %s", pts[k]);
+    }
+}
+
+Test(compare, sweep_with_a_bad_value_is_bad_input)
+{
+    struct rp_override set = { "events.ban.duration", "10,soon" };
+    struct rp_compare_opts o = { .file = file, .sets = &set, .nsets = 1,
+                                 .sweep = true, .reps = 5, .threads = 1,
+                                 .format = "table" };
+    cr_redirect_stderr();
+    cr_assert_eq(rp_compare_main(&o), 2);
+    struct rp_override empty = { "events.ban.duration", "10,,20" };
+    o.sets = &empty;
+    cr_assert_eq(rp_compare_main(&o), 2);
+    o.nsets = 0;
+    cr_assert_eq(rp_compare_main(&o), 2);
+}

@@ -1,0 +1,433 @@
+#define _POSIX_C_SOURCE 200809L
+/*
+ * test_report.c - JSON and CSV writers, atomic files, and report.html with
+ * and without gnuplot.
+ */
+#include <criterion/criterion.h>
+#include <criterion/redirect.h>
+#include <dirent.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ripple/batch.h"
+#include "ripple/compare.h"
+#include "ripple/engine.h"
+#include "ripple/report.h"
+
+#define HORIZON 120
+#define NGROUPS 2
+
+static const char yaml[] =
+    "ripple: 1\n"
+    "name: \"quote\\\"d chain\"\n"
+    "horizon: 120\n"
+    "replications: 20\n"
+    "seed: 5\n"
+    "products:\n"
+    "  film: { unit: t }\n"
+    "  cell: { unit: GWh }\n"
+    "nodes:\n"
+    "  jp_film: { country: JP, supply: unlimited }\n"
+    "  kr_maker:\n"
+    "    country: KR\n"
+    "    make: { product: cell, capacity: 1, inputs: { film: 1 } }\n"
+    "    stock:\n"
+    "      film: { initial: 5, policy: base_stock, level: 5 }\n"
+    "      cell: { initial: 2, policy: base_stock, level: 2 }\n"
+    "    sources: { film: { jp_film: { lead_time: {dist: uniform, min: 2, max: 6} } } }\n"
+    "    outages: { every: {dist: exponential, mean: 60}, lasts: {dist: exponential, mean: 5} }\n"
+    "  kr_market:\n"
+    "    country: KR\n"
+    "    demand: { product: cell, every: {dist: exponential, mean: 1.2} }\n"
+    "    sources: { cell: { kr_maker: { lead_time: 1 } } }\n"
+    "events:\n"
+    "  ban: { type: export_ban, from: [JP], to: [KR], products: [film], start: 30, duration: 40 }\n"
+    "report:\n"
+    "  groups:\n"
+    "    makers: { nodes: [kr_maker] }\n"
+    "    korean_cell_makers: { country: KR, makes: cell }\n"
+    "  series: true\n"
+    "variants:\n"
+    "  no_ban: { events: { ban: null } }\n";
+
+static char dir[] = "/tmp/rp_test_report_XXXXXX";
+static char file[4200];
+
+static void setup(void)
+{
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(file, sizeof file, "%s/chain.yaml", dir);
+    FILE *f = fopen(file, "w");
+    cr_assert_not_null(f);
+    fputs(yaml, f);
+    fclose(f);
+}
+
+static void teardown(void)
+{
+    char cmd[4300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_assert_eq(system(cmd), 0);
+    strcpy(dir, "/tmp/rp_test_report_XXXXXX");
+}
+
+TestSuite(report, .init = setup, .fini = teardown);
+
+static char *path_in(const char *name)
+{
+    static char buf[8][4400];
+    static int next;
+    char *p = buf[next++ % 8];
+    snprintf(p, sizeof buf[0], "%s/%s", dir, name);
+    return p;
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return NULL;
+    size_t cap = 1 << 22;
+    char *s = malloc(cap);
+    size_t len = fread(s, 1, cap - 1, f);
+    s[len] = '\0';
+    fclose(f);
+    return s;
+}
+
+static bool exists(const char *path)
+{
+    return access(path, F_OK) == 0;
+}
+
+/* Files in dir whose names contain needle. */
+static int count_files(const char *d, const char *needle)
+{
+    DIR *dp = opendir(d);
+    struct dirent *e;
+    int n = 0;
+    cr_assert_not_null(dp);
+    while ((e = readdir(dp)))
+        n += strstr(e->d_name, needle) != NULL;
+    closedir(dp);
+    return n;
+}
+
+/*
+ * A small structural check of JSON: strings closed, escapes valid, braces
+ * and brackets balanced and properly nested, nothing after the value.
+ */
+static bool json_balanced(const char *s)
+{
+    char stack[256];
+    int depth = 0;
+    bool in_str = false;
+    for (; *s; s++) {
+        if (in_str) {
+            if (*s == '\\') {
+                if (!strchr("\"\\/bfnrtu", s[1]))
+                    return false;
+                s++;
+            } else if (*s == '"') {
+                in_str = false;
+            } else if ((unsigned char)*s < 0x20) {
+                return false;
+            }
+            continue;
+        }
+        if (*s == '"')
+            in_str = true;
+        else if (*s == '{' || *s == '[')
+            stack[depth++] = *s;
+        else if (*s == '}' || *s == ']') {
+            if (!depth || stack[--depth] != (*s == '}' ? '{' : '['))
+                return false;
+            if (!depth) {
+                while (s[1] == '\n' || s[1] == ' ')
+                    s++;
+                return s[1] == '\0';
+            }
+        }
+        if (depth >= 255)
+            return false;
+    }
+    return false;
+}
+
+/* Exit status of python3's JSON parser on path; -1 without python3. */
+static int python_json(const char *path)
+{
+    if (system("command -v python3 >/dev/null 2>&1"))
+        return -1;
+    char cmd[4600];
+    snprintf(cmd, sizeof cmd, "python3 -m json.tool '%s' >/dev/null", path);
+    int st = system(cmd);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 1;
+}
+
+struct one {
+    struct rp_scenario sc;
+    struct rp_model *m;
+    struct rp_batch b;
+};
+
+static void run_one(struct one *o, const char *variant)
+{
+    struct rp_diag d;
+    struct rp_load_opts lo = { .variant = variant };
+    struct rp_batch_opts bo;
+    rp_diag_init(&d);
+    cr_assert_eq(rp_scenario_load_string(&o->sc, yaml, "chain.yaml", &lo, &d), 0);
+    rp_diag_release(&d);
+    o->m = rp_model_new(&o->sc);
+    rp_batch_opts_default(&bo);
+    bo.replications = 20;
+    bo.seed = 5;
+    bo.threads = 1;
+    bo.keep_values = true;
+    rp_batch_run(&o->b, o->m, &bo);
+}
+
+static void release_one(struct one *o)
+{
+    rp_batch_release(&o->b);
+    rp_model_free(o->m);
+    rp_scenario_release(&o->sc);
+}
+
+static void diff_member(FILE *out, const void *ctx)
+{
+    const struct rp_batch *const *b = ctx;
+    fputs(",\n  \"diff\": ", out);
+    rp_report_json_diff(out, b[0], b[1]);
+}
+
+Test(report, json_parses_and_holds_the_documented_keys)
+{
+    struct one base, v;
+    struct rp_provenance prov;
+    run_one(&base, NULL);
+    run_one(&v, "no_ban");
+    rp_provenance_init(&prov, &base.sc);
+
+    FILE *f = fopen(path_in("run.json"), "w");
+    rp_report_json(f, &base.b, &prov);
+    fclose(f);
+    const struct rp_batch *pair[2] = { &base.b, &v.b };
+    f = fopen(path_in("diff.json"), "w");
+    rp_report_json_ex(f, &v.b, &prov, diff_member, pair);
+    fclose(f);
+
+    char *run = slurp(path_in("run.json"));
+    char *diff = slurp(path_in("diff.json"));
+    cr_assert(json_balanced(run), "unbalanced JSON:\n%s", run);
+    cr_assert(json_balanced(diff), "unbalanced JSON:\n%.2000s", diff);
+    static const char *const keys[] = { "\"ripple\": 1", "\"scenario\": "
+        "\"quote\\\"d chain\"", "\"provenance\"", "\"nodes\"", "\"groups\"",
+        "\"events\"", "\"makers\"", "\"unmet\"", "\"ci\"", "\"tts\"" };
+    for (size_t k = 0; k < sizeof keys / sizeof *keys; k++)
+        cr_assert_not_null(strstr(run, keys[k]), "no %s in the run", keys[k]);
+    cr_assert_null(strstr(run, "\"diff\""));
+    cr_assert_not_null(strstr(diff, "\"variant\": \"no_ban\""));
+    cr_assert_not_null(strstr(diff, "\"diff\": {"));
+    cr_assert_not_null(strstr(diff, "\"better\": "));
+    int py = python_json(path_in("run.json"));
+    if (py >= 0) {
+        cr_assert_eq(py, 0, "python3 rejects the run's JSON");
+        cr_assert_eq(python_json(path_in("diff.json")), 0);
+    }
+    free(run);
+    free(diff);
+    release_one(&v);
+    release_one(&base);
+}
+
+Test(report, compare_json_is_base_and_variants_with_diff)
+{
+    char out[4400];
+    snprintf(out, sizeof out, "%s/cmp", dir);
+    struct rp_compare_opts o = { .file = file, .reps = 10, .threads = 1,
+                                 .format = "json", .out_dir = out };
+    cr_redirect_stdout();
+    cr_assert_eq(rp_compare_main(&o), 0);
+    char *s = slurp(path_in("cmp/compare.json"));
+    cr_assert_not_null(s);
+    cr_assert(json_balanced(s), "unbalanced compare.json");
+    cr_assert_eq(strncmp(s, "{\"base\": {\"ripple\": 1", 21), 0, "%.40s", s);
+    const char *vs = strstr(s, "\"variants\": {");
+    cr_assert_not_null(vs);
+    cr_assert_not_null(strstr(vs, "\"no_ban\": {\"ripple\": 1"));
+    cr_assert_not_null(strstr(vs, "\"diff\": {"));
+    cr_assert_gt(strstr(s, "\"diff\""), vs, "the base has no diff");
+    if (python_json(path_in("cmp/compare.json")) >= 0)
+        cr_assert_eq(python_json(path_in("cmp/compare.json")), 0);
+    free(s);
+}
+
+Test(report, atomic_files_leave_no_temporary_and_no_partial_target)
+{
+    struct rp_atomic a;
+    const char *target = path_in("out.txt");
+
+    /* abort before commit: no target, no temporary */
+    cr_assert_eq(rp_atomic_open(&a, target), 0);
+    fputs("half a file", a.f);
+    fflush(a.f);
+    cr_assert(exists(a.tmp), "the temporary should exist while writing");
+    cr_assert_not(exists(target), "the target appeared before the commit");
+    rp_atomic_abort(&a);
+    cr_assert_not(exists(target));
+    cr_assert_eq(count_files(dir, ".tmp"), 0);
+
+    /* commit: the whole content, no temporary */
+    cr_assert_eq(rp_atomic_open(&a, target), 0);
+    fputs("first\n", a.f);
+    cr_assert_eq(rp_atomic_commit(&a), 0);
+    char *s = slurp(target);
+    cr_assert_str_eq(s, "first\n");
+    free(s);
+    cr_assert_eq(count_files(dir, ".tmp"), 0);
+
+    /* an aborted rewrite leaves the old file as it was */
+    cr_assert_eq(rp_atomic_open(&a, target), 0);
+    fputs("second, cut short", a.f);
+    rp_atomic_abort(&a);
+    s = slurp(target);
+    cr_assert_str_eq(s, "first\n");
+    free(s);
+    cr_assert_eq(count_files(dir, ".tmp"), 0);
+
+    /* a directory that does not exist fails at open, not later */
+    cr_assert_neq(rp_atomic_open(&a, path_in("no/such/dir/x")), 0);
+}
+
+Test(report, series_csv_has_a_row_per_group_kind_and_day)
+{
+    struct one o;
+    run_one(&o, NULL);
+    FILE *f = fopen(path_in("series.csv"), "w");
+    rp_report_series_csv(f, &o.b);
+    fclose(f);
+    f = fopen(path_in("series.csv"), "r");
+    char line[512];
+    long rows = 0, first_day = -1, last_day = -1;
+    cr_assert_not_null(fgets(line, sizeof line, f));
+    cr_assert_str_eq(line, "group,product,series,day,mean,p05,p50,p95\n");
+    while (fgets(line, sizeof line, f)) {
+        long day;
+        char g[64], p[64], k[64];
+        cr_assert_eq(sscanf(line, "%63[^,],%63[^,],%63[^,],%ld", g, p, k, &day), 4,
+                     "bad row %s", line);
+        cr_assert(!strcmp(k, "output") || !strcmp(k, "shortfall"));
+        if (first_day < 0)
+            first_day = day;
+        last_day = day;
+        rows++;
+    }
+    fclose(f);
+    /* days 0 .. horizon-1, two kinds, for each report group */
+    cr_assert_eq(rows, (long)NGROUPS * 2 * HORIZON);
+    cr_assert_eq(first_day, 0);
+    cr_assert_eq(last_day, HORIZON - 1);
+    release_one(&o);
+}
+
+Test(report, events_and_groups_csv_describe_the_scenario)
+{
+    struct one o;
+    run_one(&o, NULL);
+    FILE *f = fopen(path_in("events.csv"), "w");
+    rp_report_events_csv(f, &o.sc);
+    fclose(f);
+    f = fopen(path_in("groups.csv"), "w");
+    rp_report_groups_csv(f, o.m);
+    fclose(f);
+    char *ev = slurp(path_in("events.csv"));
+    char *gr = slurp(path_in("groups.csv"));
+    cr_assert_str_eq(ev, "event,type,start,duration\nban,export_ban,30,40\n");
+    cr_assert_str_eq(gr, "group,product,unit,node\nmakers,cell,GWh,kr_maker\n"
+                     "korean_cell_makers,cell,GWh,kr_maker\n");
+    free(ev);
+    free(gr);
+    release_one(&o);
+}
+
+/* Runs the ripple binary through the shell; returns its exit status. */
+static int ripple(const char *env, const char *args)
+{
+    char cmd[20000];
+    snprintf(cmd, sizeof cmd, "%s '%s/ripple' %s >'%s/stdout.txt' "
+             "2>'%s/stderr.txt'", env, RP_BINARY_DIR, args, dir, dir);
+    int st = system(cmd);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void run_into(const char *sub)
+{
+    char args[9000];
+    snprintf(args, sizeof args, "run '%s' -n 20 --threads 1 --quiet --out '%s/%s'",
+             file, dir, sub);
+    cr_assert_eq(ripple("", args), 0);
+}
+
+Test(report, report_html_without_gnuplot_has_tables_and_says_why)
+{
+    char args[9000], d[4400];
+    run_into("run");
+    snprintf(d, sizeof d, "%s/run", dir);
+    snprintf(args, sizeof args, "report '%s'", d);
+    cr_assert_eq(ripple("PATH=/nonexistent", args), 0);
+    char *html = slurp(path_in("run/report.html"));
+    cr_assert_not_null(html, "no report.html");
+    cr_assert_not_null(strstr(html, "<table"));
+    cr_assert_not_null(strstr(html, "kr_maker"));
+    cr_assert_not_null(strstr(html, "gnuplot was not found"));
+    cr_assert_not_null(strstr(html, "</html>"));
+    cr_assert_null(strstr(html, "<img"));
+    cr_assert_eq(count_files(d, ".svg"), 0);
+    char *err = slurp(path_in("stderr.txt"));
+    cr_assert_not_null(strstr(err, "gnuplot not found"), "stderr: %s", err);
+    free(err);
+    free(html);
+}
+
+Test(report, report_html_with_gnuplot_has_every_figure)
+{
+    if (system("command -v gnuplot >/dev/null 2>&1"))
+        cr_skip_test("gnuplot is not installed");
+    char args[9000], d[4400];
+    snprintf(d, sizeof d, "%s/cmp", dir);
+    snprintf(args, sizeof args, "compare '%s' -n 15 --threads 1 --quiet --out "
+             "'%s' --report", file, d);
+    cr_assert_eq(ripple("", args), 0);
+    char *html = slurp(path_in("cmp/report.html"));
+    cr_assert_not_null(html);
+    static const char *const figs[] = { "fan_makers.svg", "fan_korean_cell_makers.svg",
+        "hist_korean_cell_makers.svg", "ttsr_ban.svg", "diff_makers.svg",
+        "diff_korean_cell_makers.svg" };
+    for (size_t k = 0; k < sizeof figs / sizeof *figs; k++) {
+        char p[4500], needle[128];
+        snprintf(p, sizeof p, "%s/%s", d, figs[k]);
+        cr_assert(exists(p), "%s was not drawn", figs[k]);
+        snprintf(needle, sizeof needle, "<img src=\"%s\"", figs[k]);
+        cr_assert_not_null(strstr(html, needle), "the page lacks %s", figs[k]);
+        char *svg = slurp(p);
+        cr_assert_not_null(strstr(svg, "</svg>"), "%s is cut short", figs[k]);
+        free(svg);
+    }
+    cr_assert_eq(count_files(d, ".tmp"), 0, "temporary files were left");
+    cr_assert_not(exists(path_in("cmp/report.log")));
+    free(html);
+}
+
+Test(report, report_of_an_empty_directory_fails_and_writes_nothing)
+{
+    char args[9000];
+    snprintf(args, sizeof args, "report '%s'", dir);
+    cr_assert_eq(ripple("", args), 1);
+    cr_assert_not(exists(path_in("report.html")));
+}
