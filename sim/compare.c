@@ -478,35 +478,15 @@ static void print_table(FILE *out, const struct job *j)
 
 /* ------------------------------------------------------------ CSV, JSON */
 
-static void num(FILE *out, double x)
-{
-    char buf[RP_FMT_DOUBLE_CAP];
-    rp_fmt_double(buf, sizeof buf, x);
-    fputs(buf, out);
-}
 
 /* A CSV number: empty for NaN, so spreadsheets see a blank, not "null". */
 static void csv_num(FILE *out, double x)
 {
     fputc(',', out);
     if (isfinite(x))
-        num(out, x);
+        rp_json_num(out, x);
 }
 
-static void json_str(FILE *out, const char *s)
-{
-    fputc('"', out);
-    for (; s && *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(out, "\\%c", c);
-        else if (c < 0x20)
-            fprintf(out, "\\u%04x", c);
-        else
-            fputc(c, out);
-    }
-    fputc('"', out);
-}
 
 /* Tidy rows: one per arm, group, metric. */
 static void write_csv(FILE *out, const void *ctx)
@@ -580,9 +560,9 @@ static void extra_members(FILE *out, const void *ctx)
         fputs(",\n  \"set\": {", out);
         for (size_t k = 0; k < j->naxes; k++) {
             fputs(k ? ", " : "", out);
-            json_str(out, j->axes[k].path);
+            rp_json_str(out, j->axes[k].path);
             fputs(": ", out);
-            json_str(out, j->arms[mc->arm].setvals[k]);
+            rp_json_str(out, j->arms[mc->arm].setvals[k]);
         }
         fputs("}", out);
     }
@@ -604,7 +584,7 @@ static void write_json(FILE *out, const void *ctx)
         fputs("{\"paths\": [", out);
         for (size_t k = 0; k < j->naxes; k++) {
             fputs(k ? ", " : "", out);
-            json_str(out, j->axes[k].path);
+            rp_json_str(out, j->axes[k].path);
         }
         fputs("],\n\"points\": [", out);
         for (size_t a = 0; a < j->narms; a++) {
@@ -623,7 +603,7 @@ static void write_json(FILE *out, const void *ctx)
     for (size_t a = 1; a < j->narms; a++) {
         struct member_ctx mc = { j, a };
         fputs(a > 1 ? ",\n" : "\n", out);
-        json_str(out, j->arms[a].label);
+        rp_json_str(out, j->arms[a].label);
         fputs(": ", out);
         rp_report_json_ex(out, &j->arms[a].b, &j->arms[a].prov, extra_members,
                           &mc);
@@ -663,23 +643,6 @@ static void write_groups(FILE *out, const void *ctx)
     rp_report_groups_csv(out, ((const struct arm *)ctx)->m);
 }
 
-static int write_file(const char *dir, const char *name,
-                      void (*fn)(FILE *, const void *), const void *ctx)
-{
-    char path[4096];
-    struct rp_atomic at;
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    if (rp_atomic_open(&at, path)) {
-        fprintf(stderr, "ripple: cannot write %s: %s\n", path, strerror(errno));
-        return -1;
-    }
-    fn(at.f, ctx);
-    if (rp_atomic_commit(&at)) {
-        fprintf(stderr, "ripple: cannot write %s: %s\n", path, strerror(errno));
-        return -1;
-    }
-    return 0;
-}
 
 static int write_dir(const struct job *j)
 {
@@ -690,16 +653,16 @@ static int write_dir(const struct job *j)
         fprintf(stderr, "ripple: cannot create %s: %s\n", dir, strerror(errno));
         return -1;
     }
-    rc |= write_file(dir, j->o->sweep ? "sweep.json" : "compare.json",
+    rc |= rp_write_file(dir, j->o->sweep ? "sweep.json" : "compare.json",
                      write_json, j);
-    rc |= write_file(dir, j->o->sweep ? "sweep.csv" : "compare.csv",
+    rc |= rp_write_file(dir, j->o->sweep ? "sweep.csv" : "compare.csv",
                      write_csv, j);
-    rc |= write_file(dir, "summary.json", write_summary, ref);
-    rc |= write_file(dir, "replications.csv", write_replications, ref);
+    rc |= rp_write_file(dir, "summary.json", write_summary, ref);
+    rc |= rp_write_file(dir, "replications.csv", write_replications, ref);
     if (rp_model_series_len(ref->m))
-        rc |= write_file(dir, "series.csv", write_series, ref);
-    rc |= write_file(dir, "events.csv", write_events, ref);
-    rc |= write_file(dir, "groups.csv", write_groups, ref);
+        rc |= rp_write_file(dir, "series.csv", write_series, ref);
+    rc |= rp_write_file(dir, "events.csv", write_events, ref);
+    rc |= rp_write_file(dir, "groups.csv", write_groups, ref);
     return rc ? -1 : 0;
 }
 

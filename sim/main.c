@@ -234,23 +234,6 @@ static void batch_opts(struct rp_batch_opts *o, const struct cli *c,
     o->progress = !c->quiet && isatty(STDERR_FILENO);
 }
 
-static int write_file(const char *dir, const char *name,
-                      void (*fn)(FILE *, const void *), const void *ctx)
-{
-    char path[4096];
-    struct rp_atomic a;
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    if (rp_atomic_open(&a, path)) {
-        fprintf(stderr, "ripple: cannot write %s: %s\n", path, strerror(errno));
-        return -1;
-    }
-    fn(a.f, ctx);
-    if (rp_atomic_commit(&a)) {
-        fprintf(stderr, "ripple: cannot write %s: %s\n", path, strerror(errno));
-        return -1;
-    }
-    return 0;
-}
 
 struct summary_ctx {
     const struct rp_batch *b;
@@ -328,12 +311,12 @@ static int cmd_run(const struct cli *c)
             fprintf(stderr, "ripple: cannot write %s: %s\n", reps.path, strerror(errno));
             rc = 1;
         }
-        if (write_file(c->out_dir, "summary.json", write_summary, &s))
+        if (rp_write_file(c->out_dir, "summary.json", write_summary, &s))
             rc = 1;
-        if (rp_model_series_len(m) && write_file(c->out_dir, "series.csv", write_series, &b))
+        if (rp_model_series_len(m) && rp_write_file(c->out_dir, "series.csv", write_series, &b))
             rc = 1;
-        if (write_file(c->out_dir, "events.csv", write_events, &sc)
-            || write_file(c->out_dir, "groups.csv", write_groups, m))
+        if (rp_write_file(c->out_dir, "events.csv", write_events, &sc)
+            || rp_write_file(c->out_dir, "groups.csv", write_groups, m))
             rc = 1;
         if (c->report && !rc)
             rc = rp_plot_report(c->out_dir) ? 1 : 0;

@@ -31,15 +31,15 @@ void rp_provenance_init(struct rp_provenance *p, const struct rp_scenario *sc)
     strftime(p->started, sizeof p->started, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-static void num(FILE *out, double x)
+void rp_json_num(FILE *out, double x)
 {
     char buf[RP_FMT_DOUBLE_CAP];
     rp_fmt_double(buf, sizeof buf, x);
     fputs(buf, out);
 }
 
-/* A JSON string: ids are plain, but names and descriptions may hold anything. */
-static void str(FILE *out, const char *s)
+/* Ids are plain, but names and descriptions may hold anything. */
+void rp_json_str(FILE *out, const char *s)
 {
     fputc('"', out);
     for (; s && *s; s++) {
@@ -66,30 +66,30 @@ static void summary_json(FILE *out, const struct rp_acc *a, enum rp_metric metri
     struct rp_summary s;
     rp_acc_summarize(a, confidence, &s);
     fputs("{\"mean\": ", out);
-    num(out, s.mean);
+    rp_json_num(out, s.mean);
     fputs(", \"sd\": ", out);
-    num(out, s.sd);
+    rp_json_num(out, s.sd);
     fputs(", \"se\": ", out);
-    num(out, s.se);
+    rp_json_num(out, s.se);
     fputs(", \"ci\": [", out);
-    num(out, s.ci_lo);
+    rp_json_num(out, s.ci_lo);
     fputs(", ", out);
-    num(out, s.ci_hi);
+    rp_json_num(out, s.ci_hi);
     fputs("], \"p05\": ", out);
-    num(out, s.p05);
+    rp_json_num(out, s.p05);
     fputs(", \"p50\": ", out);
-    num(out, s.p50);
+    rp_json_num(out, s.p50);
     fputs(", \"p95\": ", out);
-    num(out, s.p95);
+    rp_json_num(out, s.p95);
     fputs(", \"min\": ", out);
-    num(out, s.min);
+    rp_json_num(out, s.min);
     fputs(", \"max\": ", out);
-    num(out, s.max);
+    rp_json_num(out, s.max);
     if (shortfall_metric(metric)) {
         fputs(", \"cvar95\": ", out);
-        num(out, s.cvar95);
+        rp_json_num(out, s.cvar95);
         fputs(", \"p_any\": ", out);
-        num(out, s.p_pos);
+        rp_json_num(out, s.p_pos);
     }
     fputs("}", out);
 }
@@ -141,7 +141,7 @@ static void scope_json(FILE *out, const struct rp_batch *b, enum rp_scope scope,
                         : sc->events[o].id;
         fprintf(out, "%s\n%s  ", first_owner ? "" : ",", indent);
         first_owner = false;
-        str(out, oid);
+        rp_json_str(out, oid);
         fputs(": {", out);
         /* keys: products or nodes, in order of first appearance */
         bool first_key = true;
@@ -158,7 +158,7 @@ static void scope_json(FILE *out, const struct rp_batch *b, enum rp_scope scope,
                 continue;
             fprintf(out, "%s\n%s    ", first_key ? "" : ",", indent);
             first_key = false;
-            str(out, scope == RP_SCOPE_EVENT ? sc->nodes[key].id : sc->products[key].id);
+            rp_json_str(out, scope == RP_SCOPE_EVENT ? sc->nodes[key].id : sc->products[key].id);
             fputs(": {", out);
             bool first_metric = true;
             for (size_t j = i; j < nv; j++) {
@@ -167,7 +167,7 @@ static void scope_json(FILE *out, const struct rp_batch *b, enum rp_scope scope,
                     continue;
                 fprintf(out, "%s\n%s      ", first_metric ? "" : ",", indent);
                 first_metric = false;
-                str(out, rp_metric_name(v[j].metric));
+                rp_json_str(out, rp_metric_name(v[j].metric));
                 fputs(": ", out);
                 summary_json(out, &accs[j], v[j].metric, sc->confidence);
             }
@@ -193,25 +193,25 @@ void rp_report_json_ex(FILE *out, const struct rp_batch *b,
     bool exact = b->nvalues ? b->acc[0].mode == RP_ACC_EXACT : true;
 
     fputs("{\"ripple\": 1, \"scenario\": ", out);
-    str(out, sc->name);
+    rp_json_str(out, sc->name);
     fputs(", \"variant\": ", out);
-    str(out, sc->variant ? sc->variant : "base");
+    rp_json_str(out, sc->variant ? sc->variant : "base");
     fprintf(out, ", \"replications\": %ld, \"seed\": %llu, \"confidence\": ",
             b->n, (unsigned long long)b->seed);
-    num(out, sc->confidence);
+    rp_json_num(out, sc->confidence);
     fprintf(out, ", \"horizon\": ");
-    num(out, sc->horizon);
+    rp_json_num(out, sc->horizon);
     fprintf(out, ", \"quantiles\": \"%s\",\n  \"provenance\": {\"version\": ",
             exact ? "exact" : "p2");
-    str(out, prov->version);
+    rp_json_str(out, prov->version);
     fputs(", \"git\": ", out);
-    str(out, prov->git);
+    rp_json_str(out, prov->git);
     fputs(", \"scenario_sha256\": ", out);
-    str(out, prov->scenario_sha256);
+    rp_json_str(out, prov->scenario_sha256);
     fprintf(out, ", \"threads\": %d, \"ranks\": %d, \"started\": ", b->threads, b->ranks);
-    str(out, prov->started);
+    rp_json_str(out, prov->started);
     fputs(", \"seconds\": ", out);
-    num(out, b->seconds);
+    rp_json_num(out, b->seconds);
     fprintf(out, ", \"events\": %llu},\n  \"nodes\": ", (unsigned long long)b->events);
     scope_json(out, b, RP_SCOPE_NODE, b->acc, "  ");
     fputs(",\n  \"groups\": ", out);
@@ -263,25 +263,25 @@ void rp_report_json_diff(FILE *out, const struct rp_batch *base,
             rp_acc_summarize(&p.diff, sc->confidence, &s);
             if (first_metric) {
                 fprintf(out, "%s\n    ", first_group ? "" : ",");
-                str(out, sc->report_groups[g].id);
+                rp_json_str(out, sc->report_groups[g].id);
                 fputs(": {", out);
-                str(out, sc->products[v[i].product].id);
+                rp_json_str(out, sc->products[v[i].product].id);
                 fputs(": {", out);
                 first_group = false;
             }
             fprintf(out, "%s\n      ", first_metric ? "" : ",");
             first_metric = false;
-            str(out, rp_metric_name(v[i].metric));
+            rp_json_str(out, rp_metric_name(v[i].metric));
             fputs(": {\"mean\": ", out);
-            num(out, s.mean);
+            rp_json_num(out, s.mean);
             fputs(", \"se\": ", out);
-            num(out, s.se);
+            rp_json_num(out, s.se);
             fputs(", \"ci\": [", out);
-            num(out, s.ci_lo);
+            rp_json_num(out, s.ci_lo);
             fputs(", ", out);
-            num(out, s.ci_hi);
+            rp_json_num(out, s.ci_hi);
             fputs("], \"better\": ", out);
-            num(out, n > 0 ? (double)p.better / (double)n : NAN);
+            rp_json_num(out, n > 0 ? (double)p.better / (double)n : NAN);
             fputs("}", out);
             rp_paired_release(&p);
         }
@@ -439,12 +439,12 @@ void rp_report_events_csv(FILE *out, const struct rp_scenario *sc)
         const struct rp_disruption *e = &sc->events[k];
         double dur = rp_dist_mean(&e->duration);
         fprintf(out, "%s,%s,", e->id, event_type_name(e->type));
-        num(out, rp_dist_mean(&e->start));
+        rp_json_num(out, rp_dist_mean(&e->start));
         fputc(',', out);
         if (isinf(dur))
             fputs("inf", out);          /* forever; strtod reads it back */
         else
-            num(out, dur);
+            rp_json_num(out, dur);
         fputc('\n', out);
     }
 }
@@ -496,7 +496,7 @@ void rp_report_csv_rows(FILE *out, const struct rp_model *m, long rep,
         }
         fprintf(out, "%ld,%s,%s,%s,%s,", rep, scope, id, key,
                 rp_metric_name(v[i].metric));
-        num(out, values[i]);
+        rp_json_num(out, values[i]);
         fputc('\n', out);
     }
 }
@@ -517,24 +517,47 @@ void rp_report_series_csv(FILE *out, const struct rp_batch *b)
                 fprintf(out, "%s,%s,%s,%zu,", sc->report_groups[g].id,
                         p == RP_NONE ? "" : sc->products[p].id,
                         kind ? "shortfall" : "output", d);
-                num(out, s.mean);
+                rp_json_num(out, s.mean);
                 fputc(',', out);
-                num(out, s.p05);
+                rp_json_num(out, s.p05);
                 fputc(',', out);
-                num(out, s.p50);
+                rp_json_num(out, s.p50);
                 fputc(',', out);
-                num(out, s.p95);
+                rp_json_num(out, s.p95);
                 fputc('\n', out);
             }
         }
     }
 }
 
+int rp_write_file(const char *dir, const char *name,
+                      void (*fn)(FILE *, const void *), const void *ctx)
+{
+    char path[4096];
+    struct rp_atomic at;
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    if (rp_atomic_open(&at, path)) {
+        fprintf(stderr, "ripple: cannot write %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    fn(at.f, ctx);
+    if (rp_atomic_commit(&at)) {
+        fprintf(stderr, "ripple: cannot write %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
 int rp_atomic_open(struct rp_atomic *a, const char *path)
 {
     const char *slash = strrchr(path, '/');
     int dirlen = slash ? (int)(slash - path + 1) : 0;
-    snprintf(a->path, sizeof a->path, "%s", path);
+    a->f = NULL;
+    if (strlen(path) >= sizeof a->path) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    memcpy(a->path, path, strlen(path) + 1);
     snprintf(a->tmp, sizeof a->tmp, "%.*s.%s.tmp.%ld", dirlen, path,
              slash ? slash + 1 : path, (long)getpid());
     a->f = fopen(a->tmp, "w");

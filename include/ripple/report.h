@@ -22,6 +22,10 @@ struct rp_provenance {
     char started[32];           /* ISO 8601 UTC */
 };
 
+/* JSON scalars: a number in shortest round-trip form (null for NaN/inf), a quoted, escaped string. */
+void rp_json_num(FILE *out, double x);
+void rp_json_str(FILE *out, const char *s);
+
 /* Fills version, git, the scenario's hash and the start time (now). */
 void rp_provenance_init(struct rp_provenance *p, const struct rp_scenario *sc);
 
@@ -81,9 +85,16 @@ int rp_value_name(const struct rp_model *m, size_t i, char *buf, size_t cap);
 struct rp_atomic {
     FILE *f;
     char path[4096];
-    char tmp[4096];
+    char tmp[4096 + 64];        /* path plus ".tmp.<pid>" */
 };
 int rp_atomic_open(struct rp_atomic *a, const char *path);
+
+/*
+ * Writes DIR/NAME atomically with fn(file, ctx); on failure says why on
+ * stderr ("ripple: cannot write PATH: reason") and returns -1.
+ */
+int rp_write_file(const char *dir, const char *name,
+                  void (*fn)(FILE *, const void *), const void *ctx);
 int rp_atomic_commit(struct rp_atomic *a);
 void rp_atomic_abort(struct rp_atomic *a);
 
