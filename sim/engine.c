@@ -130,6 +130,7 @@ struct order {
 
 struct hold_st {
     double on_hand, on_order, owed, held;
+    double transit;         /* shipped to it and not yet arrived (part of on_order) */
     uint32_t q_head, q_tail;
     double last;            /* time of the last integral update */
     double oh_int, owed_int, out_int;
@@ -155,6 +156,9 @@ struct node_st {
     double starve_rate;     /* units/day being lost for want of inputs now */
     uint32_t starve_input;  /* holding whose lack binds */
     bool starved;
+    bool stop_pending;      /* starved with no server busy: a stoppage once time passes */
+    bool short_pending;     /* starved: a shortfall once time passes */
+    double starved_since;
     double produced, stoppages;
     double outages, up_since, down_since, up_sum, down_sum;
     double n_up, n_down, first_outage;
@@ -752,6 +756,8 @@ static void touch_hold(struct rp_run *r, uint32_t h)
     hs->last = r->now;
 }
 
+static void shortfall_at(struct rp_run *r, uint32_t n, double when);
+
 static void touch_node(struct rp_run *r, uint32_t n)
 {
     struct node_st *ns = &r->n[n];
@@ -764,6 +770,19 @@ static void touch_node(struct rp_run *r, uint32_t n)
         ns->starve_int += dt * ns->starve_rate;
         if (ns->starve_rate > 0 && ns->starve_input != RP_NONE)
             r->h[ns->starve_input].starved += dt * ns->starve_rate;
+        /*
+         * A starvation counts as a stoppage only once time has passed in it:
+         * inputs ordered at zero lead time arrive at the same instant, after
+         * the check that found them missing, and stop nothing.
+         */
+        if (ns->stop_pending) {
+            ns->stoppages += 1;
+            ns->stop_pending = false;
+        }
+        if (ns->short_pending) {
+            shortfall_at(r, n, ns->starved_since);
+            ns->short_pending = false;
+        }
     }
     ns->last = r->now;
 }
@@ -780,14 +799,19 @@ static void add_output(struct rp_run *r, uint32_t n, double qty)
 }
 
 /* The node fell short now: the first time after each active event sets its TTS. */
-static void shortfall(struct rp_run *r, uint32_t n)
+static void shortfall_at(struct rp_run *r, uint32_t n, double when)
 {
     const struct rp_model *m = r->m;
     for (size_t k = 0; k < m->nevents; k++) {
         double *t = &r->tts[k * m->nnodes + n];
-        if (isnan(*t) && r->ev[k].start <= r->now)
-            *t = r->now - r->ev[k].start;
+        if (isnan(*t) && r->ev[k].start <= when)
+            *t = when - r->ev[k].start;
     }
+}
+
+static void shortfall(struct rp_run *r, uint32_t n)
+{
+    shortfall_at(r, n, r->now);
 }
 
 static double node_mult(const struct rp_run *r, uint32_t n, enum rp_event_type type)
@@ -846,6 +870,42 @@ static bool edge_active(const struct rp_run *r, uint32_t e)
     return !ed->backup || es->qualified;
 }
 
+static bool node_up(const struct rp_run *r, uint32_t n)
+{
+    return r->n[n].down == 0;
+}
+
+/* Active, and its supplier is up: an order placed there ships now. */
+static bool edge_ready(const struct rp_run *r, uint32_t e)
+{
+    return edge_active(r, e) && node_up(r, r->m->edges[e].supplier);
+}
+
+static bool hold_has_ready_edge(const struct rp_run *r, uint32_t h)
+{
+    const struct hold *hd = &r->m->holds[h];
+    for (uint32_t i = 0; i < hd->nedges; i++)
+        if (edge_ready(r, hd->edge0 + i))
+            return true;
+    return false;
+}
+
+/*
+ * Kit-complete ordering: a maker orders inputs only while every input has
+ * a source that can ship now. Parts that could not be used for want of
+ * another part are not bought meanwhile; this is what makes the output of
+ * a maker without input stock available exactly when all its suppliers are
+ * (validation case C10).
+ */
+static bool kit_ready(const struct rp_run *r, uint32_t n)
+{
+    const struct mnode *mn = &r->m->nodes[n];
+    for (uint32_t i = 0; i < mn->nin; i++)
+        if (!hold_has_ready_edge(r, mn->in0 + i))
+            return false;
+    return true;
+}
+
 /*
  * The customer of an order learns that qty of it will never come (lost at
  * the supplier, cancelled by a ban, refused a licence). A pass-through
@@ -894,6 +954,7 @@ static void order_failed(struct rp_run *r, uint32_t e, double qty, bool lost_mod
 static void dispatch(struct rp_run *r, uint32_t e, double qty, double t0, bool from_stock)
 {
     const struct edge *ed = &r->m->edges[e];
+    r->h[ed->hold].transit += qty;
     if (r->e[e].licence != RP_NONE) {
         const struct mevent *me = &r->m->events[r->e[e].licence];
         double wait = draw(r, &me->sc->delay, me->delay_stream);
@@ -924,11 +985,6 @@ static void ship(struct rp_run *r, uint32_t sh, struct order *o, double qty,
     const struct hold *sd = &r->m->holds[sh];
     if (sd->role == ROLE_OUTPUT || sd->role == ROLE_DEMAND || sd->role == ROLE_STOCK)
         add_output(r, sd->node, sd->role == ROLE_OUTPUT ? 0 : qty);
-}
-
-static bool node_up(const struct rp_run *r, uint32_t n)
-{
-    return r->n[n].down == 0;
 }
 
 /*
@@ -998,6 +1054,11 @@ static double place_order(struct rp_run *r, uint32_t h, double qty, bool lost_mo
     struct hold_st *hs = &r->h[h];
     double total = 0, open_total = 0, blocked_share = 0;
     uint32_t nzero_backups = 0;
+    /*
+     * Suppliers that are down leave the split while another source can
+     * ship; with none up, orders go to the active sources and wait there.
+     */
+    bool up_only = hold_has_ready_edge(r, h);
 
     for (uint32_t i = 0; i < hd->nedges; i++) {
         uint32_t e = hd->edge0 + i;
@@ -1016,7 +1077,7 @@ static double place_order(struct rp_run *r, uint32_t h, double qty, bool lost_mo
         uint32_t e = hd->edge0 + i;
         const struct edge *ed = &m->edges[e];
         double w = 0;
-        if (edge_active(r, e))
+        if (edge_active(r, e) && (!up_only || node_up(r, ed->supplier)))
             w = ed->backup && ed->share <= 0 ? blocked_share / nzero_backups : ed->share;
         sh[i] = w;
         total += w;
@@ -1061,7 +1122,7 @@ static double place_order(struct rp_run *r, uint32_t h, double qty, bool lost_mo
     }
     if (sh != share)
         free(sh);
-    if (lost > EPS && !hd->passthrough) {
+    if (lost > EPS) {
         /* The lost part will not come: it is no longer on order. */
         hs->on_order -= lost;
         if (hs->on_order < EPS)
@@ -1089,7 +1150,9 @@ static double policy_qty(const struct hold *hd, double ip)
 static void review_now(struct rp_run *r, uint32_t h)
 {
     const struct hold *hd = &r->m->holds[h];
-    if (!hd->nedges || hd->passthrough)
+    if (!hd->nedges)
+        return;
+    if (hd->role == ROLE_INPUT && !kit_ready(r, hd->node))
         return;
     double q = policy_qty(hd, position(r, h));
     if (q > EPS)
@@ -1117,6 +1180,7 @@ static void serve_queue(struct rp_run *r, uint32_t h)
     struct hold_st *hs = &r->h[h];
     const struct rp_node *nd = r->m->nodes[hd->node].sc;
     bool unlimited = hd->role == ROLE_UNLIMITED;
+    bool prefix = false;                /* only a prefix of the queue was served */
 
     if (hs->q_head == RP_NONE || !node_up(r, hd->node))
         return;
@@ -1150,6 +1214,7 @@ static void serve_queue(struct rp_run *r, uint32_t h)
             }
         }
     } else {
+        prefix = true;
         for (uint32_t o = hs->q_head; o != RP_NONE; o = r->orders[o].next) {
             struct order *od = &r->orders[o];
             double q = unlimited || od->qty < hs->on_hand ? od->qty : hs->on_hand;
@@ -1160,7 +1225,11 @@ static void serve_queue(struct rp_run *r, uint32_t h)
                 break;
         }
     }
-    /* Drop the orders that are now complete. */
+    /*
+     * Drop the orders that are now complete. FIFO completes a prefix, so the
+     * walk stops at the first open order: a long backlog served one batch
+     * at a time would otherwise cost its length at every batch.
+     */
     uint32_t prev = RP_NONE;
     for (uint32_t o = hs->q_head; o != RP_NONE;) {
         uint32_t next = r->orders[o].next;
@@ -1172,6 +1241,8 @@ static void serve_queue(struct rp_run *r, uint32_t h)
             if (hs->q_tail == o)
                 hs->q_tail = prev;
             order_free(r, o);
+        } else if (prefix) {
+            break;
         } else {
             prev = o;
         }
@@ -1191,14 +1262,16 @@ static void set_starved(struct rp_run *r, uint32_t n, bool starved, uint32_t inp
         ns->starve_rate = mn->rate / mn->sc->make.servers * idle
                         * node_mult(r, n, RP_EVENT_CAPACITY);
         ns->starve_input = input;
-        if (!ns->starved && ns->busy == 0 && !ns->down) {
-            ns->stoppages += 1;
-            shortfall(r, n);
+        if (!ns->starved && ns->busy == 0 && !ns->down)
+            ns->stop_pending = true;    /* counted by touch_node() */
+        if (!ns->starved) {
+            ns->short_pending = true;   /* likewise: zero-length starvation is no shortfall */
+            ns->starved_since = r->now;
         }
-        if (!ns->starved)
-            shortfall(r, n);
     } else {
         ns->starve_rate = 0;
+        ns->stop_pending = false;       /* over at the instant it began */
+        ns->short_pending = false;
     }
     ns->starved = starved;
 }
@@ -1292,6 +1365,38 @@ static void on_batch_done(struct rp_run *r, const struct rp_event *ev)
 
 /* ------------------------------------------------------------- outages */
 
+static void cancel_waiting(struct rp_run *r, uint32_t e);
+
+/*
+ * Supplier n went down or came back: customers move the orders that wait
+ * at a down supplier to sources that can ship, and makers whose kit is
+ * complete again resume ordering.
+ */
+static void reroute(struct rp_run *r, uint32_t n, bool down)
+{
+    const struct rp_model *m = r->m;
+    for (uint32_t e = 0; e < m->nedges; e++) {
+        if (m->edges[e].supplier != n)
+            continue;
+        uint32_t h = m->edges[e].hold;
+        const struct hold *hd = &m->holds[h];
+        if (down) {
+            if (hold_has_ready_edge(r, h))
+                cancel_waiting(r, e);
+            continue;
+        }
+        for (uint32_t i = 0; i < hd->nedges; i++) {
+            uint32_t e2 = hd->edge0 + i;
+            if (e2 != e && !node_up(r, m->edges[e2].supplier))
+                cancel_waiting(r, e2);
+        }
+        if (hd->role == ROLE_INPUT)
+            replenish_inputs(r, hd->node);
+        else
+            replenish(r, h);
+    }
+}
+
 static void set_down(struct rp_run *r, uint32_t n, bool down)
 {
     struct node_st *ns = &r->n[n];
@@ -1306,10 +1411,11 @@ static void set_down(struct rp_run *r, uint32_t n, bool down)
             if (s->busy)
                 s->remaining = s->end - r->now;
         }
-        if (ns->busy > 0 || !ns->starved)
+        if (ns->busy > 0 || !ns->starved || ns->stop_pending)
             ns->stoppages += mn->out_hold != RP_NONE && maker_need(r, n) > EPS;
         if (ns->starved)
             set_starved(r, n, false, RP_NONE);
+        reroute(r, n, true);
         return;
     }
     assert(ns->down > 0);
@@ -1329,6 +1435,7 @@ static void set_down(struct rp_run *r, uint32_t n, bool down)
             serve_queue(r, h);
     if (mn->out_hold != RP_NONE)
         try_start(r, n);
+    reroute(r, n, false);
 }
 
 static void on_fail(struct rp_run *r, uint32_t n)
@@ -1423,6 +1530,7 @@ static void seize_in_transit(struct rp_run *r, uint32_t e)
         struct rp_event *ev = &r->q.heap[i];
         if ((ev->kind == EV_ARRIVAL || ev->kind == EV_LICENCE) && ev->a == e) {
             ev->kind = EV_NOP;
+            r->h[r->m->edges[e].hold].transit -= ev->qty;
             r->h[r->m->edges[e].hold].on_order -= ev->qty;
             if (r->h[r->m->edges[e].hold].on_order < EPS)
                 r->h[r->m->edges[e].hold].on_order = 0;
@@ -1534,6 +1642,9 @@ static void on_licence(struct rp_run *r, const struct rp_event *ev)
     }
     /* Refused: the goods go back to the supplier's stock; the customer re-orders. */
     uint32_t sh = ed->supplier_hold;
+    r->h[ed->hold].transit -= ev->qty;
+    if (r->h[ed->hold].transit < EPS)
+        r->h[ed->hold].transit = 0;
     touch_hold(r, sh);
     if (r->m->holds[sh].role != ROLE_UNLIMITED)
         r->h[sh].on_hand += ev->qty;
@@ -1567,10 +1678,18 @@ static void on_demand(struct rp_run *r, uint32_t n)
          */
         hs->demand += qty;
         double before = r->filled_now;
+        double ordered = hs->on_order;
         double lost = place_order(r, h, qty, lost_mode);
+        if (lost_mode) {
+            /* what could not even be ordered (no open source) is lost too */
+            double placed = hs->on_order - ordered;
+            lost = qty - (placed > 0 ? placed : 0);
+        }
         double wait = qty - lost;
         if (lost > EPS)
             hs->lost += lost;
+        else
+            lost = 0;
         if (qty - (r->filled_now - before) > EPS)
             shortfall(r, n);
         if (wait > EPS) {
@@ -1594,6 +1713,9 @@ static void on_arrival(struct rp_run *r, const struct rp_event *ev)
     hs->on_order -= ev->qty;
     if (hs->on_order < EPS)
         hs->on_order = 0;
+    hs->transit -= ev->qty;
+    if (hs->transit < EPS)
+        hs->transit = 0;
     hs->on_hand += ev->qty;
     hs->cyc_sum += ev->qty * (r->now - ev->t0);
     hs->cyc_qty += ev->qty;
@@ -1854,6 +1976,12 @@ static double hold_value(const struct rp_run *r, uint32_t h, enum rp_metric metr
     case RP_M_DELIVERED:
         return hs->delivered;
     case RP_M_UNMET:
+        /*
+         * A pass-through market is owed what is on its way to it too; only
+         * what its suppliers have not shipped yet is short.
+         */
+        if (hd->passthrough)
+            return hs->lost + (hs->owed > hs->transit + EPS ? hs->owed - hs->transit : 0);
         return hs->lost + hs->owed;
     case RP_M_LOST:
         return hs->lost;

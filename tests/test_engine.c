@@ -446,3 +446,35 @@ Test(engine, replications_repeat_and_differ)
     free(b);
     done(&f);
 }
+
+/*
+ * A pass-through market served at once by an unlimited supplier with a
+ * 5-day lead time has the last 5 days of demand in transit at the horizon:
+ * owed to it, but not short (unmet 0). Cut the supplier for the last 10
+ * days (from 20.5) and the 10 unshipped demands are short; orders 1..20
+ * were shipped and have arrived by day 25.
+ */
+Test(engine, goods_in_transit_are_not_a_shortfall)
+{
+    const char *fmt = HEAD "horizon: 30\n"
+        "nodes:\n"
+        "  sup: { country: JP, supply: unlimited }\n"
+        "  buyers:\n"
+        "    country: KR\n"
+        "    demand: { product: x, every: 1, size: 1 }\n"
+        "    sources: { x: { sup: { lead_time: 5 } } }\n"
+        "%s";
+    char yaml[1024];
+    const char *ev[2] = { "", "events:\n  cut: { type: outage, node: sup, start: 20.5 }\n" };
+    double want[2] = { 0, 10 };
+    for (int i = 0; i < 2; i++) {
+        struct fixture f;
+        snprintf(yaml, sizeof yaml, fmt, ev[i]);
+        load(&f, yaml);
+        run(&f, 0);
+        cr_expect_float_eq(value(&f, "nodes.buyers.x.unmet"), want[i], 1e-9,
+                           "case %d: unmet %g", i, value(&f, "nodes.buyers.x.unmet"));
+        cr_expect_float_eq(value(&f, "nodes.buyers.x.delivered"), i ? 20 : 25, 1e-9);
+        done(&f);
+    }
+}
