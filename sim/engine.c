@@ -1147,6 +1147,15 @@ static double policy_qty(const struct hold *hd, double ip)
     return 0;
 }
 
+/* Orders what h's policy asks for now; a maker's inputs only with a full kit. */
+static void order_policy(struct rp_run *r, uint32_t h)
+{
+    const struct hold *hd = &r->m->holds[h];
+    double q = policy_qty(hd, position(r, h));
+    if (q > EPS)
+        place_order(r, h, q, false);
+}
+
 static void review_now(struct rp_run *r, uint32_t h)
 {
     const struct hold *hd = &r->m->holds[h];
@@ -1154,9 +1163,7 @@ static void review_now(struct rp_run *r, uint32_t h)
         return;
     if (hd->role == ROLE_INPUT && !kit_ready(r, hd->node))
         return;
-    double q = policy_qty(hd, position(r, h));
-    if (q > EPS)
-        place_order(r, h, q, false);
+    order_policy(r, h);
 }
 
 /* Continuous review: act on every change of position. */
@@ -1166,11 +1173,17 @@ static void replenish(struct rp_run *r, uint32_t h)
         review_now(r, h);
 }
 
+/* Continuous review of a maker's inputs, with one kit check for them all. */
 static void replenish_inputs(struct rp_run *r, uint32_t n)
 {
     const struct mnode *mn = &r->m->nodes[n];
-    for (uint32_t i = 0; i < mn->nin; i++)
-        replenish(r, mn->in0 + i);
+    if (!mn->nin || !kit_ready(r, n))
+        return;
+    for (uint32_t i = 0; i < mn->nin; i++) {
+        uint32_t h = mn->in0 + i;
+        if (r->m->holds[h].review <= 0 && r->m->holds[h].nedges)
+            order_policy(r, h);
+    }
 }
 
 /* Serves waiting orders of holding h from its stock by its node's allocation rule. */
@@ -1526,8 +1539,8 @@ static void cancel_waiting(struct rp_run *r, uint32_t e)
 /* Shipments in transit over edge e are seized: they will never arrive. */
 static void seize_in_transit(struct rp_run *r, uint32_t e)
 {
-    for (size_t i = 0; i < r->q.len; i++) {
-        struct rp_event *ev = &r->q.heap[i];
+    for (size_t i = 0; i < rp_evq_len(&r->q); i++) {
+        struct rp_event *ev = rp_evq_at(&r->q, i);
         if ((ev->kind == EV_ARRIVAL || ev->kind == EV_LICENCE) && ev->a == e) {
             ev->kind = EV_NOP;
             r->h[r->m->edges[e].hold].transit -= ev->qty;

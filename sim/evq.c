@@ -1,10 +1,13 @@
 /*
  * evq.c - the pending-event heap.
  *
- * Events are stored by value in one array, heap-ordered by (time, class,
- * push order). The triple is a total order with no two events equal, so the
- * order events leave in never depends on how the heap happens to be laid
- * out: it is the sorted order, on any machine.
+ * Keys (time, class << 56 | push order, slot) are heap-ordered in a 4-ary
+ * heap; the events stay in their slots. (time, class, push order) is a total
+ * order with no two events equal, so the order events leave in never
+ * depends on how the heap happens to be laid out: it is the sorted order,
+ * on any machine. A 4-ary heap is half as deep as a binary one, and its
+ * four children share a cache line or two, which pays off on pops, the
+ * costlier half of the work.
  */
 #include "ripple/evq.h"
 
@@ -15,15 +18,15 @@
 #include "ripple/diag.h"
 
 #define INITIAL_CAP 64
+#define ARITY 4
+#define SEQ_BITS 56
 
 /* Is a due before b? Equal times fall back to class, then push order. */
-static inline bool before(const struct rp_event *a, const struct rp_event *b)
+static inline bool before(const struct rp_evq_key *a, const struct rp_evq_key *b)
 {
     if (a->time != b->time)
         return a->time < b->time;
-    if (a->cls != b->cls)
-        return a->cls < b->cls;
-    return a->seq < b->seq;
+    return a->order < b->order;
 }
 
 /* The only allocation: doubling keeps pushes amortised O(1). */
@@ -31,72 +34,90 @@ static void grow(struct rp_evq *q)
 {
     size_t cap = q->cap ? 2 * q->cap : INITIAL_CAP;
 
-    q->heap = rp_xrealloc(q->heap, cap * sizeof *q->heap);
+    q->keys = rp_xrealloc(q->keys, cap * sizeof *q->keys);
+    q->slots = rp_xrealloc(q->slots, cap * sizeof *q->slots);
+    q->free = rp_xrealloc(q->free, cap * sizeof *q->free);
     q->cap = cap;
 }
 
 void rp_evq_init(struct rp_evq *q)
 {
-    q->heap = NULL;
-    q->len = 0;
-    q->cap = 0;
-    q->next_seq = 0;
+    *q = (struct rp_evq){ 0 };
 }
 
 void rp_evq_release(struct rp_evq *q)
 {
-    free(q->heap);
+    free(q->keys);
+    free(q->slots);
+    free(q->free);
     rp_evq_init(q);
 }
 
 void rp_evq_clear(struct rp_evq *q)
 {
     q->len = 0;
+    q->nfree = 0;
+    q->used = 0;
     q->next_seq = 0;
 }
 
 void rp_evq_push(struct rp_evq *q, struct rp_event ev)
 {
     assert(!isnan(ev.time));            /* NaN would break the order */
+    assert(q->next_seq < ((uint64_t)1 << SEQ_BITS));
     if (q->len == q->cap)
         grow(q);
     ev.seq = q->next_seq++;
 
+    uint32_t slot = q->nfree ? q->free[--q->nfree] : (uint32_t)q->used++;
+    q->slots[slot] = ev;
+    struct rp_evq_key key = {
+        .time = ev.time,
+        .order = (uint64_t)ev.cls << SEQ_BITS | ev.seq,
+        .slot = slot,
+    };
+
     size_t i = q->len++;                /* sift the new hole up */
-    while (i > 0 && before(&ev, &q->heap[(i - 1) / 2])) {
-        q->heap[i] = q->heap[(i - 1) / 2];
-        i = (i - 1) / 2;
+    while (i > 0) {
+        size_t parent = (i - 1) / ARITY;
+        if (!before(&key, &q->keys[parent]))
+            break;
+        q->keys[i] = q->keys[parent];
+        i = parent;
     }
-    q->heap[i] = ev;
+    q->keys[i] = key;
 }
 
 bool rp_evq_pop(struct rp_evq *q, struct rp_event *ev)
 {
     if (q->len == 0)
         return false;
-    *ev = q->heap[0];
+    uint32_t slot = q->keys[0].slot;
+    *ev = q->slots[slot];
+    q->free[q->nfree++] = slot;
 
-    /* Move the last event into the hole at the root and sift it down. */
-    struct rp_event last = q->heap[--q->len];
-    size_t n = q->len;
-    size_t i = 0;
-    for (;;) {
-        size_t child = 2 * i + 1;
-        if (child >= n)
+    struct rp_evq_key last = q->keys[--q->len];
+    size_t n = q->len, i = 0;
+    for (;;) {                          /* sift the hole at the root down */
+        size_t first = ARITY * i + 1;
+        if (first >= n)
             break;
-        if (child + 1 < n && before(&q->heap[child + 1], &q->heap[child]))
-            child++;
-        if (!before(&q->heap[child], &last))
+        size_t end = first + ARITY < n ? first + ARITY : n;
+        size_t best = first;
+        for (size_t c = first + 1; c < end; c++)
+            if (before(&q->keys[c], &q->keys[best]))
+                best = c;
+        if (!before(&q->keys[best], &last))
             break;
-        q->heap[i] = q->heap[child];
-        i = child;
+        q->keys[i] = q->keys[best];
+        i = best;
     }
-    if (n > 0)
-        q->heap[i] = last;
+    if (n)
+        q->keys[i] = last;
     return true;
 }
 
 const struct rp_event *rp_evq_peek(const struct rp_evq *q)
 {
-    return q->len ? &q->heap[0] : NULL;
+    return q->len ? &q->slots[q->keys[0].slot] : NULL;
 }

@@ -150,18 +150,21 @@ Test(evq, clear_keeps_storage_and_restarts_push_order)
 
     for (uint32_t i = 0; i < 1000; i++)
         rp_evq_push(&q, (struct rp_event){ .time = i, .a = i });
-    struct rp_event *heap = q.heap;
+    struct rp_evq_key *keys = q.keys;
+    struct rp_event *slots = q.slots;
     size_t cap = q.cap;
 
     rp_evq_clear(&q);
     cr_assert_eq(rp_evq_len(&q), 0);
     cr_assert_null(rp_evq_peek(&q));
-    cr_assert_eq(q.heap, heap, "clear gave up its storage");
+    cr_assert_eq(q.keys, keys, "clear gave up its storage");
+    cr_assert_eq(q.slots, slots, "clear gave up its storage");
     cr_assert_eq(q.cap, cap);
 
-    for (uint32_t i = 0; i < 1000; i++)     /* no growth: same array */
+    for (uint32_t i = 0; i < 1000; i++)     /* no growth: same arrays */
         rp_evq_push(&q, (struct rp_event){ .time = 1, .a = i });
-    cr_assert_eq(q.heap, heap, "reused queue reallocated");
+    cr_assert_eq(q.keys, keys, "reused queue reallocated");
+    cr_assert_eq(q.slots, slots, "reused queue reallocated");
     cr_assert(rp_evq_pop(&q, &ev));
     cr_assert_eq(ev.seq, 0, "push order did not restart at 0");
     cr_assert_eq(ev.a, 0);

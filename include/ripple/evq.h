@@ -1,11 +1,14 @@
 /*
  * evq.h - pending events of one replication.
  *
- * A binary min-heap holding events by value. Events leave in time order;
- * equal times leave by class (enum rp_event_class, lower first), then in push
- * order, so runs repeat on any machine and the order at equal times is a
- * documented rule of the model, never an accident of insertion.
- * Push and pop are O(log n); the heap grows by doubling only when full, so a
+ * A 4-ary min-heap of small keys (time, class and push order, slot); the
+ * events themselves stay put in slots, so a sift moves 24 bytes, not the
+ * whole event, and a wide, shallow heap keeps the pops cheap when thousands
+ * of shipments are in transit. Events leave in time order; equal times
+ * leave by class (enum rp_event_class, lower first), then in push order, so
+ * runs repeat on any machine and the order at equal times is a documented
+ * rule of the model, never an accident of insertion.
+ * Push and pop are O(log n); storage grows by doubling only when full, so a
  * queue reused across replications stops allocating once it has reached its
  * working size.
  */
@@ -43,10 +46,20 @@ struct rp_event {
     double t0;              /* a second time: when the order behind a shipment was placed */
 };
 
+struct rp_evq_key {
+    double time;
+    uint64_t order;         /* class << 56 | push order */
+    uint32_t slot;          /* where the event is */
+};
+
 struct rp_evq {
-    struct rp_event *heap;
-    size_t len;
-    size_t cap;
+    struct rp_evq_key *keys;    /* the heap */
+    struct rp_event *slots;     /* the events, by slot */
+    uint32_t *free;             /* free slots, a stack */
+    size_t len;                 /* events pending */
+    size_t cap;                 /* keys, slots and free have room for cap */
+    size_t nfree;
+    size_t used;                /* slots ever handed out since the last clear */
     uint64_t next_seq;
 };
 
@@ -68,6 +81,16 @@ const struct rp_event *rp_evq_peek(const struct rp_evq *q);
 static inline size_t rp_evq_len(const struct rp_evq *q)
 {
     return q->len;
+}
+
+/*
+ * Pending event i, 0 <= i < rp_evq_len(q), in no particular order: for
+ * sweeps over everything pending (seizing goods in transit). The caller may
+ * change the event's payload but not its time or class.
+ */
+static inline struct rp_event *rp_evq_at(struct rp_evq *q, size_t i)
+{
+    return &q->slots[q->keys[i].slot];
 }
 
 #endif
