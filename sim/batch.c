@@ -43,17 +43,28 @@ static double wall(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* The value the precision target watches: the first group's unmet, else the first value. */
-static long default_watch(const struct rp_model *m)
+/*
+ * The value the precision target watches by default: the first report
+ * group's unmet, else the first market's, else the first unmet at all.
+ * An unlimited supplier's unmet is always 0, which would "meet" any target.
+ */
+long rp_batch_default_watch(const struct rp_model *m)
 {
+    const struct rp_scenario *sc = rp_model_scenario(m);
     const struct rp_value_desc *v = rp_model_values(m);
-    for (size_t i = 0; i < rp_model_nvalues(m); i++)
+    size_t n = rp_model_nvalues(m);
+    for (size_t i = 0; i < n; i++)
         if (v[i].scope == RP_SCOPE_GROUP && v[i].metric == RP_M_UNMET)
             return (long)i;
-    for (size_t i = 0; i < rp_model_nvalues(m); i++)
-        if (v[i].metric == RP_M_UNMET)
+    for (size_t i = 0; i < n; i++)
+        if (v[i].scope == RP_SCOPE_NODE && v[i].metric == RP_M_UNMET
+            && sc->nodes[v[i].owner].demand.product != RP_NONE)
             return (long)i;
-    return rp_model_nvalues(m) ? 0 : -1;
+    for (size_t i = 0; i < n; i++)
+        if (v[i].metric == RP_M_UNMET && !(v[i].scope == RP_SCOPE_NODE
+                                           && sc->nodes[v[i].owner].unlimited))
+            return (long)i;
+    return n ? 0 : -1;
 }
 
 static void progress(const struct rp_batch *b, long target, double t0, bool done)
@@ -106,7 +117,9 @@ int rp_batch_run(struct rp_batch *b, const struct rp_model *m,
     struct rp_run **runs = rp_xcalloc((size_t)threads, sizeof *runs);
     for (int t = 0; t < threads; t++)
         runs[t] = rp_run_new(m);
-    long watch = o->precision_value >= 0 ? o->precision_value : default_watch(m);
+    long watch = o->precision_value >= 0 ? o->precision_value
+                                          : rp_batch_default_watch(m);
+    b->watch = watch;
 
     double t0 = wall(), last_shown = t0;
     while (b->n < cap) {

@@ -47,6 +47,8 @@ static const char usage[] =
     "  --set PATH=VALUE       override a scalar, e.g. events.jp_ban.duration=90\n"
     "  --precision R          add replications until the interval half-width of\n"
     "                         the first group's shortfall is below R x its mean\n"
+    "  --watch NAME           the value --precision watches, e.g.\n"
+    "                         groups.korean_cell_makers.cell.unmet (names as in --format csv)\n"
     "  --max-replications N   cap for --precision (default 100000)\n"
     "  --report               also write DIR/report.html (needs --out DIR)\n"
     "  --quiet                no progress line\n"
@@ -71,6 +73,7 @@ struct cli {
     char *set_buf[MAX_SETS];
     size_t nsets;
     double precision;
+    const char *watch;
     long max_reps;
     bool quiet;
     bool report;
@@ -159,6 +162,9 @@ static int parse_args(struct cli *c, int argc, char **argv)
             c->precision = strtod(next, &end);
             if (end == next || *end || !(c->precision > 0 && c->precision < 1))
                 return bad_usage("precision must be a number between 0 and 1, not '%s'", next);
+        } else if (!strcmp(a, "--watch")) {
+            NEED_ARG();
+            c->watch = next;
         } else if (!strcmp(a, "--max-replications")) {
             NEED_ARG();
             if (parse_long(next, &c->max_reps) || c->max_reps < 1)
@@ -277,6 +283,21 @@ static int cmd_run(const struct cli *c)
 
     batch_opts(&o, c, &sc);
     rp_provenance_init(&prov, &sc);
+    if (c->watch) {
+        char name[512];
+        o.precision_value = -1;
+        for (size_t i = 0; i < rp_model_nvalues(m) && o.precision_value < 0; i++) {
+            rp_value_name(m, i, name, sizeof name);
+            if (!strcmp(name, c->watch))
+                o.precision_value = (long)i;
+        }
+        if (o.precision_value < 0) {
+            fprintf(stderr, "ripple: --watch: no value named '%s' (names as in "
+                    "--format csv: scope.id.key.metric)\n", c->watch);
+            rc = 2;
+            goto out_model;
+        }
+    }
     if (c->out_dir) {
         char path[4096];
         if (make_dir(c->out_dir)) {
@@ -302,9 +323,14 @@ static int cmd_run(const struct cli *c)
 
     rp_batch_run(&b, m, &o);
 
-    if (c->precision > 0)
-        fprintf(stderr, "ripple: %s the precision target %g after %ld replications\n",
-                b.precision_met ? "reached" : "did not reach", c->precision, b.n);
+    if (c->precision > 0) {
+        char name[512] = "nothing";
+        if (b.watch >= 0)
+            rp_value_name(m, (size_t)b.watch, name, sizeof name);
+        fprintf(stderr, "ripple: %s the precision target %g for %s after %ld "
+                "replications\n", b.precision_met ? "reached" : "did not reach",
+                c->precision, name, b.n);
+    }
     if (c->out_dir) {
         struct summary_ctx s = { &b, &prov };
         if (rp_atomic_commit(&reps)) {

@@ -305,10 +305,10 @@ static size_t find_value(const struct rp_model *m, enum rp_scope scope,
 }
 
 static void table_row(FILE *out, const struct rp_batch *b, const char *label,
-                      size_t unmet, size_t produced, size_t fill)
+                      size_t unmet, size_t produced, size_t starved, size_t fill)
 {
     const struct rp_scenario *sc = rp_model_scenario(b->model);
-    struct rp_summary s, p, f;
+    struct rp_summary s, p, f, st;
     rp_acc_summarize(&b->acc[unmet], sc->confidence, &s);
     fprintf(out, "  %-26s %11.4g  [%10.4g, %10.4g] %10.4g %8.3f", label, s.mean,
             s.ci_lo, s.ci_hi, s.p95, s.p_pos);
@@ -317,6 +317,12 @@ static void table_row(FILE *out, const struct rp_batch *b, const char *label,
         fprintf(out, " %11.4g", p.mean);
     } else {
         fprintf(out, " %11s", "-");
+    }
+    if (starved != SIZE_MAX) {
+        rp_acc_summarize(&b->acc[starved], sc->confidence, &st);
+        fprintf(out, " %10.4g", st.mean);
+    } else {
+        fprintf(out, " %10s", "-");
     }
     if (fill != SIZE_MAX) {
         rp_acc_summarize(&b->acc[fill], sc->confidence, &f);
@@ -335,11 +341,12 @@ static void table_group(FILE *out, const struct rp_batch *b, uint32_t g)
         return;
     const char *unit = sc->products[p].unit ? sc->products[p].unit : "units";
     int pct = (int)lround(100 * sc->confidence);
-    fprintf(out, "\n%s: shortfall of %s (%s) over %g days\n", rg->id,
-            sc->products[p].id, unit, sc->horizon);
-    fprintf(out, "  %-26s %11s  %-24s %10s %8s %11s %7s\n", "node", "mean",
+    fprintf(out, "\n%s: shortfall of %s (%s) over %g days"
+            " (unmet = lost + still owed at the horizon; starved = output lost for want of inputs)\n",
+            rg->id, sc->products[p].id, unit, sc->horizon);
+    fprintf(out, "  %-26s %11s  %-24s %10s %8s %11s %10s %7s\n", "node", "mean",
             pct == 95 ? "95% interval" : "interval", "p95", "P(any)", "produced",
-            "fill");
+            "starved", "fill");
     for (size_t i = 0; i < rg->nnodes; i++) {
         uint32_t n = rg->nodes[i];
         size_t u = find_value(m, RP_SCOPE_NODE, n, RP_NONE, p, RP_M_UNMET);
@@ -347,12 +354,14 @@ static void table_group(FILE *out, const struct rp_batch *b, uint32_t g)
             continue;
         table_row(out, b, sc->nodes[n].id, u,
                   find_value(m, RP_SCOPE_NODE, n, RP_NONE, p, RP_M_PRODUCED),
+                  find_value(m, RP_SCOPE_NODE, n, RP_NONE, p, RP_M_STARVED),
                   find_value(m, RP_SCOPE_NODE, n, RP_NONE, p, RP_M_FILL_RATE));
     }
     size_t u = find_value(m, RP_SCOPE_GROUP, g, RP_NONE, p, RP_M_UNMET);
     if (u != SIZE_MAX)
         table_row(out, b, "total", u,
                   find_value(m, RP_SCOPE_GROUP, g, RP_NONE, p, RP_M_PRODUCED),
+                  find_value(m, RP_SCOPE_GROUP, g, RP_NONE, p, RP_M_STARVED),
                   find_value(m, RP_SCOPE_GROUP, g, RP_NONE, p, RP_M_FILL_RATE));
 
     /* Survival and recovery after each event, for the group's members. */

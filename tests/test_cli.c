@@ -190,3 +190,19 @@ Test(cli, table_names_the_group_and_its_unit)
     cr_expect_not_null(strstr(out, "all: shortfall of x (t)"), "%s", out);
     cr_expect_not_null(strstr(out, "after ban"), "%s", out);
 }
+
+Test(cli, precision_names_the_value_it_watched_and_watch_checks_names)
+{
+    char out[65536], path[512];
+    write_file("good.yaml", good);
+    snprintf(path, sizeof path, "%s/good.yaml", dir);
+    int rc = sh(out, sizeof out, RIPPLE " run %s --quiet --precision 0.5 -n 10 "
+                "--watch nodes.buyers.x.delivered", path);
+    cr_expect_eq(rc, 0, "%s", out);
+    cr_expect_not_null(strstr(out, "precision target 0.5 for nodes.buyers.x.delivered"),
+                       "%s", out);
+    rc = sh(out, sizeof out, RIPPLE " run %s --quiet --precision 0.5 --watch nodes.nope.x.unmet",
+            path);
+    cr_expect_eq(rc, 2);
+    cr_expect_not_null(strstr(out, "no value named 'nodes.nope.x.unmet'"), "%s", out);
+}

@@ -34,7 +34,7 @@ struct rp_batch_opts {
     uint64_t seed;
     int threads;                /* <= 0: OMP_NUM_THREADS or all cores */
     double precision;           /* > 0: add blocks until hw <= precision * |mean| */
-    long precision_value;       /* index into the model's values; -1: first group's unmet */
+    long precision_value;       /* index into the model's values; -1: rp_batch_default_watch */
     long max_replications;      /* cap when precision is set */
     enum rp_acc_mode mode;
     bool auto_mode;             /* choose mode from the memory budget */
@@ -62,6 +62,7 @@ struct rp_batch {
     int threads;
     int ranks;
     bool precision_met;
+    long watch;                 /* value the precision target watched, or -1 */
 };
 
 /*
@@ -72,6 +73,13 @@ int rp_batch_run(struct rp_batch *b, const struct rp_model *m,
                  const struct rp_batch_opts *o);
 
 void rp_batch_release(struct rp_batch *b);
+
+/*
+ * The value --precision watches unless told: the first report group's
+ * unmet, else the first market's unmet, else the first unmet of a node that
+ * is not an unlimited supplier. -1 when the model has no value.
+ */
+long rp_batch_default_watch(const struct rp_model *m);
 
 /* Threads rp_batch_run would use for threads = t (resolves t <= 0). */
 int rp_batch_threads(int t);
