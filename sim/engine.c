@@ -891,18 +891,21 @@ static bool hold_has_ready_edge(const struct rp_run *r, uint32_t h)
 }
 
 /*
- * Kit-complete ordering: a maker orders inputs only while every input has
- * a source that can ship now. Parts that could not be used for want of
- * another part are not bought meanwhile; this is what makes the output of
- * a maker without input stock available exactly when all its suppliers are
- * (validation case C10).
+ * Kit-complete ordering: a maker orders inputs only while every input is
+ * to be had: on hand, or from a source that can ship now. Parts that could
+ * not be used for want of another part are not bought meanwhile; this is
+ * what makes the output of a maker without input stock available exactly
+ * when all its suppliers are (validation case C10). An input still in stock
+ * does not stop the others: a stockpile is there to be used.
  */
 static bool kit_ready(const struct rp_run *r, uint32_t n)
 {
     const struct mnode *mn = &r->m->nodes[n];
-    for (uint32_t i = 0; i < mn->nin; i++)
-        if (!hold_has_ready_edge(r, mn->in0 + i))
+    for (uint32_t i = 0; i < mn->nin; i++) {
+        uint32_t h = mn->in0 + i;
+        if (r->h[h].on_hand <= EPS && !hold_has_ready_edge(r, h))
             return false;
+    }
     return true;
 }
 
@@ -1569,9 +1572,11 @@ static void arm_backups(struct rp_run *r, uint32_t h)
     }
 }
 
+/* A source of h opened (a ban ended, a backup qualified): order again. */
 static void release_held(struct rp_run *r, uint32_t h)
 {
     struct hold_st *hs = &r->h[h];
+    const struct hold *hd = &r->m->holds[h];
     if (hs->held > 0) {
         hs->on_order -= hs->held;
         if (hs->on_order < EPS)
@@ -1579,6 +1584,8 @@ static void release_held(struct rp_run *r, uint32_t h)
         hs->held = 0;
     }
     review_now(r, h);
+    if (hd->role == ROLE_INPUT)
+        replenish_inputs(r, hd->node);  /* the whole kit may be complete again */
 }
 
 static void on_dis(struct rp_run *r, uint32_t k, bool start)

@@ -227,8 +227,15 @@ void rp_paired_release(struct rp_paired *p)
 void rp_paired_add(struct rp_paired *p, double base, double variant,
                    int lower_is_better)
 {
-    rp_acc_add(&p->diff, variant - base);
-    if (lower_is_better ? variant < base : variant > base)
+    /*
+     * A difference within rounding of the two values is a tie: sums taken
+     * in another order differ in the last bits without anything having
+     * changed, and must not count as "better".
+     */
+    double tie = RP_PAIRED_TIE * (fabs(base) + fabs(variant));
+    double d = variant - base;
+    rp_acc_add(&p->diff, d);
+    if (lower_is_better ? d < -tie : d > tie)
         p->better++;
     p->n++;
 }

@@ -478,3 +478,35 @@ Test(engine, goods_in_transit_are_not_a_shortfall)
         done(&f);
     }
 }
+
+/*
+ * Kit-complete ordering stops buying parts only when another part is both
+ * out of stock and out of reach. A maker (10/day, one a and one b per unit)
+ * loses its only source of a at day 0 but holds 50 a; b keeps coming from
+ * an open source (stock 10, lead 1). It makes all 50 units its a allows
+ * (days 0..4), then starves for want of a: (20 - 5) x 10 = 150 charged to a.
+ */
+Test(engine, a_stockpile_of_a_cut_input_is_used_up)
+{
+    struct fixture f;
+    load(&f, "ripple: 1\nseed: 7\nhorizon: 20\n"
+             "products: { a: {}, b: {}, cell: {} }\n"
+             "nodes:\n"
+             "  jp: { country: JP, supply: unlimited }\n"
+             "  kr: { country: KR, supply: unlimited }\n"
+             "  maker:\n"
+             "    country: KR\n"
+             "    make: { product: cell, capacity: 10, inputs: { a: 1, b: 1 } }\n"
+             "    stock:\n"
+             "      a: { initial: 50, level: 50 }\n"
+             "      b: { initial: 10, level: 10 }\n"
+             "      cell: { initial: 0, level: 1000 }\n"
+             "    sources: { a: { jp: {} }, b: { kr: { lead_time: 1 } } }\n"
+             "events:\n"
+             "  ban: { type: export_ban, from: [JP], to: [KR], products: [a], start: 0 }\n");
+    run(&f, 0);
+    cr_expect_float_eq(value(&f, "nodes.maker.cell.produced"), 50, 1e-9);
+    cr_expect_float_eq(value(&f, "nodes.maker.a.starved"), 150, 1e-9);
+    cr_expect_float_eq(value(&f, "nodes.maker.b.starved"), 0, 1e-12);
+    done(&f);
+}

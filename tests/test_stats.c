@@ -566,3 +566,16 @@ Test(stats, fmt_double_round_trips_random_doubles)
     }
     gsl_rng_free(r);
 }
+
+/* Differences at rounding level are ties, not "better". */
+Test(stats, paired_rounding_dust_is_a_tie)
+{
+    struct rp_paired p;
+    rp_paired_init(&p, RP_ACC_EXACT);
+    rp_paired_add(&p, 0.1 + 0.2, 0.3, 1);       /* 0.3 - 0.30000000000000004 */
+    rp_paired_add(&p, 1e6, 1e6 * (1 - 1e-15), 1);
+    rp_paired_add(&p, 1.0, 0.999, 1);            /* a real improvement */
+    cr_expect_eq(p.better, 1);
+    cr_expect_eq(p.n, 3);
+    rp_paired_release(&p);
+}

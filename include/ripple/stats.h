@@ -164,8 +164,10 @@ void rp_paired_release(struct rp_paired *p);
 /*
  * Adds one replication. lower_is_better is 1 for metrics that are bad when
  * large (unmet, stockout, cycle_time), 0 for those good when large
- * (delivered, fill_rate). Ties count as not better.
+ * (delivered, fill_rate). Ties count as not better; a difference within
+ * RP_PAIRED_TIE of the values' size is a tie (rounding, not a change).
  */
+#define RP_PAIRED_TIE 1e-12
 void rp_paired_add(struct rp_paired *p, double base, double variant,
                    int lower_is_better);
 
