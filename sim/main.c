@@ -50,6 +50,9 @@ static const char usage[] =
     "  --watch NAME           the value --precision watches, e.g.\n"
     "                         groups.korean_cell_makers.cell.unmet (names as in --format csv)\n"
     "  --max-replications N   cap for --precision (default 100000)\n"
+    "  --quantiles Q          exact (keep every value), p2 (GSL's streaming\n"
+    "                         P-square estimates, constant memory) or auto\n"
+    "                         (default: exact while values fit in 1 GiB)\n"
     "  --report               also write DIR/report.html (needs --out DIR)\n"
     "  --quiet                no progress line\n"
     "  -h, --help             this help\n"
@@ -74,6 +77,7 @@ struct cli {
     size_t nsets;
     double precision;
     const char *watch;
+    const char *quantiles;
     long max_reps;
     bool quiet;
     bool report;
@@ -162,6 +166,11 @@ static int parse_args(struct cli *c, int argc, char **argv)
             c->precision = strtod(next, &end);
             if (end == next || *end || !(c->precision > 0 && c->precision < 1))
                 return bad_usage("precision must be a number between 0 and 1, not '%s'", next);
+        } else if (!strcmp(a, "--quantiles")) {
+            NEED_ARG();
+            if (strcmp(next, "exact") && strcmp(next, "p2") && strcmp(next, "auto"))
+                return bad_usage("quantiles must be exact, p2 or auto, not '%s'", next);
+            c->quantiles = next;
         } else if (!strcmp(a, "--watch")) {
             NEED_ARG();
             c->watch = next;
@@ -238,6 +247,10 @@ static void batch_opts(struct rp_batch_opts *o, const struct cli *c,
     o->precision = c->precision;
     o->max_replications = c->max_reps;
     o->progress = !c->quiet && isatty(STDERR_FILENO);
+    if (c->quantiles && strcmp(c->quantiles, "auto")) {
+        o->auto_mode = false;
+        o->mode = strcmp(c->quantiles, "exact") ? RP_ACC_STREAM : RP_ACC_EXACT;
+    }
 }
 
 

@@ -58,7 +58,7 @@ static void teardown(void)
 TestSuite(batch, .init = setup, .fini = teardown);
 
 /* JSON of a run, with the fields that legitimately differ (time, threads) fixed. */
-static char *json_of(int threads, long reps)
+static char *json_of(int threads, long reps, uint64_t seed)
 {
     struct rp_batch_opts o;
     struct rp_batch b;
@@ -68,7 +68,7 @@ static char *json_of(int threads, long reps)
     size_t len = 0;
     rp_batch_opts_default(&o);
     o.replications = reps;
-    o.seed = 99;
+    o.seed = seed;
     o.threads = threads;
     rp_batch_run(&b, model, &o);
     b.seconds = 0;
@@ -83,9 +83,9 @@ static char *json_of(int threads, long reps)
 
 Test(batch, json_is_byte_identical_on_1_2_and_4_threads)
 {
-    char *one = json_of(1, 150);
-    char *two = json_of(2, 150);
-    char *four = json_of(4, 150);
+    char *one = json_of(1, 150, 99);
+    char *two = json_of(2, 150, 99);
+    char *four = json_of(4, 150, 99);
     cr_assert_gt(strlen(one), 1000);
     cr_expect_str_eq(one, two, "1 and 2 threads differ");
     cr_expect_str_eq(one, four, "1 and 4 threads differ");
@@ -96,28 +96,11 @@ Test(batch, json_is_byte_identical_on_1_2_and_4_threads)
 
 Test(batch, another_seed_gives_other_numbers)
 {
-    char *a = json_of(2, 40);
-    struct rp_batch_opts o;
-    struct rp_batch b;
-    rp_batch_opts_default(&o);
-    o.replications = 40;
-    o.seed = 100;
-    o.threads = 2;
-    rp_batch_run(&b, model, &o);
-    struct rp_provenance prov = { .version = "v", .git = "g",
-                                  .scenario_sha256 = "s", .started = "t" };
-    char *buf = NULL;
-    size_t len = 0;
-    b.seconds = 0;
-    b.threads = 0;
-    FILE *f = open_memstream(&buf, &len);
-    rp_report_json(f, &b, &prov);
-    rp_report_series_csv(f, &b);
-    fclose(f);
-    cr_expect_str_neq(a, buf);
+    char *a = json_of(2, 40, 99);
+    char *b = json_of(2, 40, 100);
+    cr_expect_str_neq(a, b);
     free(a);
-    free(buf);
-    rp_batch_release(&b);
+    free(b);
 }
 
 struct order_check {

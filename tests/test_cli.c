@@ -206,3 +206,15 @@ Test(cli, precision_names_the_value_it_watched_and_watch_checks_names)
     cr_expect_eq(rc, 2);
     cr_expect_not_null(strstr(out, "no value named 'nodes.nope.x.unmet'"), "%s", out);
 }
+
+Test(cli, quantiles_flag_picks_exact_or_streaming_and_says_so)
+{
+    char out[1 << 16], path[512];
+    write_file("good.yaml", good);
+    snprintf(path, sizeof path, "%s/good.yaml", dir);
+    cr_assert_eq(sh(out, sizeof out, RIPPLE " run %s --format json --quantiles p2", path), 0);
+    cr_expect_not_null(strstr(out, "\"quantiles\": \"p2\""), "%s", out);
+    cr_assert_eq(sh(out, sizeof out, RIPPLE " run %s --format json --quantiles exact", path), 0);
+    cr_expect_not_null(strstr(out, "\"quantiles\": \"exact\""), "%s", out);
+    cr_expect_eq(sh(out, sizeof out, RIPPLE " run %s --quantiles median", path), 2);
+}
