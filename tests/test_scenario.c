@@ -1200,3 +1200,21 @@ Test(scenario, scenario_must_be_a_map)
     fails_with("- 1\n- 2\n",
                "t.yaml:1:1: a scenario must be a map, not a list");
 }
+
+/*
+ * A node whose country failed validation is still looked at by later
+ * checks (report selectors, event matching): it must be in no set, not
+ * crash them. Found by mutating the flagship.
+ */
+Test(scenario, a_bad_country_is_reported_once_and_breaks_no_later_check)
+{
+    fails_with("ripple: 1\nhorizon: 10\nproducts: { x: {} }\n"
+               "nodes:\n"
+               "  a: { country: K, supply: unlimited }\n"
+               "  b: { country: KR, demand: { product: x, every: 1 }, sources: { x: { a: {} } } }\n"
+               "events:\n"
+               "  ban: { type: export_ban, from: [JP], to: [KR], products: [x] }\n"
+               "report:\n"
+               "  groups: { kr: { country: KR } }\n",
+               "t.yaml:5:17: country must be a two-letter ISO code, not 'K'");
+}

@@ -41,19 +41,31 @@ struct rp_cset {
     uint64_t bits[RP_CSET_WORDS];
 };
 
+/* Is c two letters A-Z? A code that failed validation may still be looked up. */
+static inline bool rp_country_valid(rp_country c)
+{
+    unsigned hi = (unsigned)(c >> 8), lo = (unsigned)(c & 0xff);
+    return hi >= 'A' && hi <= 'Z' && lo >= 'A' && lo <= 'Z';
+}
+
 static inline unsigned rp_country_index(rp_country c)
 {
     return (unsigned)((c >> 8) - 'A') * 26u + (unsigned)((c & 0xff) - 'A');
 }
 
+/* An invalid code is in no set, and adding one changes nothing. */
 static inline bool rp_cset_has(const struct rp_cset *s, rp_country c)
 {
+    if (!rp_country_valid(c))
+        return false;
     unsigned i = rp_country_index(c);
     return (s->bits[i / 64] >> (i % 64)) & 1u;
 }
 
 static inline void rp_cset_add(struct rp_cset *s, rp_country c)
 {
+    if (!rp_country_valid(c))
+        return;
     unsigned i = rp_country_index(c);
     s->bits[i / 64] |= (uint64_t)1 << (i % 64);
 }
