@@ -1942,17 +1942,23 @@ void rp_run_until(struct rp_run *r, double t)
 
 /*
  * Days from an event's start until the node's output is back to 95% of its
- * level over the 30 days before: 0 if it never fell below that, the rest of
- * the horizon if it never came back. Output is judged on a trailing 7-day
- * mean, so that batch-by-batch lumpiness does not count as a fall.
+ * level over the 30 days before, judged from the node's first shortfall
+ * after the event (tts days after its start): 0 if it never fell short, tts
+ * if its output never dipped below that level, the rest of the horizon if
+ * it never came back. Output is judged on a trailing 7-day mean, so that
+ * batch-by-batch lumpiness does not count as a fall; and only after a
+ * shortfall, so that ordinary ups and downs of demand do not either.
  */
-static double recovery_time(const struct rp_run *r, uint32_t n, double start)
+static double recovery_time(const struct rp_run *r, uint32_t n, double start,
+                            double tts)
 {
     const struct rp_model *m = r->m;
     const struct mnode *mn = &m->nodes[n];
     double horizon = m->sc->horizon;
     if (!(start < horizon) || mn->day_slot < 0)
         return 0;
+    if (isnan(tts))
+        return 0;                       /* never fell short */
     const double *out = &r->out_day[(size_t)mn->day_slot * m->ndays];
     size_t s = (size_t)floor(start);
     size_t from = s > TTR_PRE_DAYS ? s - TTR_PRE_DAYS : 0;
@@ -1966,9 +1972,11 @@ static double recovery_time(const struct rp_run *r, uint32_t n, double start)
         return 0;
     bool fell = false;
     double window = 0;
-    for (size_t d = s >= TTR_WINDOW ? s - TTR_WINDOW : 0; d < s; d++)
+    size_t short_day = (size_t)floor(start + tts);
+    for (size_t d = short_day >= TTR_WINDOW ? short_day - TTR_WINDOW : 0;
+         d < short_day; d++)
         window += out[d];
-    for (size_t d = s; d < m->ndays; d++) {
+    for (size_t d = short_day; d < m->ndays; d++) {
         window += out[d];
         if (d >= TTR_WINDOW)
             window -= out[d - TTR_WINDOW];
@@ -1977,8 +1985,10 @@ static double recovery_time(const struct rp_run *r, uint32_t n, double start)
             fell = true;
         else if (fell && mean >= TTR_LEVEL * pre)
             return (double)d + 1 - start;
+        else if (!fell && d >= short_day + TTR_WINDOW)
+            return tts;                 /* the shortfall never dented output */
     }
-    return fell ? horizon - start : 0;
+    return fell ? horizon - start : tts;
 }
 
 static double hold_value(const struct rp_run *r, uint32_t h, enum rp_metric metric,
@@ -2109,9 +2119,9 @@ uint64_t rp_run_finish(struct rp_run *r, double *out, double *series)
             double start = r->ev[v->owner].start;
             double tts = r->tts[v->owner * m->nnodes + v->node];
             double left = sc->horizon - start;
+            double ttr = recovery_time(r, v->node, start, tts);
             if (isnan(tts))
                 tts = left > 0 ? left : 0;     /* censored: survived to the horizon */
-            double ttr = recovery_time(r, v->node, start);
             if (v->metric == RP_M_TTS)
                 x = tts;
             else if (v->metric == RP_M_TTR)

@@ -510,3 +510,46 @@ Test(engine, a_stockpile_of_a_cut_input_is_used_up)
     cr_expect_float_eq(value(&f, "nodes.maker.b.starved"), 0, 1e-12);
     done(&f);
 }
+
+/*
+ * Time to recover. A store sells 100/day (t = 1, 2, ...), base stock 1000,
+ * supplier lead 5; the supplier is down from 40.5 to 60.5. At 40.5 the
+ * store holds 500 with 500 in transit: it sells through day 50, loses days
+ * 51..65 (the orders of days 41..50 ship at 60.5 and arrive at 65.5), and
+ * sells again from day 66. tts = 51 - 40.5 = 10.5. Output was 100/day over
+ * the 30 days before; its trailing 7-day mean is back to 95 once days
+ * 66..72 are all full: ttr = 73 - 40.5 = 32.5. Another store, with noisy
+ * demand and a supplier the outage does not touch, never falls short: its
+ * ttr is 0 however its daily sales wander.
+ */
+Test(engine, time_to_recover_counts_from_the_shortfall_to_full_output)
+{
+    struct fixture f;
+    load(&f, HEAD "horizon: 100\n"
+             "nodes:\n"
+             "  sup: { country: JP, supply: unlimited }\n"
+             "  other: { country: KR, supply: unlimited }\n"
+             "  store:\n"
+             "    country: KR\n"
+             "    demand: { product: x, every: 1, size: 100, unmet: lost }\n"
+             "    stock: { x: { initial: 1000, policy: base_stock, level: 1000 } }\n"
+             "    sources: { x: { sup: { lead_time: 5 } } }\n"
+             "  calm:\n"
+             "    country: KR\n"
+             "    demand: { product: x, every: { dist: exponential, mean: 0.2 }, size: { dist: uniform, min: 0, max: 40 }, unmet: lost }\n"
+             "    stock: { x: { initial: 1e6, policy: base_stock, level: 1e6 } }\n"
+             "    sources: { x: { other: { lead_time: 1 } } }\n"
+             "events:\n"
+             "  cut: { type: outage, node: sup, start: 40.5, duration: 20 }\n");
+    for (uint64_t rep = 0; rep < 5; rep++) {
+        run(&f, rep);
+        cr_expect_float_eq(value(&f, "nodes.store.x.lost"), 1500, 1e-9);
+        cr_expect_float_eq(value(&f, "events.cut.store.tts"), 10.5, 1e-9);
+        cr_expect_float_eq(value(&f, "events.cut.store.ttr"), 32.5, 1e-9);
+        cr_expect_float_eq(value(&f, "events.cut.store.ttr_gt_tts"), 1, 1e-12);
+        cr_expect_float_eq(value(&f, "events.cut.calm.ttr"), 0, 1e-12,
+                           "replication %d: an untouched store recovered", (int)rep);
+        cr_expect_float_eq(value(&f, "events.cut.calm.ttr_gt_tts"), 0, 1e-12);
+    }
+    done(&f);
+}
