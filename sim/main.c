@@ -18,6 +18,7 @@
 #include "ripple/engine.h"
 #include "ripple/report.h"
 #include "ripple/scenario.h"
+#include "rp_git.h"                /* RP_GIT_HASH, written at build time */
 
 #define MAX_SETS 16
 

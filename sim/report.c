@@ -16,9 +16,7 @@
 #ifndef RP_VERSION
 #define RP_VERSION "0"
 #endif
-#ifndef RP_GIT_HASH
-#define RP_GIT_HASH "unknown"
-#endif
+#include "rp_git.h"                /* RP_GIT_HASH, written at build time */
 
 void rp_provenance_init(struct rp_provenance *p, const struct rp_scenario *sc)
 {
