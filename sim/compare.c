@@ -446,8 +446,14 @@ static void print_table(FILE *out, const struct job *j)
         fprintf(out, "\n%s: %s%s\n", gid, pid,
                 j->o->sweep ? "" : "; variants ranked by mean change in unmet");
         for (size_t k = 0; k < nw; k++) {
-            if (j->o->sweep && (w[k].event || w[k].kind != RP_M_UNMET))
-                continue;               /* a sweep's table is about shortfall */
+            /*
+             * A sweep's table is about shortfall: what is still owed at the
+             * horizon, and the output lost on the way (which a backlog
+             * caught up before the horizon hides from the first).
+             */
+            if (j->o->sweep && (w[k].event || (w[k].kind != RP_M_UNMET
+                                               && w[k].kind != RP_M_STARVED)))
+                continue;
             measure(j, gid, pid, &w[k], cells);
             bool any = false;
             for (size_t a = 0; a < j->narms; a++)
