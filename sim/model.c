@@ -1,0 +1,473 @@
+/*
+ * model.c - from a scenario to the immutable model one replication runs.
+ *
+ * Derives the holdings (who holds what, with which policy), the supply
+ * edges, the edges each disruption touches, the random streams (one per
+ * random quantity, keyed by its path) and the layout of the values a
+ * replication reports. Runs once per scenario; nothing here is on the
+ * event loop's path.
+ */
+#include "model_impl.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ripple/dist.h"
+#include "ripple/rng.h"
+
+/* ---------------------------------------------------------------- names */
+
+static const char *const metric_names[RP_M_COUNT] = {
+    [RP_M_DEMAND] = "demand",
+    [RP_M_DELIVERED] = "delivered",
+    [RP_M_UNMET] = "unmet",
+    [RP_M_LOST] = "lost",
+    [RP_M_FILL_RATE] = "fill_rate",
+    [RP_M_STOCKOUT] = "stockout",
+    [RP_M_ON_HAND] = "on_hand",
+    [RP_M_BACKORDERS] = "backorders",
+    [RP_M_CYCLE_TIME] = "cycle_time",
+    [RP_M_WIP] = "wip",
+    [RP_M_PRODUCED] = "produced",
+    [RP_M_STARVED] = "starved",
+    [RP_M_UTILIZATION] = "utilization",
+    [RP_M_STOPPAGES] = "stoppages",
+    [RP_M_DOWN] = "down",
+    [RP_M_OUTAGES] = "outages",
+    [RP_M_MTBF] = "mtbf",
+    [RP_M_MTTR] = "mttr",
+    [RP_M_FIRST_OUTAGE] = "first_outage",
+    [RP_M_TTS] = "tts",
+    [RP_M_TTR] = "ttr",
+    [RP_M_TTR_GT_TTS] = "ttr_gt_tts",
+};
+
+const char *rp_metric_name(enum rp_metric m)
+{
+    return m < RP_M_COUNT ? metric_names[m] : "?";
+}
+
+int rp_metric_lower_is_better(enum rp_metric m)
+{
+    switch (m) {
+    case RP_M_DELIVERED:
+    case RP_M_FILL_RATE:
+    case RP_M_PRODUCED:
+    case RP_M_UTILIZATION:
+    case RP_M_MTBF:
+    case RP_M_FIRST_OUTAGE:
+    case RP_M_TTS:
+    case RP_M_ON_HAND:
+        return 0;
+    default:
+        return 1;
+    }
+}
+
+/* ---------------------------------------------------------- model build */
+
+struct build {
+    struct rp_model *m;
+    size_t cap_holds, cap_edges, cap_values, cap_streams;
+};
+
+static int32_t add_stream(struct build *b, const struct rp_dist *d)
+{
+    struct rp_model *m = b->m;
+    if (!d || !rp_dist_is_random(d))
+        return -1;
+    if (m->nstreams == b->cap_streams) {
+        b->cap_streams = b->cap_streams ? 2 * b->cap_streams : 32;
+        m->stream_keys = rp_xrealloc(m->stream_keys,
+                                     b->cap_streams * sizeof *m->stream_keys);
+    }
+    m->stream_keys[m->nstreams] = d->path_hash;
+    return (int32_t)m->nstreams++;
+}
+
+static int32_t add_stream_key(struct build *b, uint64_t key)
+{
+    struct rp_dist d = rp_dist_const(0);
+    d.kind = RP_DIST_UNIFORM;           /* any random kind: only the key is kept */
+    d.path_hash = key;
+    return add_stream(b, &d);
+}
+
+uint32_t rp_model_find_hold(const struct rp_model *m, uint32_t node, uint32_t product)
+{
+    for (size_t i = 0; i < m->nholds; i++)
+        if (m->holds[i].node == node && m->holds[i].product == product)
+            return (uint32_t)i;
+    return RP_NONE;
+}
+
+static uint32_t add_hold(struct build *b, uint32_t node, uint32_t product,
+                         enum role role)
+{
+    struct rp_model *m = b->m;
+    uint32_t h = rp_model_find_hold(m, node, product);
+    if (h != RP_NONE)
+        return h;
+    if (m->nholds == b->cap_holds) {
+        b->cap_holds = b->cap_holds ? 2 * b->cap_holds : 32;
+        m->holds = rp_xrealloc(m->holds, b->cap_holds * sizeof *m->holds);
+    }
+    m->holds[m->nholds] = (struct hold){
+        .node = node, .product = product, .role = role,
+        .policy = RP_POLICY_BASE_STOCK, .edge0 = 0, .nedges = 0,
+    };
+    return (uint32_t)m->nholds++;
+}
+
+static void add_value(struct build *b, enum rp_scope scope, uint32_t owner,
+                      uint32_t node, uint32_t product, enum rp_metric metric)
+{
+    struct rp_model *m = b->m;
+    if (m->nvalues == b->cap_values) {
+        b->cap_values = b->cap_values ? 2 * b->cap_values : 64;
+        m->values = rp_xrealloc(m->values, b->cap_values * sizeof *m->values);
+    }
+    m->values[m->nvalues++] = (struct rp_value_desc){
+        .scope = scope, .owner = owner, .node = node, .product = product,
+        .metric = metric,
+    };
+}
+
+static const struct rp_stock *stock_entry(const struct rp_node *n, uint32_t p)
+{
+    for (size_t i = 0; i < n->nstock; i++)
+        if (n->stock[i].product == p)
+            return &n->stock[i];
+    return NULL;
+}
+
+static void set_policy(struct hold *h, const struct rp_stock *st)
+{
+    if (!st)
+        return;                         /* base_stock at level 0, continuous */
+    h->policy = st->policy;
+    h->level = st->level;
+    h->s = st->s;
+    h->S = st->S;
+    h->r = st->r;
+    h->Q = st->Q;
+    h->review = st->review;
+    h->initial = st->initial;
+}
+
+static bool edge_matches(const struct rp_scenario *sc, const struct edge *e,
+                         const struct hold *h, const struct rp_disruption *d)
+{
+    const struct rp_node *sup = &sc->nodes[e->supplier];
+    const struct rp_node *cus = &sc->nodes[h->node];
+    bool product = false;
+    for (size_t i = 0; i < d->nproducts; i++)
+        if (d->products[i] == h->product)
+            product = true;
+    if (!product || !rp_cset_has(&d->from, sup->country))
+        return false;
+    return d->by_owner ? rp_cset_has(&d->to_owner, cus->owner)
+                       : rp_cset_has(&d->to, cus->country);
+}
+
+static bool node_in_groups(const struct rp_scenario *sc, uint32_t n)
+{
+    for (size_t g = 0; g < sc->nreport_groups; g++)
+        for (size_t i = 0; i < sc->report_groups[g].nnodes; i++)
+            if (sc->report_groups[g].nodes[i] == n)
+                return true;
+    return false;
+}
+
+static void build_layout(struct build *b)
+{
+    struct rp_model *m = b->m;
+    const struct rp_scenario *sc = m->sc;
+
+    for (uint32_t hi = 0; hi < m->nholds; hi++) {
+        const struct hold *h = &m->holds[hi];
+        const struct mnode *mn = &m->nodes[h->node];
+        static const enum rp_metric common[] = {
+            RP_M_DEMAND, RP_M_DELIVERED, RP_M_UNMET, RP_M_LOST,
+            RP_M_FILL_RATE, RP_M_BACKORDERS,
+        };
+        for (size_t k = 0; k < sizeof common / sizeof *common; k++)
+            add_value(b, RP_SCOPE_NODE, h->node, RP_NONE, h->product, common[k]);
+        if (h->role != ROLE_UNLIMITED) {
+            add_value(b, RP_SCOPE_NODE, h->node, RP_NONE, h->product, RP_M_ON_HAND);
+            add_value(b, RP_SCOPE_NODE, h->node, RP_NONE, h->product, RP_M_STOCKOUT);
+        }
+        if (h->nedges)
+            add_value(b, RP_SCOPE_NODE, h->node, RP_NONE, h->product, RP_M_CYCLE_TIME);
+        if (h->role == ROLE_OUTPUT) {
+            static const enum rp_metric maker[] = {
+                RP_M_WIP, RP_M_PRODUCED, RP_M_STARVED, RP_M_UTILIZATION,
+                RP_M_STOPPAGES,
+            };
+            for (size_t k = 0; k < sizeof maker / sizeof *maker; k++)
+                add_value(b, RP_SCOPE_NODE, h->node, RP_NONE, h->product, maker[k]);
+        }
+        if (h->role == ROLE_INPUT)
+            add_value(b, RP_SCOPE_NODE, h->node, RP_NONE, h->product, RP_M_STARVED);
+        if (mn->main_hold == hi) {
+            add_value(b, RP_SCOPE_NODE, h->node, RP_NONE, h->product, RP_M_DOWN);
+            if (mn->sc->outages.present) {
+                static const enum rp_metric out[] = {
+                    RP_M_OUTAGES, RP_M_MTBF, RP_M_MTTR, RP_M_FIRST_OUTAGE,
+                };
+                for (size_t k = 0; k < sizeof out / sizeof *out; k++)
+                    add_value(b, RP_SCOPE_NODE, h->node, RP_NONE, h->product, out[k]);
+            }
+        }
+    }
+
+    m->group_product = rp_xcalloc(sc->nreport_groups + 1, sizeof *m->group_product);
+    for (uint32_t g = 0; g < sc->nreport_groups; g++) {
+        const struct rp_report_group *rg = &sc->report_groups[g];
+        uint32_t p = RP_NONE;
+        for (size_t i = 0; i < rg->nnodes && p == RP_NONE; i++) {
+            uint32_t mh = m->nodes[rg->nodes[i]].main_hold;
+            if (mh != RP_NONE)
+                p = m->holds[mh].product;
+        }
+        m->group_product[g] = p;
+        if (p == RP_NONE)
+            continue;
+        static const enum rp_metric gm[] = {
+            RP_M_DEMAND, RP_M_DELIVERED, RP_M_UNMET, RP_M_LOST, RP_M_FILL_RATE,
+            RP_M_ON_HAND, RP_M_BACKORDERS, RP_M_PRODUCED, RP_M_STARVED,
+            RP_M_WIP, RP_M_UTILIZATION, RP_M_DOWN,
+        };
+        for (size_t k = 0; k < sizeof gm / sizeof *gm; k++)
+            add_value(b, RP_SCOPE_GROUP, g, RP_NONE, p, gm[k]);
+    }
+
+    bool have_groups = sc->nreport_groups > 0;
+    for (uint32_t k = 0; k < m->nevents; k++) {
+        const struct rp_disruption *d = m->events[k].sc;
+        for (uint32_t n = 0; n < m->nnodes; n++) {
+            const struct mnode *mn = &m->nodes[n];
+            if (mn->day_slot < 0)
+                continue;
+            bool target = (d->type == RP_EVENT_CAPACITY || d->type == RP_EVENT_OUTAGE
+                           || d->type == RP_EVENT_DEMAND) && d->node == n;
+            if (have_groups && !target && !node_in_groups(sc, n))
+                continue;
+            add_value(b, RP_SCOPE_EVENT, k, n, RP_NONE, RP_M_TTS);
+            add_value(b, RP_SCOPE_EVENT, k, n, RP_NONE, RP_M_TTR);
+            add_value(b, RP_SCOPE_EVENT, k, n, RP_NONE, RP_M_TTR_GT_TTS);
+        }
+    }
+}
+
+struct rp_model *rp_model_new(const struct rp_scenario *sc)
+{
+    struct rp_model *m = rp_xcalloc(1, sizeof *m);
+    struct build b = { .m = m };
+
+    m->sc = sc;
+    m->nnodes = sc->nnodes;
+    m->nodes = rp_xcalloc(sc->nnodes, sizeof *m->nodes);
+
+    /* Holdings: output first, then inputs, demand, other stock, per node. */
+    for (uint32_t n = 0; n < sc->nnodes; n++) {
+        const struct rp_node *nd = &sc->nodes[n];
+        struct mnode *mn = &m->nodes[n];
+        mn->sc = nd;
+        mn->out_hold = RP_NONE;
+        mn->main_hold = RP_NONE;
+        mn->day_slot = -1;
+        if (nd->make.product != RP_NONE) {
+            uint32_t h = add_hold(&b, n, nd->make.product, ROLE_OUTPUT);
+            set_policy(&m->holds[h], stock_entry(nd, nd->make.product));
+            if (nd->make.to_order)
+                m->holds[h].level = 0;
+            mn->out_hold = mn->main_hold = h;
+            mn->in0 = (uint32_t)m->nholds;
+            for (size_t i = 0; i < nd->make.ninputs; i++) {
+                const struct rp_bom_line *bl = &nd->make.inputs[i];
+                uint32_t hi = add_hold(&b, n, bl->product, ROLE_INPUT);
+                set_policy(&m->holds[hi], stock_entry(nd, bl->product));
+                m->holds[hi].bom = bl->qty;
+            }
+            mn->nin = (uint32_t)m->nholds - mn->in0;
+            double mean_t = rp_dist_mean(&nd->make.time);
+            mn->rate = mean_t > 0 ? nd->make.batch * nd->make.servers / mean_t
+                                  : INFINITY;
+            mn->stock_keeping = !nd->make.to_order && m->holds[mn->out_hold].level > 0;
+        }
+        if (nd->demand.product != RP_NONE) {
+            const struct rp_stock *st = stock_entry(nd, nd->demand.product);
+            uint32_t h = add_hold(&b, n, nd->demand.product, ROLE_DEMAND);
+            set_policy(&m->holds[h], st);
+            m->holds[h].passthrough = st == NULL;
+            mn->main_hold = h;
+            mn->stock_keeping = st != NULL;
+        }
+        for (size_t i = 0; i < nd->nstock; i++) {
+            uint32_t h = add_hold(&b, n, nd->stock[i].product, ROLE_STOCK);
+            if (m->holds[h].role == ROLE_STOCK) {
+                set_policy(&m->holds[h], &nd->stock[i]);
+                if (mn->main_hold == RP_NONE) {
+                    mn->main_hold = h;
+                    mn->stock_keeping = true;
+                }
+            }
+        }
+    }
+    /* Edges, and the supplier holdings they draw on (unlimited ones on demand). */
+    size_t nedges = 0;
+    for (uint32_t n = 0; n < sc->nnodes; n++)
+        for (size_t i = 0; i < sc->nodes[n].nsources; i++)
+            nedges += sc->nodes[n].sources[i].nsources;
+    m->edges = rp_xcalloc(nedges + 1, sizeof *m->edges);
+    for (uint32_t n = 0; n < sc->nnodes; n++) {
+        const struct rp_node *nd = &sc->nodes[n];
+        for (size_t i = 0; i < nd->nsources; i++) {
+            const struct rp_sourcing *so = &nd->sources[i];
+            uint32_t h = rp_model_find_hold(m, n, so->product);
+            if (h == RP_NONE)       /* sources for a product held nowhere: a stock holding */
+                h = add_hold(&b, n, so->product, ROLE_STOCK);
+            m->holds[h].edge0 = (uint32_t)m->nedges;
+            m->holds[h].nedges = (uint32_t)so->nsources;
+            for (size_t j = 0; j < so->nsources; j++) {
+                const struct rp_source *src = &so->sources[j];
+                const struct rp_node *sup = &sc->nodes[src->supplier];
+                uint32_t sh = rp_model_find_hold(m, src->supplier, so->product);
+                if (sh == RP_NONE)
+                    sh = add_hold(&b, src->supplier, so->product,
+                                  sup->unlimited ? ROLE_UNLIMITED : ROLE_STOCK);
+                m->edges[m->nedges++] = (struct edge){
+                    .hold = h, .supplier = src->supplier, .supplier_hold = sh,
+                    .share = src->share, .backup = src->backup,
+                    .lead = &src->lead_time, .lead_stream = add_stream(&b, &src->lead_time),
+                    .qualify = &src->qualify,
+                    .qualify_stream = add_stream(&b, &src->qualify),
+                };
+            }
+        }
+    }
+    for (uint32_t n = 0; n < sc->nnodes; n++) {
+        struct mnode *mn = &m->nodes[n];
+        const struct rp_node *nd = mn->sc;
+        if (mn->main_hold == RP_NONE)
+            for (uint32_t h = 0; h < m->nholds; h++)
+                if (m->holds[h].node == n) {
+                    mn->main_hold = h;
+                    break;
+                }
+        mn->time_stream = nd->make.product != RP_NONE ? add_stream(&b, &nd->make.time) : -1;
+        mn->every_stream = nd->demand.product != RP_NONE ? add_stream(&b, &nd->demand.every) : -1;
+        mn->size_stream = nd->demand.product != RP_NONE ? add_stream(&b, &nd->demand.size) : -1;
+        mn->up_stream = nd->outages.present ? add_stream(&b, &nd->outages.every) : -1;
+        mn->down_stream = nd->outages.present ? add_stream(&b, &nd->outages.lasts) : -1;
+        mn->server0 = (uint32_t)m->nservers;
+        if (nd->make.product != RP_NONE)
+            m->nservers += nd->make.servers;
+    }
+
+    /* Disruptions: their streams and the edges they touch. */
+    m->nevents = sc->nevents;
+    m->events = rp_xcalloc(sc->nevents + 1, sizeof *m->events);
+    size_t cap_ee = 16, nee = 0;
+    m->event_edges = rp_xmalloc(cap_ee * sizeof *m->event_edges);
+    for (uint32_t k = 0; k < sc->nevents; k++) {
+        const struct rp_disruption *d = &sc->events[k];
+        struct mevent *me = &m->events[k];
+        me->sc = d;
+        me->start_stream = add_stream(&b, &d->start);
+        me->duration_stream = add_stream(&b, &d->duration);
+        me->delay_stream = -1;
+        me->approval_stream = -1;
+        me->edge0 = (uint32_t)nee;
+        if (d->type == RP_EVENT_EXPORT_BAN || d->type == RP_EVENT_EXPORT_LICENCE) {
+            for (uint32_t e = 0; e < m->nedges; e++) {
+                if (!edge_matches(sc, &m->edges[e], &m->holds[m->edges[e].hold], d))
+                    continue;
+                if (nee == cap_ee) {
+                    cap_ee *= 2;
+                    m->event_edges = rp_xrealloc(m->event_edges,
+                                                 cap_ee * sizeof *m->event_edges);
+                }
+                m->event_edges[nee++] = e;
+            }
+        }
+        me->nedges = (uint32_t)(nee - me->edge0);
+        if (d->type == RP_EVENT_EXPORT_LICENCE) {
+            me->delay_stream = add_stream(&b, &d->delay);
+            char path[512];
+            snprintf(path, sizeof path, "events.%s.approval", d->id);
+            me->approval_stream = add_stream_key(&b, rp_path_hash(path));
+        }
+    }
+
+    /* Daily buckets: needed for recovery times and for series. */
+    m->series = sc->series && sc->nreport_groups > 0;
+    m->daily = m->series || sc->nevents > 0;
+    if (m->daily) {
+        m->ndays = (size_t)ceil(sc->horizon);
+        if (m->ndays == 0)
+            m->ndays = 1;
+        for (uint32_t n = 0; n < m->nnodes; n++) {
+            const struct rp_node *nd = m->nodes[n].sc;
+            if (nd->make.product != RP_NONE || nd->demand.product != RP_NONE)
+                m->nodes[n].day_slot = (int32_t)m->nday_nodes++;
+        }
+    }
+    build_layout(&b);
+    /* Results look up each node value's holding once here, not per replication. */
+    m->value_hold = rp_xcalloc(m->nvalues + 1, sizeof *m->value_hold);
+    for (size_t i = 0; i < m->nvalues; i++)
+        m->value_hold[i] = m->values[i].scope == RP_SCOPE_NODE
+            ? rp_model_find_hold(m, m->values[i].owner, m->values[i].product)
+            : RP_NONE;
+    return m;
+}
+
+void rp_model_free(struct rp_model *m)
+{
+    if (!m)
+        return;
+    free(m->holds);
+    free(m->edges);
+    free(m->nodes);
+    free(m->events);
+    free(m->event_edges);
+    free(m->stream_keys);
+    free(m->values);
+    free(m->value_hold);
+    free(m->group_product);
+    free(m);
+}
+
+const struct rp_scenario *rp_model_scenario(const struct rp_model *m)
+{
+    return m->sc;
+}
+
+size_t rp_model_nvalues(const struct rp_model *m)
+{
+    return m->nvalues;
+}
+
+const struct rp_value_desc *rp_model_values(const struct rp_model *m)
+{
+    return m->values;
+}
+
+size_t rp_model_series_days(const struct rp_model *m)
+{
+    return m->series ? m->ndays : 0;
+}
+
+size_t rp_model_series_len(const struct rp_model *m)
+{
+    return m->series ? m->sc->nreport_groups * 2 * m->ndays : 0;
+}
+
+uint32_t rp_model_group_product(const struct rp_model *m, uint32_t group)
+{
+    return group < m->sc->nreport_groups ? m->group_product[group] : RP_NONE;
+}

@@ -1,0 +1,96 @@
+/*
+ * model_impl.h - the model's insides, shared by model.c (which builds it)
+ * and engine.c (which runs it). Not part of any public contract.
+ *
+ * A node's stock of one product is a holding; a supply edge joins a
+ * customer's holding to a supplier node. Everything here is immutable once
+ * rp_model_new() returns, and read by every thread at once.
+ */
+#ifndef RIPPLE_MODEL_IMPL_H
+#define RIPPLE_MODEL_IMPL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ripple/model.h"
+
+enum role {
+    ROLE_OUTPUT,        /* the node makes this product */
+    ROLE_INPUT,         /* an input of the node's bill of materials */
+    ROLE_DEMAND,        /* a market's product */
+    ROLE_STOCK,         /* held and passed on (a warehouse, a trader) */
+    ROLE_UNLIMITED,     /* supply: unlimited */
+};
+
+/* Immutable: one product one node holds. */
+struct hold {
+    uint32_t node;
+    uint32_t product;
+    enum role role;
+    bool passthrough;       /* a market without stock: demand goes upstream as orders */
+    enum rp_policy policy;
+    double level, s, S, r, Q;
+    double review;          /* days; 0 = continuous */
+    double initial;
+    double bom;             /* ROLE_INPUT: units per unit of output */
+    uint32_t edge0, nedges; /* replenishment edges */
+};
+
+struct edge {
+    uint32_t hold;          /* the customer's holding */
+    uint32_t supplier;      /* node */
+    uint32_t supplier_hold;
+    double share;
+    bool backup;
+    const struct rp_dist *lead;
+    int32_t lead_stream;
+    const struct rp_dist *qualify;
+    int32_t qualify_stream;
+};
+
+struct mnode {
+    const struct rp_node *sc;
+    uint32_t out_hold;      /* RP_NONE if it makes nothing */
+    uint32_t main_hold;     /* output, demand or first holding: carries node metrics */
+    uint32_t in0, nin;      /* input holdings, contiguous */
+    uint32_t server0;       /* first server slot in the run */
+    int32_t time_stream, every_stream, size_stream, up_stream, down_stream;
+    double rate;            /* nominal units/day at full capacity */
+    bool stock_keeping;     /* a failed order here is a shortfall (not made to order) */
+    int32_t day_slot;       /* index into daily arrays, -1 if none */
+};
+
+struct mevent {
+    const struct rp_disruption *sc;
+    int32_t start_stream, duration_stream, delay_stream, approval_stream;
+    uint32_t edge0, nedges; /* edges it touches (bans and licences), sorted */
+};
+
+struct rp_model {
+    const struct rp_scenario *sc;
+    uint32_t *value_hold;           /* per value: its holding (node values), else RP_NONE */
+    struct hold *holds;
+    size_t nholds;
+    struct edge *edges;
+    size_t nedges;
+    struct mnode *nodes;
+    size_t nnodes;
+    struct mevent *events;
+    size_t nevents;
+    uint32_t *event_edges;          /* concatenated per-event edge lists */
+    uint64_t *stream_keys;          /* path hash of each random quantity */
+    size_t nstreams;
+    size_t nservers;
+    struct rp_value_desc *values;
+    size_t nvalues;
+    uint32_t *group_product;
+    bool daily;                     /* keep daily output buckets */
+    size_t ndays;
+    size_t nday_nodes;
+    bool series;
+};
+
+/* The holding of product p at node n, or RP_NONE. Linear: for building. */
+uint32_t rp_model_find_hold(const struct rp_model *m, uint32_t n, uint32_t p);
+
+#endif
