@@ -218,3 +218,28 @@ Test(cli, quantiles_flag_picks_exact_or_streaming_and_says_so)
     cr_expect_not_null(strstr(out, "\"quantiles\": \"exact\""), "%s", out);
     cr_expect_eq(sh(out, sizeof out, RIPPLE " run %s --quantiles median", path), 2);
 }
+
+/*
+ * A run killed before it finishes leaves no file under its final name:
+ * every output is written to a temporary name and renamed at the end.
+ */
+Test(cli, a_killed_run_leaves_no_half_written_file)
+{
+    char out[8192], path[512], outdir[512];
+    write_file("good.yaml", good);
+    snprintf(path, sizeof path, "%s/good.yaml", dir);
+    snprintf(outdir, sizeof outdir, "%s/out", dir);
+    /* long enough to be killed mid-run; rows are streamed as it goes */
+    int rc = sh(out, sizeof out,
+                "timeout -s KILL 0.5 " RIPPLE " run %s -n 100000000 --quiet --threads 1 --out %s",
+                path, outdir);
+    cr_assert_neq(rc, 0, "the run finished before it could be killed");
+    const char *names[] = { "summary.json", "replications.csv", "series.csv",
+                            "events.csv", "groups.csv" };
+    struct stat st;
+    char f[600];
+    for (int i = 0; i < 5; i++) {
+        snprintf(f, sizeof f, "%s/%s", outdir, names[i]);
+        cr_expect_neq(stat(f, &st), 0, "%s exists after a kill", names[i]);
+    }
+}
