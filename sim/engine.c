@@ -273,7 +273,7 @@ static void add_output(struct rp_run *r, uint32_t n, double qty)
         return;
     size_t d = (size_t)floor(r->now);
     if (d >= r->m->ndays)
-        d = r->m->ndays - 1;
+        return;                 /* at the horizon itself: a day that has no length */
     r->out_day[(size_t)mn->day_slot * r->m->ndays + d] += qty;
 }
 
