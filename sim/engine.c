@@ -1237,6 +1237,20 @@ static void on_arrival(struct rp_run *r, const struct rp_event *ev)
 
 /* ------------------------------------------------------------ the loop */
 
+/*
+ * Units holding h has fallen short by so far: lost, plus owed and not yet
+ * shipped. A pass-through market is owed what is on its way to it too;
+ * only what its suppliers have not shipped is short.
+ */
+static double shortfall_level(const struct rp_run *r, uint32_t h)
+{
+    const struct hold_st *hs = &r->h[h];
+    double owed = hs->owed;
+    if (r->m->holds[h].passthrough)
+        owed = hs->owed > hs->transit + EPS ? hs->owed - hs->transit : 0;
+    return hs->lost + owed;
+}
+
 static void on_day(struct rp_run *r, uint32_t day)
 {
     const struct rp_model *m = r->m;
@@ -1244,12 +1258,12 @@ static void on_day(struct rp_run *r, uint32_t day)
         const struct mnode *mn = &m->nodes[n];
         if (mn->day_slot < 0 || mn->main_hold == RP_NONE)
             continue;
-        const struct hold_st *hs = &r->h[mn->main_hold];
-        r->sf_day[(size_t)mn->day_slot * m->ndays + day] = hs->lost + hs->owed;
+        r->sf_day[(size_t)mn->day_slot * m->ndays + day] =
+            shortfall_level(r, mn->main_hold);
     }
-    if (day + 1 < m->ndays)
-        push(r, day + 1.0 + 1.0 <= m->sc->horizon ? day + 2.0 : m->sc->horizon,
-             RP_CLASS_END, EV_DAY, day + 1, 0, 0, 0, 0);
+    if (day + 1 < m->ndays)             /* day d ends at time d + 1 */
+        push(r, fmin(day + 2.0, m->sc->horizon), RP_CLASS_END, EV_DAY,
+             day + 1, 0, 0, 0, 0);
 }
 
 static void reset_counters(struct rp_run *r)
@@ -1485,13 +1499,7 @@ static double hold_value(const struct rp_run *r, uint32_t h, enum rp_metric metr
     case RP_M_DELIVERED:
         return hs->delivered;
     case RP_M_UNMET:
-        /*
-         * A pass-through market is owed what is on its way to it too; only
-         * what its suppliers have not shipped yet is short.
-         */
-        if (hd->passthrough)
-            return hs->lost + (hs->owed > hs->transit + EPS ? hs->owed - hs->transit : 0);
-        return hs->lost + hs->owed;
+        return shortfall_level(r, h);
     case RP_M_LOST:
         return hs->lost;
     case RP_M_FILL_RATE:
