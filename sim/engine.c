@@ -206,6 +206,20 @@ static void order_free(struct rp_run *r, uint32_t i)
     r->free_order = i;
 }
 
+/* Takes order o, which follows prev (RP_NONE: o is first), out of hs's queue. */
+static void unlink_order(struct rp_run *r, struct hold_st *hs, uint32_t prev,
+                         uint32_t o)
+{
+    uint32_t next = r->orders[o].next;
+    if (prev == RP_NONE)
+        hs->q_head = next;
+    else
+        r->orders[prev].next = next;
+    if (hs->q_tail == o)
+        hs->q_tail = prev;
+    order_free(r, o);
+}
+
 static void enqueue(struct rp_run *r, uint32_t h, double qty, uint32_t edge,
                     double t0, bool lost)
 {
@@ -415,16 +429,10 @@ static void order_failed(struct rp_run *r, uint32_t e, double qty, bool lost_mod
             left -= cut;
             if (ot->qty > EPS)
                 break;
-            /* unlink the tail */
-            uint32_t p = RP_NONE;
+            uint32_t p = RP_NONE;       /* the tail's predecessor */
             for (uint32_t o = hs->q_head; o != t; o = r->orders[o].next)
                 p = o;
-            if (p == RP_NONE)
-                hs->q_head = RP_NONE;
-            else
-                r->orders[p].next = RP_NONE;
-            hs->q_tail = p;
-            order_free(r, t);
+            unlink_order(r, hs, p, t);
         }
         shortfall(r, r->m->holds[h].node);
         return;
@@ -729,13 +737,7 @@ static void serve_queue(struct rp_run *r, uint32_t h)
     for (uint32_t o = hs->q_head; o != RP_NONE;) {
         uint32_t next = r->orders[o].next;
         if (r->orders[o].qty <= EPS) {
-            if (prev == RP_NONE)
-                hs->q_head = next;
-            else
-                r->orders[prev].next = next;
-            if (hs->q_tail == o)
-                hs->q_tail = prev;
-            order_free(r, o);
+            unlink_order(r, hs, prev, o);
         } else if (prefix) {
             break;
         } else {
@@ -997,13 +999,7 @@ static void cancel_waiting(struct rp_run *r, uint32_t e)
         if (r->orders[o].edge == e) {
             back += r->orders[o].qty;
             lost_mode = r->orders[o].lost;
-            if (prev == RP_NONE)
-                ss->q_head = next;
-            else
-                r->orders[prev].next = next;
-            if (ss->q_tail == o)
-                ss->q_tail = prev;
-            order_free(r, o);
+            unlink_order(r, ss, prev, o);
         } else {
             prev = o;
         }
