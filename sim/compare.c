@@ -24,7 +24,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "ripple/batch.h"
 #include "ripple/engine.h"
@@ -617,14 +616,7 @@ static void write_json(FILE *out, const void *ctx)
     fputs("}}\n", out);
 }
 
-/* The reference arm's files, as `ripple run --out` writes them. */
-static void write_summary(FILE *out, const void *ctx)
-{
-    const struct arm *a = ctx;
-    rp_report_json(out, &a->b, &a->prov);
-    fputc('\n', out);
-}
-
+/* The reference arm's replications, as `ripple run --out` writes them. */
 static void write_replications(FILE *out, const void *ctx)
 {
     const struct arm *a = ctx;
@@ -634,41 +626,19 @@ static void write_replications(FILE *out, const void *ctx)
                            &a->b.values[(size_t)r * a->b.nvalues]);
 }
 
-static void write_series(FILE *out, const void *ctx)
-{
-    rp_report_series_csv(out, &((const struct arm *)ctx)->b);
-}
-
-static void write_events(FILE *out, const void *ctx)
-{
-    rp_report_events_csv(out, &((const struct arm *)ctx)->sc);
-}
-
-static void write_groups(FILE *out, const void *ctx)
-{
-    rp_report_groups_csv(out, ((const struct arm *)ctx)->m);
-}
-
-
 static int write_dir(const struct job *j)
 {
     const char *dir = j->o->out_dir;
     const struct arm *ref = &j->arms[0];
     int rc = 0;
-    if (mkdir(dir, 0777) && errno != EEXIST) {
-        fprintf(stderr, "ripple: cannot create %s: %s\n", dir, strerror(errno));
+    if (rp_make_dir(dir))
         return -1;
-    }
     rc |= rp_write_file(dir, j->o->sweep ? "sweep.json" : "compare.json",
                      write_json, j);
     rc |= rp_write_file(dir, j->o->sweep ? "sweep.csv" : "compare.csv",
                      write_csv, j);
-    rc |= rp_write_file(dir, "summary.json", write_summary, ref);
     rc |= rp_write_file(dir, "replications.csv", write_replications, ref);
-    if (rp_model_series_len(ref->m))
-        rc |= rp_write_file(dir, "series.csv", write_series, ref);
-    rc |= rp_write_file(dir, "events.csv", write_events, ref);
-    rc |= rp_write_file(dir, "groups.csv", write_groups, ref);
+    rc |= rp_report_write_run(dir, &ref->b, &ref->prov);
     return rc ? -1 : 0;
 }
 

@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ripple/batch.h"
@@ -217,15 +216,6 @@ static int load(struct rp_scenario *sc, const struct cli *c, const char *variant
     return rc;
 }
 
-static int make_dir(const char *dir)
-{
-    if (mkdir(dir, 0777) && errno != EEXIST) {
-        fprintf(stderr, "ripple: cannot create %s: %s\n", dir, strerror(errno));
-        return -1;
-    }
-    return 0;
-}
-
 struct csv_sink {
     FILE *out;
     const struct rp_model *m;
@@ -254,33 +244,6 @@ static void batch_opts(struct rp_batch_opts *o, const struct cli *c,
     }
 }
 
-
-struct summary_ctx {
-    const struct rp_batch *b;
-    const struct rp_provenance *prov;
-};
-
-static void write_summary(FILE *f, const void *ctx)
-{
-    const struct summary_ctx *s = ctx;
-    rp_report_json(f, s->b, s->prov);
-    fputc('\n', f);
-}
-
-static void write_series(FILE *f, const void *ctx)
-{
-    rp_report_series_csv(f, ctx);
-}
-
-static void write_events(FILE *f, const void *ctx)
-{
-    rp_report_events_csv(f, ctx);
-}
-
-static void write_groups(FILE *f, const void *ctx)
-{
-    rp_report_groups_csv(f, ctx);
-}
 
 static int cmd_run(const struct cli *c)
 {
@@ -314,7 +277,7 @@ static int cmd_run(const struct cli *c)
     }
     if (c->out_dir) {
         char path[4096];
-        if (make_dir(c->out_dir)) {
+        if (rp_make_dir(c->out_dir)) {
             rc = 1;
             goto out_model;
         }
@@ -346,17 +309,11 @@ static int cmd_run(const struct cli *c)
                 c->precision, name, b.n);
     }
     if (c->out_dir) {
-        struct summary_ctx s = { &b, &prov };
         if (rp_atomic_commit(&reps)) {
             fprintf(stderr, "ripple: cannot write %s: %s\n", reps.path, strerror(errno));
             rc = 1;
         }
-        if (rp_write_file(c->out_dir, "summary.json", write_summary, &s))
-            rc = 1;
-        if (rp_model_series_len(m) && rp_write_file(c->out_dir, "series.csv", write_series, &b))
-            rc = 1;
-        if (rp_write_file(c->out_dir, "events.csv", write_events, &sc)
-            || rp_write_file(c->out_dir, "groups.csv", write_groups, m))
+        if (rp_report_write_run(c->out_dir, &b, &prov))
             rc = 1;
         if (c->report && !rc)
             rc = rp_plot_report(c->out_dir) ? 1 : 0;

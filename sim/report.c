@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ripple/sha256.h"
@@ -535,6 +536,55 @@ void rp_report_series_csv(FILE *out, const struct rp_batch *b)
             }
         }
     }
+}
+
+int rp_make_dir(const char *dir)
+{
+    if (mkdir(dir, 0777) && errno != EEXIST) {
+        fprintf(stderr, "ripple: cannot create %s: %s\n", dir, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+struct run_files {
+    const struct rp_batch *b;
+    const struct rp_provenance *prov;
+};
+
+static void summary_file(FILE *f, const void *ctx)
+{
+    const struct run_files *rf = ctx;
+    rp_report_json(f, rf->b, rf->prov);
+    fputc('\n', f);
+}
+
+static void series_file(FILE *f, const void *ctx)
+{
+    rp_report_series_csv(f, ((const struct run_files *)ctx)->b);
+}
+
+static void events_file(FILE *f, const void *ctx)
+{
+    rp_report_events_csv(f, rp_model_scenario(((const struct run_files *)ctx)->b->model));
+}
+
+static void groups_file(FILE *f, const void *ctx)
+{
+    rp_report_groups_csv(f, ((const struct run_files *)ctx)->b->model);
+}
+
+int rp_report_write_run(const char *dir, const struct rp_batch *b,
+                        const struct rp_provenance *prov)
+{
+    struct run_files rf = { b, prov };
+    int rc = 0;
+    rc |= rp_write_file(dir, "summary.json", summary_file, &rf);
+    if (rp_model_series_len(b->model))
+        rc |= rp_write_file(dir, "series.csv", series_file, &rf);
+    rc |= rp_write_file(dir, "events.csv", events_file, &rf);
+    rc |= rp_write_file(dir, "groups.csv", groups_file, &rf);
+    return rc ? -1 : 0;
 }
 
 int rp_write_file(const char *dir, const char *name,

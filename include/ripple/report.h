@@ -89,6 +89,18 @@ struct rp_atomic {
 };
 int rp_atomic_open(struct rp_atomic *a, const char *path);
 
+/* Creates DIR unless it exists; says why on stderr and returns -1 if it cannot. */
+int rp_make_dir(const char *dir);
+
+/*
+ * The files of one run in DIR, each atomically: summary.json, series.csv
+ * (when the model has series), events.csv and groups.csv. replications.csv
+ * is the caller's: a run streams it, a comparison writes it from kept
+ * values. Returns -1 if any failed (each failure said on stderr).
+ */
+int rp_report_write_run(const char *dir, const struct rp_batch *b,
+                        const struct rp_provenance *prov);
+
 /*
  * Writes DIR/NAME atomically with fn(file, ctx); on failure says why on
  * stderr ("ripple: cannot write PATH: reason") and returns -1.
