@@ -89,7 +89,6 @@ struct node_st {
     double produced, stoppages;
     double outages, up_since, down_since, up_sum, down_sum;
     double n_up, n_down, first_outage;
-    double demand_mult_cache;
 };
 
 struct edge_st {
@@ -1539,17 +1538,14 @@ static double hold_value(const struct rp_run *r, uint32_t h, enum rp_metric metr
 }
 
 /* Group figures: sums of the members' holdings, rates recomputed from sums, shares averaged. */
-static double group_value(const struct rp_run *r, uint32_t g, uint32_t product,
+static double group_value(const struct rp_run *r, uint32_t g,
                           enum rp_metric metric, double span)
 {
-    const struct rp_report_group *rg = &r->m->sc->report_groups[g];
+    const struct rp_model *m = r->m;
     double sum = 0, demand = 0, served = 0;
-    size_t count = 0;
-    for (size_t i = 0; i < rg->nnodes; i++) {
-        uint32_t h = rp_model_find_hold(r->m, rg->nodes[i], product);
-        if (h == RP_NONE)
-            continue;
-        count++;
+    uint32_t count = m->group_hold0[g + 1] - m->group_hold0[g];
+    for (uint32_t i = m->group_hold0[g]; i < m->group_hold0[g + 1]; i++) {
+        uint32_t h = m->group_holds[i];
         switch (metric) {
         case RP_M_FILL_RATE:
             demand += r->h[h].demand;
@@ -1596,7 +1592,7 @@ uint64_t rp_run_finish(struct rp_run *r, double *out, double *series)
             x = hold_value(r, m->value_hold[i], v->metric, span);
             break;
         case RP_SCOPE_GROUP:
-            x = group_value(r, v->owner, v->product, v->metric, span);
+            x = group_value(r, v->owner, v->metric, span);
             break;
         case RP_SCOPE_EVENT: {
             double start = r->ev[v->owner].start;

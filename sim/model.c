@@ -417,6 +417,23 @@ struct rp_model *rp_model_new(const struct rp_scenario *sc)
         }
     }
     build_layout(&b);
+    /* Each group's holdings of its product, found once here, not per replication. */
+    size_t nmembers = 0;
+    for (uint32_t g = 0; g < sc->nreport_groups; g++)
+        nmembers += sc->report_groups[g].nnodes;
+    m->group_hold0 = rp_xcalloc(sc->nreport_groups + 1, sizeof *m->group_hold0);
+    m->group_holds = rp_xcalloc(nmembers + 1, sizeof *m->group_holds);
+    uint32_t ngh = 0;
+    for (uint32_t g = 0; g < sc->nreport_groups; g++) {
+        const struct rp_report_group *rg = &sc->report_groups[g];
+        m->group_hold0[g] = ngh;
+        for (size_t i = 0; i < rg->nnodes && m->group_product[g] != RP_NONE; i++) {
+            uint32_t h = rp_model_find_hold(m, rg->nodes[i], m->group_product[g]);
+            if (h != RP_NONE)
+                m->group_holds[ngh++] = h;
+        }
+    }
+    m->group_hold0[sc->nreport_groups] = ngh;
     /* Results look up each node value's holding once here, not per replication. */
     m->value_hold = rp_xcalloc(m->nvalues + 1, sizeof *m->value_hold);
     for (size_t i = 0; i < m->nvalues; i++)
@@ -439,6 +456,8 @@ void rp_model_free(struct rp_model *m)
     free(m->values);
     free(m->value_hold);
     free(m->group_product);
+    free(m->group_hold0);
+    free(m->group_holds);
     free(m);
 }
 

@@ -84,6 +84,8 @@ struct rp_model {
     struct rp_value_desc *values;
     size_t nvalues;
     uint32_t *group_product;
+    uint32_t *group_hold0;          /* group g's members' holdings of its product: */
+    uint32_t *group_holds;          /*   group_holds[group_hold0[g] .. group_hold0[g + 1]) */
     bool daily;                     /* keep daily output buckets */
     size_t ndays;
     size_t nday_nodes;
