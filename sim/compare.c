@@ -95,18 +95,6 @@ static bool metric_by_name(const char *name, enum rp_metric *out)
     return false;
 }
 
-/* Index of the value called name in m, or SIZE_MAX. */
-static size_t value_index(const struct rp_model *m, const char *name)
-{
-    char buf[512];
-    for (size_t i = 0; i < rp_model_nvalues(m); i++) {
-        rp_value_name(m, i, buf, sizeof buf);
-        if (!strcmp(buf, name))
-            return i;
-    }
-    return SIZE_MAX;
-}
-
 /*
  * Fills x[0..n) with arm a's per-replication value of w for group gid
  * (product pid). False when the arm has no such value.
@@ -122,7 +110,7 @@ static bool values_of(const struct arm *a, const char *gid, const char *pid,
     if (!w->event) {
         char name[512];
         snprintf(name, sizeof name, "groups.%s.%s.%s", gid, pid, w->metric);
-        size_t i = value_index(a->m, name);
+        size_t i = rp_value_index(a->m, name);
         if (i == SIZE_MAX)
             return false;
         for (long r = 0; r < a->b.n; r++)

@@ -261,13 +261,8 @@ static int cmd_run(const struct cli *c)
     batch_opts(&o, c, &sc);
     rp_provenance_init(&prov, &sc);
     if (c->watch) {
-        char name[512];
-        o.precision_value = -1;
-        for (size_t i = 0; i < rp_model_nvalues(m) && o.precision_value < 0; i++) {
-            rp_value_name(m, i, name, sizeof name);
-            if (!strcmp(name, c->watch))
-                o.precision_value = (long)i;
-        }
+        size_t i = rp_value_index(m, c->watch);
+        o.precision_value = i == SIZE_MAX ? -1 : (long)i;
         if (o.precision_value < 0) {
             fprintf(stderr, "ripple: --watch: no value named '%s' (names as in "
                     "--format csv: scope.id.key.metric)\n", c->watch);

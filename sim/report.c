@@ -112,6 +112,17 @@ int rp_value_name(const struct rp_model *m, size_t i, char *buf, size_t cap)
     return snprintf(buf, cap, "?");
 }
 
+size_t rp_value_index(const struct rp_model *m, const char *name)
+{
+    char buf[512];
+    for (size_t i = 0; i < rp_model_nvalues(m); i++) {
+        rp_value_name(m, i, buf, sizeof buf);
+        if (!strcmp(buf, name))
+            return i;
+    }
+    return SIZE_MAX;
+}
+
 /*
  * Writes the values of one scope as nested objects: owner -> key -> metric,
  * where key is the product (nodes, groups) or the node (events). Owners and
@@ -230,7 +241,7 @@ void rp_report_json_diff(FILE *out, const struct rp_batch *base,
     const struct rp_scenario *sc = rp_model_scenario(m);
     const struct rp_value_desc *v = rp_model_values(m);
     size_t nv = rp_model_nvalues(m);
-    char name[512], bname[512];
+    char name[512];
     bool first_group = true;
 
     fputs("{", out);
@@ -241,14 +252,7 @@ void rp_report_json_diff(FILE *out, const struct rp_batch *base,
                 continue;
             /* the same value in the base, by name: the layouts may differ */
             rp_value_name(m, i, name, sizeof name);
-            size_t j = SIZE_MAX;
-            for (size_t k = 0; k < rp_model_nvalues(bm); k++) {
-                rp_value_name(bm, k, bname, sizeof bname);
-                if (!strcmp(name, bname)) {
-                    j = k;
-                    break;
-                }
-            }
+            size_t j = rp_value_index(bm, name);
             if (j == SIZE_MAX)
                 continue;
             struct rp_paired p;

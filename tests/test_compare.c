@@ -148,16 +148,12 @@ static void release_arm(struct arm *a)
 /* Per-replication values of the value called name, or NULL. */
 static const double *column(const struct arm *a, const char *name, double *buf)
 {
-    char n[512];
-    for (size_t i = 0; i < a->b.nvalues; i++) {
-        rp_value_name(a->m, i, n, sizeof n);
-        if (strcmp(n, name))
-            continue;
-        for (long r = 0; r < a->b.n; r++)
-            buf[r] = a->b.values[(size_t)r * a->b.nvalues + i];
-        return buf;
-    }
-    return NULL;
+    size_t i = rp_value_index(a->m, name);
+    if (i == SIZE_MAX)
+        return NULL;
+    for (long r = 0; r < a->b.n; r++)
+        buf[r] = a->b.values[(size_t)r * a->b.nvalues + i];
+    return buf;
 }
 
 Test(compare, identical_variants_differ_by_exactly_zero_everywhere)

@@ -48,14 +48,9 @@ static void done(struct fixture *f)
 /* The value called name ("nodes.f.x.unmet"); fails the test if absent. */
 static double value(const struct fixture *f, const char *name)
 {
-    char buf[256];
-    for (size_t i = 0; i < rp_model_nvalues(f->m); i++) {
-        rp_value_name(f->m, i, buf, sizeof buf);
-        if (!strcmp(buf, name))
-            return f->values[i];
-    }
-    cr_assert_fail("no value named %s", name);
-    return NAN;
+    size_t i = rp_value_index(f->m, name);
+    cr_assert_neq(i, SIZE_MAX, "no value named %s", name);
+    return f->values[i];
 }
 
 static uint32_t node(const struct fixture *f, const char *id)

@@ -92,15 +92,9 @@ static void vcase_release(struct vcase *v)
 /* Index of the value called name ("nodes.F.part.lost"); fails the test if none. */
 static size_t value_index(const struct rp_model *m, const char *name)
 {
-    char buf[256];
-
-    for (size_t i = 0; i < rp_model_nvalues(m); i++) {
-        rp_value_name(m, i, buf, sizeof buf);
-        if (strcmp(buf, name) == 0)
-            return i;
-    }
-    cr_assert_fail("no value named %s", name);
-    return 0;
+    size_t i = rp_value_index(m, name);
+    cr_assert_neq(i, SIZE_MAX, "no value named %s", name);
+    return i;
 }
 
 /* Value name of replication rep. */

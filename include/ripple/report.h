@@ -77,6 +77,9 @@ void rp_report_series_csv(FILE *out, const struct rp_batch *b);
 /* A stable name for value i: "nodes.lges.cell.unmet", "groups.g.cell.unmet", "events.e.lges.tts". */
 int rp_value_name(const struct rp_model *m, size_t i, char *buf, size_t cap);
 
+/* Index of the value called name in m (as rp_value_name writes it), or SIZE_MAX. */
+size_t rp_value_index(const struct rp_model *m, const char *name);
+
 /*
  * Atomic output file: rp_atomic_open() opens a temporary file beside path;
  * rp_atomic_commit() flushes, syncs and renames it into place (0 on
