@@ -113,6 +113,9 @@ struct rp_run {
     struct server *srv;
     struct order *orders;
     uint32_t norders, cap_orders, free_order;
+    uint32_t *work;         /* re-plans waiting this instant: a FIFO ring */
+    uint32_t work_head, work_len, work_cap;
+    bool *work_pending;     /* per work item: already in the ring */
     double *tts;            /* nevents * nnodes, NAN until set */
     double *out_day;        /* nday_nodes * ndays */
     double *sf_day;         /* nday_nodes * ndays */
@@ -144,6 +147,10 @@ struct rp_run *rp_run_new(const struct rp_model *m)
     }
     r->cap_orders = 64;
     r->orders = rp_xmalloc(r->cap_orders * sizeof *r->orders);
+    /* One slot per holding and per node: an item is in the ring at most once. */
+    r->work_cap = (uint32_t)(m->nholds + m->nnodes);
+    r->work = rp_xcalloc(r->work_cap + 1, sizeof *r->work);
+    r->work_pending = rp_xcalloc(r->work_cap + 1, sizeof *r->work_pending);
     return r;
 }
 
@@ -164,6 +171,8 @@ void rp_run_free(struct rp_run *r)
     free(r->out_day);
     free(r->sf_day);
     free(r->orders);
+    free(r->work);
+    free(r->work_pending);
     free(r);
 }
 
@@ -332,6 +341,59 @@ static double node_mult(const struct rp_run *r, uint32_t n, enum rp_event_type t
 static void replenish(struct rp_run *r, uint32_t h);
 static void try_start(struct rp_run *r, uint32_t n);
 static void serve_queue(struct rp_run *r, uint32_t h);
+
+/*
+ * The work list. An order that reaches a supplier changes the supplier's
+ * position, and the supplier re-plans: a stock point re-orders, a maker
+ * starts batches and orders inputs, which reach their suppliers in turn.
+ * Done by direct calls, a chain of N stock points would nest N calls deep
+ * and two stock points that trade stock would nest without bound, so the
+ * re-plan is queued instead: an item per holding (its continuous review)
+ * and per maker (its batch start), each in the ring at most once, so the
+ * ring never holds more than nholds + nnodes items and never grows. The
+ * loop runs the ring first-in first-out after each event, until it is
+ * empty, before time moves on: every consequence of an event is settled
+ * at the event's instant, in the order the orders reached the suppliers
+ * (breadth first). A queued re-plan sees every change that reached it
+ * before it runs, so one re-plan stands for several of the same instant.
+ */
+static void work_push(struct rp_run *r, uint32_t item)
+{
+    if (r->work_pending[item])
+        return;
+    assert(r->work_len < r->work_cap);
+    r->work_pending[item] = true;
+    uint32_t tail = r->work_head + r->work_len++;
+    r->work[tail < r->work_cap ? tail : tail - r->work_cap] = item;
+}
+
+/* Queues holding h's continuous review (periodic reviews wait for their day). */
+static void replan_hold(struct rp_run *r, uint32_t h)
+{
+    if (r->m->holds[h].review <= 0)
+        work_push(r, h);
+}
+
+static void replan_maker(struct rp_run *r, uint32_t n)
+{
+    work_push(r, (uint32_t)r->m->nholds + n);
+}
+
+/* Runs the queued re-plans, and those they queue, until none is left. */
+static void work_drain(struct rp_run *r)
+{
+    uint32_t nholds = (uint32_t)r->m->nholds;
+    while (r->work_len) {
+        uint32_t item = r->work[r->work_head];
+        r->work_head = r->work_head + 1 < r->work_cap ? r->work_head + 1 : 0;
+        r->work_len--;
+        r->work_pending[item] = false;
+        if (item < nholds)
+            replenish(r, item);
+        else
+            try_start(r, item - nholds);
+    }
+}
 
 /* Units the maker still plans to make: backlog plus output level, less stock and work in process. */
 static double maker_need(const struct rp_run *r, uint32_t n)
@@ -524,9 +586,9 @@ static double order_arrives(struct rp_run *r, uint32_t sh, uint32_t e,
             shortfall(r, sn);
     }
     if (sd->role == ROLE_OUTPUT)
-        try_start(r, sn);
+        replan_maker(r, sn);
     else if (sd->role == ROLE_STOCK || sd->role == ROLE_DEMAND)
-        replenish(r, sh);
+        replan_hold(r, sh);
     return lost;
 }
 
@@ -1293,6 +1355,8 @@ void rp_run_start(struct rp_run *r, uint64_t seed, uint64_t rep)
     r->done = false;
     r->norders = 0;
     r->free_order = RP_NONE;
+    r->work_head = r->work_len = 0;
+    memset(r->work_pending, 0, r->work_cap * sizeof *r->work_pending);
 
     for (uint32_t h = 0; h < m->nholds; h++) {
         r->h[h] = (struct hold_st){ .q_head = RP_NONE, .q_tail = RP_NONE };
@@ -1421,6 +1485,7 @@ void rp_run_until(struct rp_run *r, double t)
         r->now = ev.time;
         r->nevents++;
         step(r, &ev);
+        work_drain(r);
     }
     if (!r->done && t > r->now && t <= r->m->sc->horizon)
         r->now = t;

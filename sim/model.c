@@ -97,9 +97,10 @@ static int32_t add_stream_key(struct build *b, uint64_t key)
 
 uint32_t rp_model_find_hold(const struct rp_model *m, uint32_t node, uint32_t product)
 {
-    for (size_t i = 0; i < m->nholds; i++)
-        if (m->holds[i].node == node && m->holds[i].product == product)
-            return (uint32_t)i;
+    for (uint32_t h = m->nodes[node].first_hold; h != RP_NONE;
+         h = m->holds[h].next_at_node)
+        if (m->holds[h].product == product)
+            return h;
     return RP_NONE;
 }
 
@@ -117,8 +118,16 @@ static uint32_t add_hold(struct build *b, uint32_t node, uint32_t product,
     m->holds[m->nholds] = (struct hold){
         .node = node, .product = product, .role = role,
         .policy = RP_POLICY_BASE_STOCK, .edge0 = 0, .nedges = 0,
+        .next_at_node = RP_NONE,
     };
-    return (uint32_t)m->nholds++;
+    h = (uint32_t)m->nholds++;
+    struct mnode *mn = &m->nodes[node];
+    if (mn->first_hold == RP_NONE)
+        mn->first_hold = h;
+    else
+        m->holds[mn->last_hold].next_at_node = h;
+    mn->last_hold = h;
+    return h;
 }
 
 static void add_value(struct build *b, enum rp_scope scope, uint32_t owner,
@@ -270,6 +279,8 @@ struct rp_model *rp_model_new(const struct rp_scenario *sc)
     m->sc = sc;
     m->nnodes = sc->nnodes;
     m->nodes = rp_xcalloc(sc->nnodes, sizeof *m->nodes);
+    for (uint32_t n = 0; n < sc->nnodes; n++)
+        m->nodes[n].first_hold = m->nodes[n].last_hold = RP_NONE;
 
     /* Holdings: output first, then inputs, demand, other stock, per node. */
     for (uint32_t n = 0; n < sc->nnodes; n++) {
@@ -353,11 +364,7 @@ struct rp_model *rp_model_new(const struct rp_scenario *sc)
         struct mnode *mn = &m->nodes[n];
         const struct rp_node *nd = mn->sc;
         if (mn->main_hold == RP_NONE)
-            for (uint32_t h = 0; h < m->nholds; h++)
-                if (m->holds[h].node == n) {
-                    mn->main_hold = h;
-                    break;
-                }
+            mn->main_hold = mn->first_hold;
         mn->time_stream = nd->make.product != RP_NONE ? add_stream(&b, &nd->make.time) : -1;
         mn->every_stream = nd->demand.product != RP_NONE ? add_stream(&b, &nd->demand.every) : -1;
         mn->size_stream = nd->demand.product != RP_NONE ? add_stream(&b, &nd->demand.size) : -1;

@@ -34,6 +34,7 @@ struct hold {
     double initial;
     double bom;             /* ROLE_INPUT: units per unit of output */
     uint32_t edge0, nedges; /* replenishment edges */
+    uint32_t next_at_node;  /* the node's next holding, RP_NONE after the last */
 };
 
 struct edge {
@@ -50,6 +51,8 @@ struct edge {
 
 struct mnode {
     const struct rp_node *sc;
+    uint32_t first_hold;    /* its holdings, linked by next_at_node in index order */
+    uint32_t last_hold;
     uint32_t out_hold;      /* RP_NONE if it makes nothing */
     uint32_t main_hold;     /* output, demand or first holding: carries node metrics */
     uint32_t in0, nin;      /* input holdings, contiguous */
@@ -92,7 +95,11 @@ struct rp_model {
     bool series;
 };
 
-/* The holding of product p at node n, or RP_NONE. Linear: for building. */
+/*
+ * The holding of product p at node n, or RP_NONE. Walks n's own holdings
+ * (a handful: its output, inputs, stock), so building is linear in the
+ * network.
+ */
 uint32_t rp_model_find_hold(const struct rp_model *m, uint32_t n, uint32_t p);
 
 #endif
