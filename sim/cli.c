@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ripple/model.h"
 #include "rp_git.h"                /* RP_GIT_HASH, written at build time */
 
 #ifndef RP_VERSION
@@ -413,6 +414,10 @@ int cli_load(struct rp_scenario *sc, const struct cli_args *a,
     const char *file = a->pos[0];
     rp_diag_init(&diag);
     int rc = rp_scenario_load(sc, file, &lo, &diag);
+    if (!rc && rp_model_check(sc, &diag)) {
+        rp_scenario_release(sc);
+        rc = -1;
+    }
     if (rc) {
         rp_diag_print(&diag, stderr);
         fprintf(stderr, "ripple: %zu error%s in %s; nothing was run\n",

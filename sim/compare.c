@@ -659,6 +659,10 @@ static int load_arm(struct arm *a, const char *file, const char *variant,
                                .noverrides = nov };
     rp_diag_init(&d);
     int rc = rp_scenario_load(&a->sc, file, &lo, &d);
+    if (!rc && rp_model_check(&a->sc, &d)) {
+        rp_scenario_release(&a->sc);
+        rc = -1;
+    }
     if (rc)
         merge_diag(all, &d);
     else

@@ -122,6 +122,9 @@ struct rp_run {
     double now, warmup;
     double filled_now;      /* units suppliers have served from stock at once, ever */
     uint64_t nevents;
+    uint64_t nwork;         /* work-list items run */
+    uint64_t max_steps;     /* budget of events + work items; 0 = none */
+    enum rp_run_status status;
     bool done;
 };
 
@@ -379,11 +382,27 @@ static void replan_maker(struct rp_run *r, uint32_t n)
     work_push(r, (uint32_t)r->m->nholds + n);
 }
 
+/* The budget ran out: drop what is queued, stop the loop, say why. */
+static void over_budget(struct rp_run *r)
+{
+    for (; r->work_len; r->work_len--) {
+        r->work_pending[r->work[r->work_head]] = false;
+        r->work_head = r->work_head + 1 < r->work_cap ? r->work_head + 1 : 0;
+    }
+    r->status = RP_RUN_OVER_BUDGET;
+    r->done = true;
+}
+
 /* Runs the queued re-plans, and those they queue, until none is left. */
 static void work_drain(struct rp_run *r)
 {
     uint32_t nholds = (uint32_t)r->m->nholds;
     while (r->work_len) {
+        if (r->max_steps && r->nevents + r->nwork >= r->max_steps) {
+            over_budget(r);
+            return;
+        }
+        r->nwork++;
         uint32_t item = r->work[r->work_head];
         r->work_head = r->work_head + 1 < r->work_cap ? r->work_head + 1 : 0;
         r->work_len--;
@@ -1352,6 +1371,8 @@ void rp_run_start(struct rp_run *r, uint64_t seed, uint64_t rep)
     r->now = 0;
     r->warmup = sc->warmup;
     r->nevents = 0;
+    r->nwork = 0;
+    r->status = RP_RUN_OK;
     r->done = false;
     r->norders = 0;
     r->free_order = RP_NONE;
@@ -1480,6 +1501,10 @@ void rp_run_until(struct rp_run *r, double t)
         const struct rp_event *next = rp_evq_peek(&r->q);
         if (!next || next->time > t)
             break;
+        if (r->max_steps && r->nevents + r->nwork >= r->max_steps) {
+            over_budget(r);
+            break;
+        }
         rp_evq_pop(&r->q, &ev);
         assert(ev.time >= r->now);      /* time never runs backwards */
         r->now = ev.time;
@@ -1640,14 +1665,17 @@ uint64_t rp_run_finish(struct rp_run *r, double *out, double *series)
     const struct rp_scenario *sc = m->sc;
 
     rp_run_until(r, sc->horizon);
-    r->now = sc->horizon;
+    if (r->status == RP_RUN_OK)
+        r->now = sc->horizon;
     for (uint32_t h = 0; h < m->nholds; h++)
         touch_hold(r, h);
     for (uint32_t n = 0; n < m->nnodes; n++)
         touch_node(r, n);
     if (m->daily)
         on_day(r, (uint32_t)(m->ndays - 1));
-    double span = sc->horizon - sc->warmup;
+    /* A replication stopped by its budget is measured up to where it got. */
+    double end = r->status == RP_RUN_OK ? sc->horizon : r->now;
+    double span = end > sc->warmup ? end - sc->warmup : 0;
 
     for (size_t i = 0; i < m->nvalues && out; i++) {
         const struct rp_value_desc *v = &m->values[i];
@@ -1729,4 +1757,14 @@ double rp_run_owed(const struct rp_run *r, uint32_t n, uint32_t p)
 double rp_run_now(const struct rp_run *r)
 {
     return r->now;
+}
+
+void rp_run_set_budget(struct rp_run *r, uint64_t max_steps)
+{
+    r->max_steps = max_steps;
+}
+
+enum rp_run_status rp_run_status(const struct rp_run *r)
+{
+    return r->status;
 }

@@ -709,3 +709,82 @@ Test(engine, a_market_is_short_when_its_supplier_has_no_stock)
                        "the input filled upstream hid the market's wait");
     done(&f);
 }
+
+/*
+ * A bill of materials that needs itself is refused before anything runs,
+ * at the source that closes the loop; stock points that trade stock (the
+ * test above) are not.
+ */
+Test(engine, a_bill_of_materials_that_needs_itself_is_refused)
+{
+    struct rp_scenario sc;
+    struct rp_diag diag;
+    rp_diag_init(&diag);
+    cr_assert_eq(rp_scenario_load(&sc, RP_SOURCE_DIR "/tests/bad/bom-needs-itself.yaml",
+                                  NULL, &diag), 0);
+    cr_assert_eq(rp_model_check(&sc, &diag), -1);
+    cr_assert_eq(rp_diag_count(&diag), 1);
+    cr_expect_eq(diag.entries[0].line, 12);
+    cr_expect_eq(diag.entries[0].col, 9);
+    cr_expect_str_eq(diag.entries[0].message,
+                     "bill of materials of 'cells' needs its own output 'cell' "
+                     "through its suppliers: cells -> cathodes -> cells");
+    rp_scenario_release(&sc);
+    rp_diag_release(&diag);
+
+    struct fixture f;
+    load(&f, HEAD "horizon: 5\n"
+             "nodes:\n"
+             "  a: { country: JP, stock: { x: { level: 1 } }, sources: { x: { b: { share: 0.5, lead_time: 1 }, c: { share: 0.5 } } } }\n"
+             "  b: { country: JP, stock: { x: { level: 1 } }, sources: { x: { a: { share: 0.5, lead_time: 1 }, c: { share: 0.5 } } } }\n"
+             "  c: { country: JP, supply: unlimited }\n");
+    rp_diag_init(&diag);
+    cr_expect_eq(rp_model_check(&f.sc, &diag), 0, "stock points trading stock refused");
+    rp_diag_release(&diag);
+    done(&f);
+}
+
+/*
+ * Two stock points that order only from each other never settle: the
+ * first demand sends orders round the loop for ever at one instant. The
+ * check refuses the loop; run anyway, the step budget stops the
+ * replication cleanly and says so, and the next replication starts afresh.
+ */
+#define CLOSED_LOOP HEAD "horizon: 5\n" \
+    "nodes:\n" \
+    "  a: { country: JP, stock: { x: { initial: 5, level: 5 } }, sources: { x: { b: { lead_time: 1 } } } }\n" \
+    "  b: { country: JP, stock: { x: { initial: 5, level: 5 } }, sources: { x: { a: { lead_time: 1 } } } }\n" \
+    "  m: { country: JP, demand: { product: x, every: 1 }, sources: { x: { a: { lead_time: 1 } } } }\n"
+
+Test(engine, a_closed_loop_of_stock_points_is_refused_and_a_budget_stops_it)
+{
+    struct fixture f;
+    struct rp_diag diag;
+    load(&f, CLOSED_LOOP);
+    rp_diag_init(&diag);
+    cr_assert_eq(rp_model_check(&f.sc, &diag), -1);
+    cr_expect_str_eq(diag.entries[0].message,
+                     "stock points order 'x' only from each other, so an "
+                     "order would go round them for ever: a -> b -> a");
+    rp_diag_release(&diag);
+
+    rp_run_set_budget(f.r, 10000);
+    uint64_t steps = rp_run_replicate(f.r, 7, 0, f.values, NULL);
+    cr_expect_eq(rp_run_status(f.r), RP_RUN_OVER_BUDGET);
+    cr_expect_leq(steps, 10000);
+    cr_expect_float_eq(rp_run_now(f.r), 1, 1e-12, "stopped at the wrong time");
+    cr_expect_float_eq(value(&f, "nodes.m.x.demand"), 1, 1e-12);
+    done(&f);
+
+    /* The same budget is no limit for a network that settles. */
+    load(&f, HEAD "horizon: 5\n"
+             "nodes:\n"
+             "  a: { country: JP, stock: { x: { initial: 5, level: 5 } }, sources: { x: { s: { lead_time: 1 } } } }\n"
+             "  s: { country: JP, supply: unlimited }\n"
+             "  m: { country: JP, demand: { product: x, every: 1 }, sources: { x: { a: { lead_time: 1 } } } }\n");
+    rp_run_set_budget(f.r, 10000);
+    rp_run_replicate(f.r, 7, 0, f.values, NULL);
+    cr_expect_eq(rp_run_status(f.r), RP_RUN_OK);
+    cr_expect_float_eq(value(&f, "nodes.m.x.demand"), 5, 1e-12);
+    done(&f);
+}

@@ -35,6 +35,24 @@ uint64_t rp_run_replicate(struct rp_run *r, uint64_t seed, uint64_t rep,
                           double *out, double *series);
 
 /*
+ * A budget of steps per replication (events, plus the re-plans the work
+ * list runs between them; 0, the default, is no budget). A replication
+ * that would take more stops where it is: rp_run_replicate() still writes
+ * its values, measured up to the time reached, and rp_run_status() says
+ * RP_RUN_OVER_BUDGET until the next replication starts. This bounds runs
+ * whose size the input controls (a closed loop of stock points that keeps
+ * re-ordering at one instant, a scenario far bigger than estimated);
+ * nothing aborts.
+ */
+enum rp_run_status {
+    RP_RUN_OK,
+    RP_RUN_OVER_BUDGET,
+};
+
+void rp_run_set_budget(struct rp_run *r, uint64_t max_steps);
+enum rp_run_status rp_run_status(const struct rp_run *r);
+
+/*
  * Stepwise use, for tests that follow one replication by hand:
  * rp_run_start() resets and schedules, rp_run_until() processes every event
  * at or before t, rp_run_finish() runs to the horizon and writes results.

@@ -65,6 +65,15 @@ struct rp_value_desc {
 
 struct rp_model;
 
+/*
+ * Network rules that need the model's view of who orders from whom, run
+ * after the loader's own checks: a bill of materials that needs itself
+ * (a maker whose inputs come, through its suppliers, from its own output)
+ * is refused at the source that closes the loop. Returns 0, or -1 with the
+ * reasons in diag. Linear in holdings and edges.
+ */
+int rp_model_check(const struct rp_scenario *sc, struct rp_diag *diag);
+
 /* Builds the model of sc, which must outlive it. Cannot fail but on memory. */
 struct rp_model *rp_model_new(const struct rp_scenario *sc);
 void rp_model_free(struct rp_model *m);
