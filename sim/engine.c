@@ -120,7 +120,7 @@ struct rp_run {
     double *out_day;        /* nday_nodes * ndays */
     double *sf_day;         /* nday_nodes * ndays */
     double now, warmup;
-    double filled_now;      /* units suppliers have served from stock at once, ever */
+    double filled_now;      /* units served from stock at once since a market's demand was placed */
     uint64_t nevents;
     uint64_t nwork;         /* work-list items run */
     uint64_t max_steps;     /* budget of events + work items; 0 = none */
@@ -1252,7 +1252,7 @@ static void on_demand(struct rp_run *r, uint32_t n)
          * stock there and then (no open source, a backlog, lost sales).
          */
         hs->demand += qty;
-        double before = r->filled_now;
+        r->filled_now = 0;              /* place_order serves only this demand */
         double ordered = hs->on_order;
         double lost = place_order(r, h, qty, lost_mode);
         if (lost_mode) {
@@ -1265,7 +1265,7 @@ static void on_demand(struct rp_run *r, uint32_t n)
             hs->lost += lost;
         else
             lost = 0;
-        if (qty - (r->filled_now - before) > EPS)
+        if (qty - r->filled_now > EPS)
             shortfall(r, n);
         if (wait > EPS) {
             touch_hold(r, h);
