@@ -37,6 +37,11 @@ grep -E '^stat::number_of_executed_units|^stat::peak_rss_mb|^#[0-9]+.*DONE' \
 if [ "$status" -ne 0 ]; then
     tail -n 60 "$work/fuzz.log" >&2
     echo "fuzz: FAILED (status $status); the input is in $work:" >&2
-    ls "$work" | grep -E '^(crash|leak|timeout|oom|slow-unit)-' >&2 || true
+    for f in "$work"/crash-* "$work"/leak-* "$work"/timeout-* "$work"/oom-*; do
+        [ -f "$f" ] || continue
+        # In the log too, so a CI run that keeps no files still shows it.
+        echo "$f, base64 (first 8 KiB):" >&2
+        head -c 8192 "$f" | base64 >&2
+    done
 fi
 exit "$status"
