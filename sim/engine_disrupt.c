@@ -1,0 +1,316 @@
+/*
+ * engine_disrupt.c - what disrupts supply: random outages and outage
+ * events, export bans (severity, seizure in transit) and licences, capacity
+ * changes, and backups that qualify after a block.
+ *
+ * Costs: an outage or restore walks every edge to find the supplier's
+ * customers (O(edges)); a ban recomputes the pass share of its own edges
+ * over the active bans; seizing goods in transit walks the pending events.
+ */
+#include "engine_impl.h"
+
+#include <assert.h>
+#include <math.h>
+
+static void cancel_waiting(struct rp_run *r, uint32_t e);
+
+double rp_eng_node_mult(const struct rp_run *r, uint32_t n, enum rp_event_type type)
+{
+    const struct rp_model *m = r->m;
+    double mult = 1;
+    for (size_t k = 0; k < m->nevents; k++) {
+        const struct rp_disruption *d = m->events[k].sc;
+        if (d->type != type || d->node != n || !r->ev[k].active)
+            continue;
+        double frac = d->ramp > 0 ? (r->now - r->ev[k].start) / d->ramp : 1;
+        if (frac > 1)
+            frac = 1;
+        if (frac < 0)
+            frac = 0;
+        if (d->has_factor)
+            mult *= 1 + (d->factor - 1) * frac;
+        else
+            mult *= 1 + d->add * frac / m->nodes[n].rate;
+    }
+    return mult;
+}
+
+/*
+ * Supplier n went down or came back: customers move the orders that wait
+ * at a down supplier to sources that can ship, and makers whose kit is
+ * complete again resume ordering.
+ */
+static void reroute(struct rp_run *r, uint32_t n, bool down)
+{
+    const struct rp_model *m = r->m;
+    for (uint32_t e = 0; e < m->nedges; e++) {
+        if (m->edges[e].supplier != n)
+            continue;
+        uint32_t h = m->edges[e].hold;
+        const struct hold *hd = &m->holds[h];
+        if (down) {
+            if (rp_eng_hold_has_ready_edge(r, h))
+                cancel_waiting(r, e);
+            continue;
+        }
+        for (uint32_t i = 0; i < hd->nedges; i++) {
+            uint32_t e2 = hd->edge0 + i;
+            if (e2 != e && !node_up(r, m->edges[e2].supplier))
+                cancel_waiting(r, e2);
+        }
+        if (hd->role == ROLE_INPUT)
+            rp_eng_replenish_inputs(r, hd->node);
+        else
+            rp_eng_replenish(r, h);
+    }
+}
+
+static void set_down(struct rp_run *r, uint32_t n, bool down)
+{
+    struct node_st *ns = &r->n[n];
+    const struct mnode *mn = &r->m->nodes[n];
+    rp_eng_touch_node(r, n);
+    if (down) {
+        if (ns->down++ > 0)
+            return;
+        ns->epoch++;                    /* pending completions are stale now */
+        for (uint32_t k = 0; k < mn->sc->make.servers && mn->out_hold != RP_NONE; k++) {
+            struct server *s = &r->srv[mn->server0 + k];
+            if (s->busy)
+                s->remaining = s->end - r->now;
+        }
+        if (ns->busy > 0 || !ns->starved || ns->stop_pending)
+            ns->stoppages += mn->out_hold != RP_NONE && rp_eng_maker_need(r, n) > EPS;
+        if (ns->starved)
+            rp_eng_set_starved(r, n, false, RP_NONE);
+        reroute(r, n, true);
+        return;
+    }
+    assert(ns->down > 0);
+    if (--ns->down > 0)
+        return;
+    for (uint32_t k = 0; k < mn->sc->make.servers && mn->out_hold != RP_NONE; k++) {
+        struct server *s = &r->srv[mn->server0 + k];
+        if (s->busy) {
+            s->end = r->now + s->remaining;
+            push(r, s->end, EV_BATCH_DONE, n,
+                 mn->server0 + k, ns->epoch, s->qty, 0);
+        }
+    }
+    /* What waited for the node ships now; production resumes. */
+    for (uint32_t h = 0; h < r->m->nholds; h++)
+        if (r->m->holds[h].node == n)
+            rp_eng_serve_queue(r, h);
+    if (mn->out_hold != RP_NONE)
+        rp_eng_try_start(r, n);
+    reroute(r, n, false);
+}
+
+void rp_eng_on_fail(struct rp_run *r, uint32_t n)
+{
+    struct node_st *ns = &r->n[n];
+    const struct mnode *mn = &r->m->nodes[n];
+    if (r->now >= r->warmup) {
+        ns->outages += 1;
+        if (ns->up_since >= r->warmup) {
+            ns->up_sum += r->now - ns->up_since;
+            ns->n_up += 1;
+        }
+    }
+    if (isnan(ns->first_outage))
+        ns->first_outage = r->now;
+    ns->down_since = r->now;
+    set_down(r, n, true);
+    push(r, r->now + draw(r, &mn->sc->outages.lasts, mn->down_stream), EV_RESTORE, n, 0, 0, 0, 0);
+}
+
+void rp_eng_on_restore(struct rp_run *r, uint32_t n)
+{
+    struct node_st *ns = &r->n[n];
+    const struct mnode *mn = &r->m->nodes[n];
+    if (ns->down_since >= r->warmup) {
+        ns->down_sum += r->now - ns->down_since;
+        ns->n_down += 1;
+    }
+    ns->up_since = r->now;
+    set_down(r, n, false);
+    push(r, r->now + draw(r, &mn->sc->outages.every, mn->up_stream), EV_FAIL, n, 0, 0, 0, 0);
+}
+
+/* Share of an order a ban lets through edge e: the product over active bans. */
+static double edge_pass(const struct rp_run *r, uint32_t e)
+{
+    const struct rp_model *m = r->m;
+    double pass = 1;
+    for (size_t k = 0; k < m->nevents; k++) {
+        const struct mevent *me = &m->events[k];
+        if (!r->ev[k].active || me->sc->type != RP_EVENT_EXPORT_BAN)
+            continue;
+        for (uint32_t i = 0; i < me->nedges; i++)
+            if (m->event_edges[me->edge0 + i] == e)
+                pass *= 1 - me->sc->severity;
+    }
+    return pass;
+}
+
+/* Orders waiting at the supplier over a now-closed edge go back to the customer. */
+static void cancel_waiting(struct rp_run *r, uint32_t e)
+{
+    uint32_t sh = r->m->edges[e].supplier_hold;
+    struct hold_st *ss = &r->h[sh];
+    uint32_t prev = RP_NONE;
+    double back = 0;
+    bool lost_mode = false;
+    for (uint32_t o = ss->q_head; o != RP_NONE;) {
+        uint32_t next = r->orders[o].next;
+        if (r->orders[o].edge == e) {
+            back += r->orders[o].qty;
+            lost_mode = r->orders[o].lost;
+            rp_eng_unlink_order(r, ss, prev, o);
+        } else {
+            prev = o;
+        }
+        o = next;
+    }
+    if (back > EPS) {
+        touch_hold(r, sh);
+        ss->owed -= back;
+        if (ss->owed < EPS)
+            ss->owed = 0;
+        rp_eng_order_failed(r, e, back, lost_mode);
+    }
+}
+
+/* Shipments in transit over edge e are seized: they will never arrive. */
+static void seize_in_transit(struct rp_run *r, uint32_t e)
+{
+    for (size_t i = 0; i < rp_evq_len(&r->q); i++) {
+        struct rp_event *ev = rp_evq_at(&r->q, i);
+        if ((ev->kind == EV_ARRIVAL || ev->kind == EV_LICENCE) && ev_edge(ev) == e) {
+            ev->kind = EV_NOP;
+            r->h[r->m->edges[e].hold].transit -= ev->qty;
+            r->h[r->m->edges[e].hold].on_order -= ev->qty;
+            if (r->h[r->m->edges[e].hold].on_order < EPS)
+                r->h[r->m->edges[e].hold].on_order = 0;
+        }
+    }
+}
+
+static void arm_backups(struct rp_run *r, uint32_t h)
+{
+    const struct hold *hd = &r->m->holds[h];
+    for (uint32_t i = 0; i < hd->nedges; i++) {
+        uint32_t e = hd->edge0 + i;
+        const struct edge *ed = &r->m->edges[e];
+        if (!ed->backup || r->e[e].qualified || r->e[e].pending)
+            continue;
+        r->e[e].pending = true;
+        double t = draw(r, ed->qualify, ed->qualify_stream);
+        if (t <= 0) {
+            r->e[e].qualified = true;
+            continue;
+        }
+        push(r, r->now + t, EV_QUALIFY, e, 0, 0, 0, 0);
+    }
+}
+
+/* A source of h opened (a ban ended, a backup qualified): order again. */
+static void release_held(struct rp_run *r, uint32_t h)
+{
+    struct hold_st *hs = &r->h[h];
+    const struct hold *hd = &r->m->holds[h];
+    if (hs->held > 0) {
+        hs->on_order -= hs->held;
+        if (hs->on_order < EPS)
+            hs->on_order = 0;
+        hs->held = 0;
+    }
+    rp_eng_review_now(r, h);
+    if (hd->role == ROLE_INPUT)
+        rp_eng_replenish_inputs(r, hd->node);  /* the whole kit may be complete again */
+}
+
+void rp_eng_on_dis(struct rp_run *r, uint32_t k, bool start)
+{
+    const struct rp_model *m = r->m;
+    const struct mevent *me = &m->events[k];
+    const struct rp_disruption *d = me->sc;
+    r->ev[k].active = start;
+
+    switch (d->type) {
+    case RP_EVENT_EXPORT_BAN:
+        for (uint32_t i = 0; i < me->nedges; i++) {
+            uint32_t e = m->event_edges[me->edge0 + i];
+            r->e[e].pass = edge_pass(r, e);
+            if (start && r->e[e].pass <= EPS) {
+                cancel_waiting(r, e);
+                if (d->in_transit == RP_IN_TRANSIT_SEIZE)
+                    seize_in_transit(r, e);
+            }
+        }
+        for (uint32_t i = 0; i < me->nedges; i++) {
+            uint32_t h = m->edges[m->event_edges[me->edge0 + i]].hold;
+            if (start)
+                arm_backups(r, h);
+            release_held(r, h);
+        }
+        break;
+    case RP_EVENT_EXPORT_LICENCE:
+        for (uint32_t i = 0; i < me->nedges; i++) {
+            uint32_t e = m->event_edges[me->edge0 + i];
+            if (start && r->e[e].licence == RP_NONE)
+                r->e[e].licence = k;
+            else if (!start && r->e[e].licence == k)
+                r->e[e].licence = RP_NONE;
+        }
+        break;
+    case RP_EVENT_OUTAGE:
+        set_down(r, d->node, start);
+        break;
+    case RP_EVENT_CAPACITY:
+        if (m->nodes[d->node].out_hold != RP_NONE) {
+            if (r->n[d->node].starved)
+                rp_eng_set_starved(r, d->node, true, r->n[d->node].starve_input);
+            rp_eng_try_start(r, d->node);
+        }
+        break;
+    case RP_EVENT_DEMAND:
+        break;                          /* read at each demand */
+    }
+}
+
+void rp_eng_on_qualify(struct rp_run *r, uint32_t e)
+{
+    r->e[e].qualified = true;
+    release_held(r, r->m->edges[e].hold);
+}
+
+void rp_eng_on_licence(struct rp_run *r, const struct rp_event *ev)
+{
+    uint32_t e = ev_edge(ev);
+    const struct edge *ed = &r->m->edges[e];
+    uint32_t k = r->e[e].licence;     /* RP_NONE: the licence ended meanwhile */
+    double approval = 1;
+    int32_t stream = -1;
+    if (k != RP_NONE) {
+        approval = r->m->events[k].sc->approval;
+        stream = r->m->events[k].approval_stream;
+    }
+    double u = stream >= 0 ? gsl_rng_uniform(r->streams[stream]) : 0;
+    if (u < approval) {
+        double lead = draw(r, ed->lead, ed->lead_stream);
+        push(r, r->now + lead, EV_ARRIVAL, e, ev_from_stock(ev), 0, ev->qty, ev->t0);
+        return;
+    }
+    /* Refused: the goods go back to the supplier's stock; the customer re-orders. */
+    uint32_t sh = ed->supplier_hold;
+    r->h[ed->hold].transit -= ev->qty;
+    if (r->h[ed->hold].transit < EPS)
+        r->h[ed->hold].transit = 0;
+    touch_hold(r, sh);
+    if (r->m->holds[sh].role != ROLE_UNLIMITED)
+        r->h[sh].on_hand += ev->qty;
+    r->h[sh].delivered -= ev->qty;
+    rp_eng_serve_queue(r, sh);
+    rp_eng_order_failed(r, e, ev->qty, false);
+}

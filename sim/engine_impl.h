@@ -1,0 +1,314 @@
+/*
+ * engine_impl.h - the engine's insides, shared by its parts. Not part of
+ * any public contract (that is engine.h).
+ *
+ * One replication is split where a reader looks for it:
+ *   engine.c          run state, the work list, the loop and its table from
+ *                     event kind to handler
+ *   engine_orders.c   placing, splitting, shipping and backlogs; demand and
+ *                     arrivals
+ *   engine_makers.c   kits, batches, starvation
+ *   engine_disrupt.c  bans, licences, outages, capacity, qualification
+ *   engine_measure.c  time integrals, tts/ttr, per-replication values
+ * All that changes during a replication sits in struct rp_run; the model
+ * (model_impl.h) is read-only. Handlers never call each other across an
+ * order: a supplier an order reaches re-plans through the work list
+ * (rp_eng_replan_hold, rp_eng_replan_maker), so no call chain grows with
+ * the network.
+ */
+#ifndef RIPPLE_ENGINE_IMPL_H
+#define RIPPLE_ENGINE_IMPL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "model_impl.h"
+#include "ripple/dist.h"
+#include "ripple/engine.h"
+#include "ripple/evq.h"
+#include "ripple/rng.h"
+
+#define EPS 1e-9                        /* units below this are rounding dust */
+
+/*
+ * Event kinds, each with the class that orders it at equal times (evq.h)
+ * and what its payload holds (the accessors below name it):
+ *   ARRIVAL     edge, from_stock; qty; t0 = when the order was placed
+ *   BATCH_DONE  node, server, node epoch (a stale epoch: paused, rescheduled)
+ *   DEMAND      node
+ *   FAIL        node: a random outage begins
+ *   RESTORE     node
+ *   DIS_START   disruption index
+ *   DIS_END     disruption index
+ *   QUALIFY     backup edge
+ *   LICENCE     edge, from_stock; qty; t0: the approval decision
+ *   REVIEW      holding
+ *   DAY         day that just ended
+ *   WARMUP      (first at its time, so everything at the warm-up counts)
+ *   HORIZON
+ *   NOP         a seized shipment: nothing happens
+ *   KICKOFF     time 0: makers start, holdings order up to policy
+ */
+#define EV_KINDS(X)                 \
+    X(ARRIVAL, ARRIVAL)             \
+    X(BATCH_DONE, ARRIVAL)          \
+    X(DEMAND, DEMAND)               \
+    X(FAIL, STATE)                  \
+    X(RESTORE, STATE)               \
+    X(DIS_START, STATE)             \
+    X(DIS_END, STATE)               \
+    X(QUALIFY, STATE)               \
+    X(LICENCE, STATE)               \
+    X(REVIEW, REVIEW)               \
+    X(DAY, END)                     \
+    X(WARMUP, ARRIVAL)              \
+    X(HORIZON, END)                 \
+    X(NOP, ARRIVAL)                 \
+    X(KICKOFF, STATE)
+
+enum ev_kind {
+#define X(kind, cls) EV_##kind,
+    EV_KINDS(X)
+#undef X
+};
+
+/* The one table from kind to class. */
+static inline enum rp_event_class ev_class(enum ev_kind kind)
+{
+    switch (kind) {
+#define X(k, cls)   \
+    case EV_##k:    \
+        return RP_CLASS_##cls;
+        EV_KINDS(X)
+#undef X
+    }
+    return RP_CLASS_STATE;
+}
+
+struct order {
+    double qty;
+    double t0;              /* when placed */
+    uint32_t edge;          /* RP_NONE: a final customer's demand */
+    uint32_t next;
+    bool lost;              /* unmet part is lost, not backordered */
+};
+
+struct hold_st {
+    double on_hand, on_order, owed, held;
+    double transit;         /* shipped to it and not yet arrived (part of on_order) */
+    uint32_t q_head, q_tail;
+    double last;            /* time of the last integral update */
+    double oh_int, owed_int, out_int;
+    double demand, delivered, lost, from_stock, cyc_sum, cyc_qty, starved;
+};
+
+struct server {
+    double end;             /* completion time while running */
+    double remaining;       /* days left while paused */
+    double qty;
+    double share;           /* qty as a share of a full batch at its start */
+    bool busy;
+};
+
+struct node_st {
+    int down;               /* reasons it is down (random outage, outage events) */
+    uint32_t epoch;
+    uint32_t busy;
+    double inproc;
+    double load;            /* busy servers, each weighted by its batch's share of a full batch */
+    double last;
+    double busy_int, down_int, starve_int;
+    double starve_rate;     /* units/day being lost for want of inputs now */
+    uint32_t starve_input;  /* holding whose lack binds */
+    bool starved;
+    bool stop_pending;      /* starved with no server busy: a stoppage once time passes */
+    bool short_pending;     /* starved: a shortfall once time passes */
+    double starved_since;
+    double produced, stoppages;
+    double outages, up_since, down_since, up_sum, down_sum;
+    double n_up, n_down, first_outage;
+};
+
+struct edge_st {
+    double pass;            /* share of an order a ban lets through (1 = open) */
+    uint32_t licence;       /* active licence event, or RP_NONE */
+    bool qualified, pending;
+};
+
+struct ev_st {
+    double start, end;      /* drawn for this replication; INFINITY = never */
+    bool active;
+};
+
+struct rp_run {
+    const struct rp_model *m;
+    struct rp_evq q;
+    gsl_rng **streams;
+    struct hold_st *h;
+    struct node_st *n;
+    struct edge_st *e;
+    struct ev_st *ev;
+    struct server *srv;
+    struct order *orders;
+    uint32_t norders, cap_orders, free_order;
+    uint32_t *work;         /* re-plans waiting this instant: a FIFO ring */
+    uint32_t work_head, work_len, work_cap;
+    bool *work_pending;     /* per work item: already in the ring */
+    double *tts;            /* nevents * nnodes, NAN until set */
+    double *out_day;        /* nday_nodes * ndays */
+    double *sf_day;         /* nday_nodes * ndays */
+    double now, warmup;
+    double filled_now;      /* units served from stock at once since a market's demand was placed */
+    uint64_t nevents;
+    uint64_t nwork;         /* work-list items run */
+    uint64_t max_steps;     /* budget of events + work items; 0 = none */
+    enum rp_run_status status;
+    bool done;
+};
+
+/* ------------------------------------------------------------ run state */
+
+/*
+ * Event payloads, by kind. The queue's operands a, b, c are named here
+ * once, so that handlers read what they mean.
+ */
+static inline uint32_t ev_edge(const struct rp_event *ev)      /* ARRIVAL, LICENCE, QUALIFY */
+{
+    return ev->a;
+}
+
+static inline bool ev_from_stock(const struct rp_event *ev)    /* ARRIVAL, LICENCE */
+{
+    return ev->b != 0;
+}
+
+static inline uint32_t ev_node(const struct rp_event *ev)      /* BATCH_DONE, DEMAND, FAIL, RESTORE */
+{
+    return ev->a;
+}
+
+static inline uint32_t ev_server(const struct rp_event *ev)    /* BATCH_DONE */
+{
+    return ev->b;
+}
+
+static inline uint32_t ev_epoch(const struct rp_event *ev)     /* BATCH_DONE */
+{
+    return ev->c;
+}
+
+static inline uint32_t ev_disruption(const struct rp_event *ev) /* DIS_START, DIS_END */
+{
+    return ev->a;
+}
+
+static inline uint32_t ev_hold(const struct rp_event *ev)      /* REVIEW */
+{
+    return ev->a;
+}
+
+static inline uint32_t ev_day(const struct rp_event *ev)       /* DAY */
+{
+    return ev->a;
+}
+
+/* ------------------------------------------------- small shared helpers */
+
+static inline double draw(struct rp_run *r, const struct rp_dist *d, int32_t stream)
+{
+    return rp_dist_sample(d, stream >= 0 ? r->streams[stream] : NULL);
+}
+
+/* Schedules an event of kind at t, in kind's class; none after the horizon. */
+static inline void push(struct rp_run *r, double t, enum ev_kind kind,
+                        uint32_t a, uint32_t b, uint32_t c, double qty,
+                        double t0)
+{
+    enum rp_event_class cls = ev_class(kind);
+    if (!(t <= r->m->sc->horizon))
+        return;                         /* after the horizon: never happens */
+    rp_evq_push(&r->q, (struct rp_event){
+        .time = t, .cls = (uint8_t)cls, .kind = (uint8_t)kind,
+        .a = a, .b = b, .c = c, .qty = qty, .t0 = t0,
+    });
+}
+
+/* Brings a holding's time integrals up to now. */
+static inline void touch_hold(struct rp_run *r, uint32_t h)
+{
+    struct hold_st *hs = &r->h[h];
+    double dt = r->now - hs->last;
+    if (dt > 0) {
+        hs->oh_int += dt * hs->on_hand;
+        hs->owed_int += dt * hs->owed;
+        if (hs->on_hand <= EPS)
+            hs->out_int += dt;
+    }
+    hs->last = r->now;
+}
+
+static inline bool edge_active(const struct rp_run *r, uint32_t e)
+{
+    const struct edge *ed = &r->m->edges[e];
+    const struct edge_st *es = &r->e[e];
+    if (es->pass <= EPS)
+        return false;
+    return !ed->backup || es->qualified;
+}
+
+static inline bool node_up(const struct rp_run *r, uint32_t n)
+{
+    return r->n[n].down == 0;
+}
+
+/* Active, and its supplier is up: an order placed there ships now. */
+static inline bool edge_ready(const struct rp_run *r, uint32_t e)
+{
+    return edge_active(r, e) && node_up(r, r->m->edges[e].supplier);
+}
+
+/* ------------------------------------------------------------ engine.c */
+
+void rp_eng_replan_hold(struct rp_run *r, uint32_t h);
+void rp_eng_replan_maker(struct rp_run *r, uint32_t n);
+
+/* ----------------------------------------------------- engine_orders.c */
+
+void rp_eng_unlink_order(struct rp_run *r, struct hold_st *hs, uint32_t prev,
+                         uint32_t o);
+bool rp_eng_hold_has_ready_edge(const struct rp_run *r, uint32_t h);
+void rp_eng_order_failed(struct rp_run *r, uint32_t e, double qty, bool lost_mode);
+void rp_eng_order_policy(struct rp_run *r, uint32_t h);
+void rp_eng_review_now(struct rp_run *r, uint32_t h);
+void rp_eng_replenish(struct rp_run *r, uint32_t h);
+void rp_eng_serve_queue(struct rp_run *r, uint32_t h);
+void rp_eng_on_demand(struct rp_run *r, uint32_t n);
+void rp_eng_on_arrival(struct rp_run *r, const struct rp_event *ev);
+
+/* ----------------------------------------------------- engine_makers.c */
+
+double rp_eng_maker_need(const struct rp_run *r, uint32_t n);
+bool rp_eng_kit_ready(const struct rp_run *r, uint32_t n);
+void rp_eng_replenish_inputs(struct rp_run *r, uint32_t n);
+void rp_eng_set_starved(struct rp_run *r, uint32_t n, bool starved, uint32_t input);
+void rp_eng_try_start(struct rp_run *r, uint32_t n);
+void rp_eng_on_batch_done(struct rp_run *r, const struct rp_event *ev);
+
+/* ---------------------------------------------------- engine_disrupt.c */
+
+double rp_eng_node_mult(const struct rp_run *r, uint32_t n, enum rp_event_type type);
+void rp_eng_on_fail(struct rp_run *r, uint32_t n);
+void rp_eng_on_restore(struct rp_run *r, uint32_t n);
+void rp_eng_on_dis(struct rp_run *r, uint32_t k, bool start);
+void rp_eng_on_qualify(struct rp_run *r, uint32_t e);
+void rp_eng_on_licence(struct rp_run *r, const struct rp_event *ev);
+
+/* ---------------------------------------------------- engine_measure.c */
+
+void rp_eng_touch_node(struct rp_run *r, uint32_t n);
+void rp_eng_add_output(struct rp_run *r, uint32_t n, double qty);
+void rp_eng_shortfall(struct rp_run *r, uint32_t n);
+void rp_eng_on_day(struct rp_run *r, uint32_t day);
+void rp_eng_reset_counters(struct rp_run *r);
+
+#endif

@@ -1,0 +1,158 @@
+/*
+ * engine_makers.c - makers: what they still need, kit-complete ordering of
+ * inputs, starting batches on free servers, completions, starvation.
+ */
+#include "engine_impl.h"
+
+/* Units the maker still plans to make: backlog plus output level, less stock and work in process. */
+double rp_eng_maker_need(const struct rp_run *r, uint32_t n)
+{
+    const struct mnode *mn = &r->m->nodes[n];
+    const struct hold *oh = &r->m->holds[mn->out_hold];
+    const struct hold_st *os = &r->h[mn->out_hold];
+    double need = os->owed + oh->level - os->on_hand - r->n[n].inproc;
+    return need > EPS ? need : 0;
+}
+
+/*
+ * Kit-complete ordering: a maker orders inputs only while every input is
+ * to be had: on hand, or from a source that can ship now. Parts that could
+ * not be used for want of another part are not bought meanwhile; this is
+ * what makes the output of a maker without input stock available exactly
+ * when all its suppliers are (validation case C10). An input still in stock
+ * does not stop the others: a stockpile is there to be used.
+ */
+bool rp_eng_kit_ready(const struct rp_run *r, uint32_t n)
+{
+    const struct mnode *mn = &r->m->nodes[n];
+    for (uint32_t i = 0; i < mn->nin; i++) {
+        uint32_t h = mn->in0 + i;
+        if (r->h[h].on_hand <= EPS && !rp_eng_hold_has_ready_edge(r, h))
+            return false;
+    }
+    return true;
+}
+
+/* Continuous review of a maker's inputs, with one kit check for them all. */
+void rp_eng_replenish_inputs(struct rp_run *r, uint32_t n)
+{
+    const struct mnode *mn = &r->m->nodes[n];
+    if (!mn->nin || !rp_eng_kit_ready(r, n))
+        return;
+    for (uint32_t i = 0; i < mn->nin; i++) {
+        uint32_t h = mn->in0 + i;
+        if (r->m->holds[h].review <= 0 && r->m->holds[h].nedges)
+            rp_eng_order_policy(r, h);
+    }
+}
+
+void rp_eng_set_starved(struct rp_run *r, uint32_t n, bool starved, uint32_t input)
+{
+    struct node_st *ns = &r->n[n];
+    const struct mnode *mn = &r->m->nodes[n];
+    rp_eng_touch_node(r, n);
+    if (starved) {
+        uint32_t idle = mn->sc->make.servers - ns->busy;
+        ns->starve_rate = mn->rate / mn->sc->make.servers * idle
+                        * rp_eng_node_mult(r, n, RP_EVENT_CAPACITY);
+        ns->starve_input = input;
+        if (!ns->starved && ns->busy == 0 && !ns->down)
+            ns->stop_pending = true;    /* counted by rp_eng_touch_node() */
+        if (!ns->starved) {
+            ns->short_pending = true;   /* likewise: zero-length starvation is no shortfall */
+            ns->starved_since = r->now;
+        }
+    } else {
+        ns->starve_rate = 0;
+        ns->stop_pending = false;       /* over at the instant it began */
+        ns->short_pending = false;
+    }
+    ns->starved = starved;
+}
+
+/*
+ * Starts batches while a server is free, the node is up and there is need:
+ * each makes what is needed up to one batch, as far as inputs allow.
+ */
+void rp_eng_try_start(struct rp_run *r, uint32_t n)
+{
+    const struct mnode *mn = &r->m->nodes[n];
+    const struct rp_make *mk = &mn->sc->make;
+    struct node_st *ns = &r->n[n];
+    bool starved = false;
+    uint32_t binding = RP_NONE;
+
+    if (ns->down)
+        return;
+    double need = rp_eng_maker_need(r, n);
+    while (ns->busy < mk->servers && need > EPS) {
+        double cap = mk->batch * rp_eng_node_mult(r, n, RP_EVENT_CAPACITY);
+        double want = cap < need ? cap : need;
+        double q = want;
+        for (uint32_t i = 0; i < mn->nin; i++) {
+            const struct hold *ih = &r->m->holds[mn->in0 + i];
+            double can = r->h[mn->in0 + i].on_hand / ih->bom;
+            if (can < q) {
+                q = can;
+                binding = mn->in0 + i;
+            }
+        }
+        if (q <= EPS) {
+            starved = true;
+            break;
+        }
+        if (q < want - EPS) {
+            /* A part batch: what inputs could not cover is output lost. */
+            r->h[binding].starved += want - q;
+            rp_eng_touch_node(r, n);
+            ns->starve_int += want - q;
+        }
+        for (uint32_t i = 0; i < mn->nin; i++) {
+            uint32_t ih = mn->in0 + i;
+            touch_hold(r, ih);
+            r->h[ih].on_hand -= q * r->m->holds[ih].bom;
+            if (r->h[ih].on_hand < EPS)
+                r->h[ih].on_hand = 0;
+        }
+        rp_eng_touch_node(r, n);
+        uint32_t k = mn->server0;
+        while (r->srv[k].busy)
+            k++;
+        double t = draw(r, &mk->time, mn->time_stream);
+        r->srv[k] = (struct server){ .end = r->now + t, .qty = q, .busy = true,
+                                     .share = q / cap };
+        ns->busy++;
+        ns->load += q / cap;
+        ns->inproc += q;
+        push(r, r->now + t, EV_BATCH_DONE, n, k, ns->epoch, q, 0);
+        need -= q;
+    }
+    if (starved != ns->starved || (starved && ns->starve_input != binding))
+        rp_eng_set_starved(r, n, starved, binding);
+    rp_eng_replenish_inputs(r, n);
+}
+
+void rp_eng_on_batch_done(struct rp_run *r, const struct rp_event *ev)
+{
+    uint32_t n = ev_node(ev);
+    struct node_st *ns = &r->n[n];
+    struct server *s = &r->srv[ev_server(ev)];
+    if (ev_epoch(ev) != ns->epoch || !s->busy)
+        return;                         /* paused by an outage and rescheduled */
+    const struct mnode *mn = &r->m->nodes[n];
+    rp_eng_touch_node(r, n);
+    touch_hold(r, mn->out_hold);
+    s->busy = false;
+    ns->busy--;
+    ns->load -= s->share;
+    if (ns->busy == 0)
+        ns->load = 0;                   /* no rounding dust when idle */
+    ns->inproc -= s->qty;
+    if (ns->inproc < EPS)
+        ns->inproc = 0;
+    ns->produced += s->qty;
+    r->h[mn->out_hold].on_hand += s->qty;
+    rp_eng_add_output(r, n, s->qty);
+    rp_eng_serve_queue(r, mn->out_hold);
+    rp_eng_try_start(r, n);
+}

@@ -1,0 +1,329 @@
+/*
+ * engine_measure.c - measurement: time integrals of holdings and nodes,
+ * daily output and shortfall, time to survive and to recover, and the
+ * values one replication reports.
+ */
+#include "engine_impl.h"
+
+#include <math.h>
+#include <string.h>
+
+#define TTR_WINDOW 7                    /* days in the trailing mean of output */
+#define TTR_PRE_DAYS 30                 /* days before an event that set "normal" */
+#define TTR_LEVEL 0.95                  /* share of normal output that counts as recovered */
+
+static void shortfall_at(struct rp_run *r, uint32_t n, double when);
+
+void rp_eng_touch_node(struct rp_run *r, uint32_t n)
+{
+    struct node_st *ns = &r->n[n];
+    double dt = r->now - ns->last;
+    if (dt > 0) {
+        if (ns->down)
+            ns->down_int += dt;         /* paused batches do not count as use */
+        else
+            ns->busy_int += dt * ns->load;
+        ns->starve_int += dt * ns->starve_rate;
+        if (ns->starve_rate > 0 && ns->starve_input != RP_NONE)
+            r->h[ns->starve_input].starved += dt * ns->starve_rate;
+        /*
+         * A starvation counts as a stoppage only once time has passed in it:
+         * inputs ordered at zero lead time arrive at the same instant, after
+         * the check that found them missing, and stop nothing.
+         */
+        if (ns->stop_pending) {
+            ns->stoppages += 1;
+            ns->stop_pending = false;
+        }
+        if (ns->short_pending) {
+            shortfall_at(r, n, ns->starved_since);
+            ns->short_pending = false;
+        }
+    }
+    ns->last = r->now;
+}
+
+void rp_eng_add_output(struct rp_run *r, uint32_t n, double qty)
+{
+    const struct mnode *mn = &r->m->nodes[n];
+    if (mn->day_slot < 0)
+        return;
+    size_t d = (size_t)floor(r->now);
+    if (d >= r->m->ndays)
+        return;                 /* at the horizon itself: a day that has no length */
+    r->out_day[(size_t)mn->day_slot * r->m->ndays + d] += qty;
+}
+
+/* The node fell short now: the first time after each active event sets its TTS. */
+static void shortfall_at(struct rp_run *r, uint32_t n, double when)
+{
+    const struct rp_model *m = r->m;
+    for (size_t k = 0; k < m->nevents; k++) {
+        double *t = &r->tts[k * m->nnodes + n];
+        if (isnan(*t) && r->ev[k].start <= when)
+            *t = when - r->ev[k].start;
+    }
+}
+
+void rp_eng_shortfall(struct rp_run *r, uint32_t n)
+{
+    shortfall_at(r, n, r->now);
+}
+
+/*
+ * Units holding h has fallen short by so far: lost, plus owed and not yet
+ * shipped. A pass-through market is owed what is on its way to it too;
+ * only what its suppliers have not shipped is short.
+ */
+static double shortfall_level(const struct rp_run *r, uint32_t h)
+{
+    const struct hold_st *hs = &r->h[h];
+    double owed = hs->owed;
+    if (r->m->holds[h].passthrough)
+        owed = hs->owed > hs->transit + EPS ? hs->owed - hs->transit : 0;
+    return hs->lost + owed;
+}
+
+void rp_eng_on_day(struct rp_run *r, uint32_t day)
+{
+    const struct rp_model *m = r->m;
+    for (uint32_t n = 0; n < m->nnodes; n++) {
+        const struct mnode *mn = &m->nodes[n];
+        if (mn->day_slot < 0 || mn->main_hold == RP_NONE)
+            continue;
+        r->sf_day[(size_t)mn->day_slot * m->ndays + day] =
+            shortfall_level(r, mn->main_hold);
+    }
+    if (day + 1 < m->ndays)             /* day d ends at time d + 1 */
+        push(r, fmin(day + 2.0, m->sc->horizon), EV_DAY,
+             day + 1, 0, 0, 0, 0);
+}
+
+void rp_eng_reset_counters(struct rp_run *r)
+{
+    const struct rp_model *m = r->m;
+    for (uint32_t h = 0; h < m->nholds; h++) {
+        touch_hold(r, h);
+        struct hold_st *hs = &r->h[h];
+        hs->oh_int = hs->owed_int = hs->out_int = 0;
+        hs->demand = hs->delivered = hs->lost = hs->from_stock = 0;
+        hs->cyc_sum = hs->cyc_qty = hs->starved = 0;
+    }
+    for (uint32_t n = 0; n < m->nnodes; n++) {
+        rp_eng_touch_node(r, n);
+        struct node_st *ns = &r->n[n];
+        ns->busy_int = ns->down_int = ns->starve_int = 0;
+        ns->produced = ns->stoppages = 0;
+    }
+}
+
+/*
+ * Days from an event's start until the node's output is back to 95% of its
+ * level over the 30 days before, judged from the node's first shortfall
+ * after the event (tts days after its start): 0 if it never fell short, tts
+ * if its output never dipped below that level, the rest of the horizon if
+ * it never came back. Output is judged on a trailing 7-day mean, so that
+ * batch-by-batch lumpiness does not count as a fall; and only after a
+ * shortfall, so that ordinary ups and downs of demand do not either.
+ */
+static double recovery_time(const struct rp_run *r, uint32_t n, double start,
+                            double tts)
+{
+    const struct rp_model *m = r->m;
+    const struct mnode *mn = &m->nodes[n];
+    double horizon = m->sc->horizon;
+    if (!(start < horizon) || mn->day_slot < 0)
+        return 0;
+    if (isnan(tts))
+        return 0;                       /* never fell short */
+    const double *out = &r->out_day[(size_t)mn->day_slot * m->ndays];
+    size_t s = (size_t)floor(start);
+    size_t from = s > TTR_PRE_DAYS ? s - TTR_PRE_DAYS : 0;
+    if (s <= from)
+        return 0;                       /* no history to compare against */
+    double pre = 0;
+    for (size_t d = from; d < s; d++)
+        pre += out[d];
+    pre /= (double)(s - from);
+    if (pre <= 0)
+        return 0;
+    bool fell = false;
+    double window = 0;
+    size_t short_day = (size_t)floor(start + tts);
+    for (size_t d = short_day >= TTR_WINDOW ? short_day - TTR_WINDOW : 0;
+         d < short_day; d++)
+        window += out[d];
+    for (size_t d = short_day; d < m->ndays; d++) {
+        window += out[d];
+        if (d >= TTR_WINDOW)
+            window -= out[d - TTR_WINDOW];
+        double mean = window / TTR_WINDOW;
+        if (!fell && mean < TTR_LEVEL * pre)
+            fell = true;
+        else if (fell && mean >= TTR_LEVEL * pre)
+            return (double)d + 1 - start;
+        else if (!fell && d >= short_day + TTR_WINDOW)
+            return tts;                 /* the shortfall never dented output */
+    }
+    return fell ? horizon - start : tts;
+}
+
+static double hold_value(const struct rp_run *r, uint32_t h, enum rp_metric metric,
+                         double span)
+{
+    const struct hold_st *hs = &r->h[h];
+    const struct hold *hd = &r->m->holds[h];
+    const struct node_st *ns = &r->n[hd->node];
+    const struct mnode *mn = &r->m->nodes[hd->node];
+    double servers = mn->sc->make.servers ? mn->sc->make.servers : 1;
+
+    switch (metric) {
+    case RP_M_DEMAND:
+        return hs->demand;
+    case RP_M_DELIVERED:
+        return hs->delivered;
+    case RP_M_UNMET:
+        return shortfall_level(r, h);
+    case RP_M_LOST:
+        return hs->lost;
+    case RP_M_FILL_RATE:
+        return hs->demand > 0 ? hs->from_stock / hs->demand : 1;
+    case RP_M_STOCKOUT:
+        return span > 0 ? hs->out_int / span : 0;
+    case RP_M_ON_HAND:
+        return span > 0 ? hs->oh_int / span : hs->on_hand;
+    case RP_M_BACKORDERS:
+        return span > 0 ? hs->owed_int / span : hs->owed;
+    case RP_M_CYCLE_TIME:
+        return hs->cyc_qty > 0 ? hs->cyc_sum / hs->cyc_qty : 0;
+    case RP_M_WIP:
+        /* Units ordered and not yet made: in process, plus what waits beyond it. */
+        return span > 0 ? hs->owed_int / span : hs->owed;
+    case RP_M_PRODUCED:
+        return ns->produced;
+    case RP_M_STARVED:
+        return hd->role == ROLE_OUTPUT ? ns->starve_int : hs->starved;
+    case RP_M_UTILIZATION:
+        return span > 0 ? ns->busy_int / span / servers : 0;
+    case RP_M_STOPPAGES:
+        return ns->stoppages;
+    case RP_M_DOWN:
+        return span > 0 ? ns->down_int / span : 0;
+    case RP_M_OUTAGES:
+        return ns->outages;
+    case RP_M_MTBF:
+        return ns->n_up > 0 ? ns->up_sum / ns->n_up : 0;
+    case RP_M_MTTR:
+        return ns->n_down > 0 ? ns->down_sum / ns->n_down : 0;
+    case RP_M_FIRST_OUTAGE:
+        return isnan(ns->first_outage) ? r->m->sc->horizon : ns->first_outage;
+    case RP_M_TTS:
+    case RP_M_TTR:
+    case RP_M_TTR_GT_TTS:
+    case RP_M_COUNT:
+        break;
+    }
+    return 0;
+}
+
+/* Group figures: sums of the members' holdings, rates recomputed from sums, shares averaged. */
+static double group_value(const struct rp_run *r, uint32_t g,
+                          enum rp_metric metric, double span)
+{
+    const struct rp_model *m = r->m;
+    double sum = 0, demand = 0, served = 0;
+    uint32_t count = m->group_hold0[g + 1] - m->group_hold0[g];
+    for (uint32_t i = m->group_hold0[g]; i < m->group_hold0[g + 1]; i++) {
+        uint32_t h = m->group_holds[i];
+        switch (metric) {
+        case RP_M_FILL_RATE:
+            demand += r->h[h].demand;
+            served += r->h[h].from_stock;
+            break;
+        case RP_M_PRODUCED:
+        case RP_M_STARVED:
+        case RP_M_WIP:
+        case RP_M_UTILIZATION:
+            if (r->m->holds[h].role == ROLE_OUTPUT)
+                sum += hold_value(r, h, metric, span);
+            break;
+        default:
+            sum += hold_value(r, h, metric, span);
+        }
+    }
+    if (metric == RP_M_FILL_RATE)
+        return demand > 0 ? served / demand : 1;
+    if ((metric == RP_M_UTILIZATION || metric == RP_M_DOWN) && count)
+        return sum / (double)count;
+    return sum;
+}
+
+uint64_t rp_run_finish(struct rp_run *r, double *out, double *series)
+{
+    const struct rp_model *m = r->m;
+    const struct rp_scenario *sc = m->sc;
+
+    rp_run_until(r, sc->horizon);
+    if (r->status == RP_RUN_OK)
+        r->now = sc->horizon;
+    for (uint32_t h = 0; h < m->nholds; h++)
+        touch_hold(r, h);
+    for (uint32_t n = 0; n < m->nnodes; n++)
+        rp_eng_touch_node(r, n);
+    if (m->daily)
+        rp_eng_on_day(r, (uint32_t)(m->ndays - 1));
+    /* A replication stopped by its budget is measured up to where it got. */
+    double end = r->status == RP_RUN_OK ? sc->horizon : r->now;
+    double span = end > sc->warmup ? end - sc->warmup : 0;
+
+    for (size_t i = 0; i < m->nvalues && out; i++) {
+        const struct rp_value_desc *v = &m->values[i];
+        double x = 0;
+        switch (v->scope) {
+        case RP_SCOPE_NODE:
+            x = hold_value(r, m->value_hold[i], v->metric, span);
+            break;
+        case RP_SCOPE_GROUP:
+            x = group_value(r, v->owner, v->metric, span);
+            break;
+        case RP_SCOPE_EVENT: {
+            double start = r->ev[v->owner].start;
+            double tts = r->tts[v->owner * m->nnodes + v->node];
+            double left = sc->horizon - start;
+            double ttr = recovery_time(r, v->node, start, tts);
+            if (isnan(tts))
+                tts = left > 0 ? left : 0;     /* censored: survived to the horizon */
+            if (v->metric == RP_M_TTS)
+                x = tts;
+            else if (v->metric == RP_M_TTR)
+                x = ttr;
+            else
+                x = ttr > tts ? 1 : 0;
+            break;
+        }
+        }
+        out[i] = x;
+    }
+    if (series && m->series) {
+        size_t nd = m->ndays;
+        for (uint32_t g = 0; g < sc->nreport_groups; g++) {
+            double *o = &series[(g * 2 + 0) * nd];
+            double *f = &series[(g * 2 + 1) * nd];
+            memset(o, 0, nd * sizeof *o);
+            memset(f, 0, nd * sizeof *f);
+            const struct rp_report_group *rg = &sc->report_groups[g];
+            for (size_t i = 0; i < rg->nnodes; i++) {
+                const struct mnode *mn = &m->nodes[rg->nodes[i]];
+                if (mn->day_slot < 0)
+                    continue;
+                const double *od = &r->out_day[(size_t)mn->day_slot * nd];
+                const double *sd = &r->sf_day[(size_t)mn->day_slot * nd];
+                for (size_t d = 0; d < nd; d++) {
+                    o[d] += od[d];
+                    f[d] += sd[d];
+                }
+            }
+        }
+    }
+    return r->nevents;
+}

@@ -1,0 +1,494 @@
+/*
+ * engine_orders.c - orders: placing and splitting them over sources,
+ * shipping, backlogs and their allocation, stock policies; customer demand
+ * and arriving shipments.
+ *
+ * Costs: a placement walks the holding's edges; serving a backlog walks it
+ * from the head (FIFO stops at the first open order; proportional and
+ * priority allocation walk all of it, priority once per class).
+ */
+#include "engine_impl.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+/* Orders live in a pool with a free list; it grows only when full (cold). */
+static uint32_t order_new(struct rp_run *r)
+{
+    if (r->free_order != RP_NONE) {
+        uint32_t i = r->free_order;
+        r->free_order = r->orders[i].next;
+        return i;
+    }
+    if (r->norders == r->cap_orders) {
+        r->cap_orders *= 2;
+        r->orders = rp_xrealloc(r->orders, r->cap_orders * sizeof *r->orders);
+    }
+    return r->norders++;
+}
+
+static void order_free(struct rp_run *r, uint32_t i)
+{
+    r->orders[i].next = r->free_order;
+    r->free_order = i;
+}
+
+/* Takes order o, which follows prev (RP_NONE: o is first), out of hs's queue. */
+void rp_eng_unlink_order(struct rp_run *r, struct hold_st *hs, uint32_t prev,
+                         uint32_t o)
+{
+    uint32_t next = r->orders[o].next;
+    if (prev == RP_NONE)
+        hs->q_head = next;
+    else
+        r->orders[prev].next = next;
+    if (hs->q_tail == o)
+        hs->q_tail = prev;
+    order_free(r, o);
+}
+
+static void enqueue(struct rp_run *r, uint32_t h, double qty, uint32_t edge,
+                    double t0, bool lost)
+{
+    struct hold_st *hs = &r->h[h];
+    uint32_t o = order_new(r);
+    r->orders[o] = (struct order){
+        .qty = qty, .t0 = t0, .edge = edge, .next = RP_NONE, .lost = lost,
+    };
+    if (hs->q_tail == RP_NONE)
+        hs->q_head = o;
+    else
+        r->orders[hs->q_tail].next = o;
+    hs->q_tail = o;
+}
+
+/* Inventory position: on hand + on order - what is owed (for inputs: what planned production needs). */
+static double position(const struct rp_run *r, uint32_t h)
+{
+    const struct hold *hd = &r->m->holds[h];
+    const struct hold_st *hs = &r->h[h];
+    double owed = hd->role == ROLE_INPUT ? hd->bom * rp_eng_maker_need(r, hd->node)
+                                         : hs->owed;
+    return hs->on_hand + hs->on_order - owed;
+}
+
+bool rp_eng_hold_has_ready_edge(const struct rp_run *r, uint32_t h)
+{
+    const struct hold *hd = &r->m->holds[h];
+    for (uint32_t i = 0; i < hd->nedges; i++)
+        if (edge_ready(r, hd->edge0 + i))
+            return true;
+    return false;
+}
+
+/*
+ * The customer of an order learns that qty of it will never come (lost at
+ * the supplier, cancelled by a ban, refused a licence). A pass-through
+ * market loses that part of its customers' demand; anyone else re-orders.
+ */
+void rp_eng_order_failed(struct rp_run *r, uint32_t e, double qty, bool lost_mode)
+{
+    uint32_t h = r->m->edges[e].hold;
+    struct hold_st *hs = &r->h[h];
+    hs->on_order -= qty;
+    if (hs->on_order < EPS)
+        hs->on_order = 0;
+    if (lost_mode && r->m->holds[h].passthrough) {
+        touch_hold(r, h);
+        hs->owed -= qty;
+        hs->lost += qty;
+        /* The newest final-customer orders are the ones this order served. */
+        double left = qty;
+        /* Trim from the tail: queues are short when sales are lost. */
+        while (left > EPS && hs->q_tail != RP_NONE) {
+            uint32_t t = hs->q_tail;
+            struct order *ot = &r->orders[t];
+            double cut = ot->qty < left ? ot->qty : left;
+            ot->qty -= cut;
+            left -= cut;
+            if (ot->qty > EPS)
+                break;
+            uint32_t p = RP_NONE;       /* the tail's predecessor */
+            for (uint32_t o = hs->q_head; o != t; o = r->orders[o].next)
+                p = o;
+            rp_eng_unlink_order(r, hs, p, t);
+        }
+        rp_eng_shortfall(r, r->m->holds[h].node);
+        return;
+    }
+    rp_eng_replenish(r, h);
+}
+
+/* Sends goods over edge e: through a licence check if one applies, else in transit. */
+static void dispatch(struct rp_run *r, uint32_t e, double qty, double t0, bool from_stock)
+{
+    const struct edge *ed = &r->m->edges[e];
+    r->h[ed->hold].transit += qty;
+    if (r->e[e].licence != RP_NONE) {
+        const struct mevent *me = &r->m->events[r->e[e].licence];
+        double wait = draw(r, &me->sc->delay, me->delay_stream);
+        push(r, r->now + wait, EV_LICENCE, e, from_stock, 0, qty, t0);
+        return;
+    }
+    double lead = draw(r, ed->lead, ed->lead_stream);
+    push(r, r->now + lead, EV_ARRIVAL, e, from_stock, 0, qty, t0);
+}
+
+/* Ships qty of order o from supplier holding sh. */
+static void ship(struct rp_run *r, uint32_t sh, struct order *o, double qty,
+                 bool from_stock)
+{
+    struct hold_st *ss = &r->h[sh];
+    touch_hold(r, sh);
+    if (r->m->holds[sh].role != ROLE_UNLIMITED)
+        ss->on_hand -= qty;
+    if (ss->on_hand < EPS && ss->on_hand > -EPS)
+        ss->on_hand = 0;
+    ss->owed -= qty;
+    if (ss->owed < EPS)
+        ss->owed = 0;
+    ss->delivered += qty;
+    o->qty -= qty;
+    if (o->edge != RP_NONE)
+        dispatch(r, o->edge, qty, o->t0, from_stock);
+    const struct hold *sd = &r->m->holds[sh];
+    if (sd->role == ROLE_OUTPUT || sd->role == ROLE_DEMAND || sd->role == ROLE_STOCK)
+        rp_eng_add_output(r, sd->node, sd->role == ROLE_OUTPUT ? 0 : qty);
+}
+
+/*
+ * An order of qty arrives at supplier holding sh over edge e (RP_NONE for a
+ * market's own customers). Served from stock at once if the supplier is up
+ * and nobody waits before it; the rest waits, or is lost in lost-sales mode.
+ * Returns the part lost.
+ */
+static double order_arrives(struct rp_run *r, uint32_t sh, uint32_t e,
+                            double qty, bool lost_mode)
+{
+    const struct hold *sd = &r->m->holds[sh];
+    struct hold_st *ss = &r->h[sh];
+    uint32_t sn = sd->node;
+    double served = 0;
+
+    ss->demand += qty;
+    struct order tmp = { .qty = qty, .t0 = r->now, .edge = e, .next = RP_NONE,
+                         .lost = lost_mode };
+    if (node_up(r, sn) && ss->q_head == RP_NONE) {
+        double avail = sd->role == ROLE_UNLIMITED ? qty : ss->on_hand;
+        served = avail < qty ? avail : qty;
+        if (served > EPS) {
+            touch_hold(r, sh);
+            ss->owed += served;         /* ship() settles it */
+            ship(r, sh, &tmp, served, true);
+            ss->from_stock += served;
+            r->filled_now += served;
+        } else {
+            served = 0;
+        }
+    }
+    double rest = qty - served;
+    double lost = 0;
+    if (rest > EPS) {
+        if (lost_mode) {
+            ss->lost += rest;
+            lost = rest;
+        } else {
+            touch_hold(r, sh);
+            ss->owed += rest;
+            enqueue(r, sh, rest, e, r->now, false);
+        }
+        bool counts = sd->role == ROLE_UNLIMITED ? false
+                    : sd->role == ROLE_OUTPUT ? r->m->nodes[sn].stock_keeping
+                    : !sd->passthrough;
+        if (counts)
+            rp_eng_shortfall(r, sn);
+    }
+    if (sd->role == ROLE_OUTPUT)
+        rp_eng_replan_maker(r, sn);
+    else if (sd->role == ROLE_STOCK || sd->role == ROLE_DEMAND)
+        rp_eng_replan_hold(r, sh);
+    return lost;
+}
+
+/*
+ * Places an order of qty for holding h, split over its active edges in
+ * proportion to their shares. Under a partial ban the refused part goes to
+ * the open edges, or is held (counted as ordered) until the ban ends.
+ * Returns the part lost at suppliers (lost-sales orders only).
+ */
+static double place_order(struct rp_run *r, uint32_t h, double qty, bool lost_mode)
+{
+    const struct rp_model *m = r->m;
+    const struct hold *hd = &m->holds[h];
+    struct hold_st *hs = &r->h[h];
+    double total = 0, open_total = 0, blocked_share = 0;
+    uint32_t nzero_backups = 0;
+    /*
+     * Suppliers that are down leave the split while another source can
+     * ship; with none up, orders go to the active sources and wait there.
+     */
+    bool up_only = rp_eng_hold_has_ready_edge(r, h);
+
+    for (uint32_t i = 0; i < hd->nedges; i++) {
+        uint32_t e = hd->edge0 + i;
+        const struct edge *ed = &m->edges[e];
+        if (!ed->backup && r->e[e].pass <= EPS)
+            blocked_share += ed->share;
+        if (!edge_active(r, e))
+            continue;
+        if (ed->backup && ed->share <= 0)
+            nzero_backups++;
+    }
+    /* Shares of the active edges; a zero-share backup takes an equal part of the blocked share. */
+    double share[64];
+    double *sh = hd->nedges <= 64 ? share : rp_xmalloc(hd->nedges * sizeof *sh);
+    for (uint32_t i = 0; i < hd->nedges; i++) {
+        uint32_t e = hd->edge0 + i;
+        const struct edge *ed = &m->edges[e];
+        double w = 0;
+        if (edge_active(r, e) && (!up_only || node_up(r, ed->supplier)))
+            w = ed->backup && ed->share <= 0 ? blocked_share / nzero_backups : ed->share;
+        sh[i] = w;
+        total += w;
+        if (r->e[e].pass >= 1 - EPS)
+            open_total += w;
+    }
+    if (total <= EPS) {
+        if (sh != share)
+            free(sh);
+        return 0;                       /* no active source: wait until one is */
+    }
+    double refused = 0, lost = 0;
+    for (uint32_t i = 0; i < hd->nedges; i++) {
+        uint32_t e = hd->edge0 + i;
+        if (sh[i] <= 0)
+            continue;
+        double part = qty * sh[i] / total;
+        double pass = r->e[e].pass;
+        double go = part * (pass < 1 ? pass : 1);
+        refused += part - go;
+        if (go > EPS) {
+            hs->on_order += go;
+            lost += order_arrives(r, m->edges[e].supplier_hold, e, go, lost_mode);
+        }
+    }
+    if (refused > EPS) {
+        if (open_total > EPS) {
+            for (uint32_t i = 0; i < hd->nedges; i++) {
+                uint32_t e = hd->edge0 + i;
+                if (sh[i] <= 0 || r->e[e].pass < 1 - EPS)
+                    continue;
+                double go = refused * sh[i] / open_total;
+                hs->on_order += go;
+                lost += order_arrives(r, m->edges[e].supplier_hold, e, go, lost_mode);
+            }
+        } else if (lost_mode) {
+            lost += refused;
+        } else {
+            hs->held += refused;
+            hs->on_order += refused;
+        }
+    }
+    if (sh != share)
+        free(sh);
+    if (lost > EPS) {
+        /* The lost part will not come: it is no longer on order. */
+        hs->on_order -= lost;
+        if (hs->on_order < EPS)
+            hs->on_order = 0;
+    }
+    return lost;
+}
+
+/* How much the policy orders at position ip (0: nothing). */
+static double policy_qty(const struct hold *hd, double ip)
+{
+    switch (hd->policy) {
+    case RP_POLICY_BASE_STOCK:
+        return ip < hd->level - EPS ? hd->level - ip : 0;
+    case RP_POLICY_SS:
+        return ip <= hd->s + EPS ? hd->S - ip : 0;
+    case RP_POLICY_RQ:
+        if (ip > hd->r + EPS)
+            return 0;
+        return (floor((hd->r - ip) / hd->Q + EPS) + 1) * hd->Q;
+    }
+    return 0;
+}
+
+/* Orders what h's policy asks for now; a maker's inputs only with a full kit. */
+void rp_eng_order_policy(struct rp_run *r, uint32_t h)
+{
+    const struct hold *hd = &r->m->holds[h];
+    double q = policy_qty(hd, position(r, h));
+    if (q > EPS)
+        place_order(r, h, q, false);
+}
+
+void rp_eng_review_now(struct rp_run *r, uint32_t h)
+{
+    const struct hold *hd = &r->m->holds[h];
+    if (!hd->nedges)
+        return;
+    if (hd->role == ROLE_INPUT && !rp_eng_kit_ready(r, hd->node))
+        return;
+    rp_eng_order_policy(r, h);
+}
+
+/* Continuous review: act on every change of position. */
+void rp_eng_replenish(struct rp_run *r, uint32_t h)
+{
+    if (r->m->holds[h].review <= 0)
+        rp_eng_review_now(r, h);
+}
+
+/* Serves waiting orders of holding h from its stock by its node's allocation rule. */
+void rp_eng_serve_queue(struct rp_run *r, uint32_t h)
+{
+    const struct hold *hd = &r->m->holds[h];
+    struct hold_st *hs = &r->h[h];
+    const struct rp_node *nd = r->m->nodes[hd->node].sc;
+    bool unlimited = hd->role == ROLE_UNLIMITED;
+    bool prefix = false;                /* only a prefix of the queue was served */
+
+    if (hs->q_head == RP_NONE || !node_up(r, hd->node))
+        return;
+    if (!unlimited && hs->on_hand <= EPS)
+        return;
+
+    if (nd->allocation == RP_ALLOC_PROPORTIONAL && !unlimited
+        && hs->on_hand < hs->owed - EPS) {
+        double frac = hs->on_hand / hs->owed;
+        for (uint32_t o = hs->q_head; o != RP_NONE; o = r->orders[o].next)
+            ship(r, h, &r->orders[o], r->orders[o].qty * frac, false);
+    } else if (nd->allocation == RP_ALLOC_PRIORITY && !unlimited) {
+        /* Classes in the order listed, then everyone else; FIFO within a class. */
+        for (size_t c = 0; c <= nd->npriority && hs->on_hand > EPS; c++) {
+            for (uint32_t o = hs->q_head; o != RP_NONE && hs->on_hand > EPS;
+                 o = r->orders[o].next) {
+                struct order *od = &r->orders[o];
+                rp_country who = od->edge == RP_NONE ? nd->country
+                    : r->m->nodes[r->m->edges[od->edge].hold == RP_NONE ? 0
+                        : r->m->holds[r->m->edges[od->edge].hold].node].sc->country;
+                size_t cls = nd->npriority;
+                for (size_t k = 0; k < nd->npriority; k++)
+                    if (rp_cset_has(&nd->priority[k], who)) {
+                        cls = k;
+                        break;
+                    }
+                if (cls != c || od->qty <= EPS)
+                    continue;
+                double q = od->qty < hs->on_hand ? od->qty : hs->on_hand;
+                ship(r, h, od, q, false);
+            }
+        }
+    } else {
+        prefix = true;
+        for (uint32_t o = hs->q_head; o != RP_NONE; o = r->orders[o].next) {
+            struct order *od = &r->orders[o];
+            double q = unlimited || od->qty < hs->on_hand ? od->qty : hs->on_hand;
+            if (q <= EPS)
+                break;
+            ship(r, h, od, q, false);
+            if (!unlimited && hs->on_hand <= EPS)
+                break;
+        }
+    }
+    /*
+     * Drop the orders that are now complete. FIFO completes a prefix, so the
+     * walk stops at the first open order: a long backlog served one batch
+     * at a time would otherwise cost its length at every batch.
+     */
+    uint32_t prev = RP_NONE;
+    for (uint32_t o = hs->q_head; o != RP_NONE;) {
+        uint32_t next = r->orders[o].next;
+        if (r->orders[o].qty <= EPS) {
+            rp_eng_unlink_order(r, hs, prev, o);
+        } else if (prefix) {
+            break;
+        } else {
+            prev = o;
+        }
+        o = next;
+    }
+}
+
+void rp_eng_on_demand(struct rp_run *r, uint32_t n)
+{
+    const struct mnode *mn = &r->m->nodes[n];
+    const struct rp_demand *dm = &mn->sc->demand;
+    uint32_t h = mn->main_hold;
+    const struct hold *hd = &r->m->holds[h];
+    struct hold_st *hs = &r->h[h];
+    bool lost_mode = dm->unmet == RP_UNMET_LOST;
+
+    double qty = draw(r, &dm->size, mn->size_stream) * rp_eng_node_mult(r, n, RP_EVENT_DEMAND);
+    push(r, r->now + draw(r, &dm->every, mn->every_stream), EV_DEMAND, n, 0, 0, 0, 0);
+    if (qty <= EPS)
+        return;
+
+    if (hd->passthrough) {
+        /*
+         * No stock: the demand goes upstream as an order at once. The
+         * market falls short when its suppliers cannot serve all of it from
+         * stock there and then (no open source, a backlog, lost sales).
+         */
+        hs->demand += qty;
+        r->filled_now = 0;              /* place_order serves only this demand */
+        double ordered = hs->on_order;
+        double lost = place_order(r, h, qty, lost_mode);
+        if (lost_mode) {
+            /* what could not even be ordered (no open source) is lost too */
+            double placed = hs->on_order - ordered;
+            lost = qty - (placed > 0 ? placed : 0);
+        }
+        double wait = qty - lost;
+        if (lost > EPS)
+            hs->lost += lost;
+        else
+            lost = 0;
+        if (qty - r->filled_now > EPS)
+            rp_eng_shortfall(r, n);
+        if (wait > EPS) {
+            touch_hold(r, h);
+            hs->owed += wait;
+            enqueue(r, h, wait, RP_NONE, r->now, false);
+        }
+        return;
+    }
+    order_arrives(r, h, RP_NONE, qty, lost_mode);
+}
+
+void rp_eng_on_arrival(struct rp_run *r, const struct rp_event *ev)
+{
+    const struct edge *ed = &r->m->edges[ev_edge(ev)];
+    uint32_t h = ed->hold;
+    const struct hold *hd = &r->m->holds[h];
+    struct hold_st *hs = &r->h[h];
+
+    touch_hold(r, h);
+    hs->on_order -= ev->qty;
+    if (hs->on_order < EPS)
+        hs->on_order = 0;
+    hs->transit -= ev->qty;
+    if (hs->transit < EPS)
+        hs->transit = 0;
+    hs->on_hand += ev->qty;
+    hs->cyc_sum += ev->qty * (r->now - ev->t0);
+    hs->cyc_qty += ev->qty;
+    if (hd->passthrough && ev_from_stock(ev))
+        hs->from_stock += ev->qty;
+    switch (hd->role) {
+    case ROLE_INPUT:
+        rp_eng_try_start(r, hd->node);
+        break;
+    case ROLE_DEMAND:
+    case ROLE_STOCK:
+    case ROLE_OUTPUT:
+        rp_eng_serve_queue(r, h);
+        rp_eng_replenish(r, h);
+        break;
+    case ROLE_UNLIMITED:
+        break;
+    }
+}
