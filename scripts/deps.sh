@@ -2,9 +2,12 @@
 # Installs the Debian packages ripple needs that are not installed yet.
 # Each is checked with dpkg-query's status field (dpkg -s also "knows"
 # removed-but-configured packages); apt-get runs only when something is missing.
+# Arguments name extra packages to install the same way (setup.sh passes the
+# benchmark's peers). python3 is Debian's /usr/bin/python3, which the
+# benchmark harness and its smoke test (ctest bench_smoke) run on.
 set -euo pipefail
 
-packages=(gcc make cmake pkg-config libgsl-dev libyaml-dev libcriterion-dev gnuplot-nox)
+packages=(gcc make cmake pkg-config libgsl-dev libyaml-dev libcriterion-dev gnuplot-nox python3 "$@")
 missing=()
 for p in "${packages[@]}"; do
     status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
