@@ -109,7 +109,9 @@ def bench_mm1(cfg):
     ripple = [cfg.ripple, "run", os.path.join(HERE, "mm1.yaml"),
               "--set", f"horizon={horizon:.0f}", "--threads", "1",
               "--format", "json", "--quiet"]
-    progs = {"ripple": ripple, "bare": [cfg.mm1_ref, str(orders)]}
+    progs = {"ripple": ripple,
+             "bare_zig": [cfg.mm1_ref, str(orders), "zig"],
+             "bare_log": [cfg.mm1_ref, str(orders), "log"]}
     if cfg.simpy:
         progs["simpy"] = [cfg.python, os.path.join(HERE, "peers", "mm1_simpy.py"),
                           str(orders)]
@@ -141,8 +143,9 @@ def bench_mm1(cfg):
         }
         if "events" in rounds[-1][name]:
             res["programs"][name]["events"] = rounds[-1][name]["events"]
-    res["ripple_over_bare"] = stats([r["ripple"]["cpu_s"] / r["bare"]["cpu_s"]
-                                     for r in rounds])
+    for bare in ("bare_zig", "bare_log"):
+        res[f"ripple_over_{bare}"] = stats([r["ripple"]["cpu_s"] / r[bare]["cpu_s"]
+                                            for r in rounds])
     if cfg.simpy:
         res["simpy_over_ripple"] = stats([r["simpy"]["cpu_s"] / r["ripple"]["cpu_s"]
                                           for r in rounds])
@@ -401,9 +404,11 @@ def markdown(res):
                 "|---|---|---|---|---|"]
         out.append(f"| ripple run bench/mm1.yaml | {mmm(p['ripple']['cpu_s'])} | "
                    f"{fmt(p['ripple']['events'])} | {p['ripple']['mean_flow_time']:.3f} | 1 |")
-        out.append(f"| bare C loop (bench/mm1_ref.c) | {mmm(p['bare']['cpu_s'])} | "
-                   f"{fmt(p['bare']['events'])} | {p['bare']['mean_flow_time']:.3f} | "
-                   f"ripple / bare = {mmm(r['ripple_over_bare'])} |")
+        for bare, how in (("bare_zig", "ripple's ziggurat"), ("bare_log", "-log(u)")):
+            out.append(f"| bare C loop (bench/bench_mm1_ref.c {bare[5:]}: {how}) | "
+                       f"{mmm(p[bare]['cpu_s'])} | {fmt(p[bare]['events'])} | "
+                       f"{p[bare]['mean_flow_time']:.3f} | "
+                       f"ripple / bare = {mmm(r['ripple_over_' + bare])} |")
         if "simpy" in p:
             out.append(f"| SimPy (bench/peers/mm1_simpy.py) | {mmm(p['simpy']['cpu_s'])} | | "
                        f"{p['simpy']['mean_flow_time']:.3f} | "
@@ -513,7 +518,7 @@ def main():
         cfg.fanin_size = cfg.sizes[-1]
     b = cfg.build
     cfg.ripple = os.path.join(b, "ripple")
-    cfg.mm1_ref = os.path.join(b, "mm1_ref")
+    cfg.mm1_ref = os.path.join(b, "bench_mm1_ref")
     cfg.gen_network = os.path.join(b, "gen_network")
     cfg.bench_scale = os.path.join(b, "bench_scale")
     for exe in (cfg.ripple, cfg.mm1_ref, cfg.gen_network, cfg.bench_scale):

@@ -39,14 +39,15 @@ def main():
             fail(f"machine.{k} is missing")
 
     mm1 = r["mm1"]
-    for prog in ("ripple", "bare"):
+    for prog in ("ripple", "bare_zig", "bare_log"):
         p = mm1["programs"][prog]
         timed(p["cpu_s"], f"mm1.{prog}.cpu_s")
         if not 4 < p["mean_flow_time"] < 6:
             fail(f"mm1.{prog}: mean flow time {p['mean_flow_time']} is not near 5")
     if abs(mm1["programs"]["ripple"]["events"] / mm1["orders"] - 3) > 0.1:
         fail("mm1: ripple did not handle about 3 events per order")
-    timed(mm1["ripple_over_bare"], "mm1.ripple_over_bare")
+    for bare in ("bare_zig", "bare_log"):
+        timed(mm1[f"ripple_over_{bare}"], f"mm1.ripple_over_{bare}")
     peers = "simpy" in mm1["programs"]
     if peers:
         timed(mm1["simpy_over_ripple"], "mm1.simpy_over_ripple")

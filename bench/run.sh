@@ -30,6 +30,6 @@ python=/usr/bin/python3
 [ -x "$python" ] || { echo "bench: needs Debian's /usr/bin/python3 (apt-get install python3)" >&2; exit 2; }
 if [ "$do_build" = 1 ]; then
     cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DRP_TESTS=OFF >/dev/null
-    cmake --build "$build" -j"$(nproc)" --target ripple_cli bench_scale mm1_ref gen_network >/dev/null
+    cmake --build "$build" -j"$(nproc)" --target ripple_cli bench_scale bench_mm1_ref gen_network >/dev/null
 fi
 exec "$python" "$root/bench/bench.py" --build "$build" --args "${all:+ $all}" ${args[@]+"${args[@]}"}

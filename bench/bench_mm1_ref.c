@@ -1,22 +1,28 @@
 /*
- * mm1_ref.c - the bare reference loop that ripple's M/M/1 is measured
+ * bench_mm1_ref.c - the bare reference loop that ripple's M/M/1 is measured
  * against.
  *
- *   mm1_ref [ORDERS] [SEED]
+ *   bench_mm1_ref [ORDERS] [log|zig] [SEED]
  *
  * The same model as bench/mm1.yaml (Poisson arrivals at rate 0.8, one
  * exponential server of mean 1, FIFO) written as the smallest event loop
  * that still has the parts of a simulator: an array binary heap of
- * (time, push order, kind) events, a FIFO of waiting orders and
- * xoshiro256** seeded through splitmix64, the generator ripple uses.
- * Exponentials are -log(u), u uniform on (0, 1]. It prints one JSON object:
- * orders served, events handled and the mean flow time (5 in theory), so a
- * reader can see it simulated the model and not something cheaper.
+ * (time, push order, kind) events and a FIFO of waiting orders. It draws
+ * from ripple's own generator (ripple/rng.h: xoshiro256** keyed through
+ * splitmix64, stepped inline), and its exponentials are either -log(u),
+ * u uniform on (0, 1] ("log", the textbook inversion), or ripple's inline
+ * ziggurat rp_rng_exponential ("zig", what the engine draws). It prints
+ * one JSON object: orders served, events handled and the mean flow time
+ * (5 in theory), so a reader can see it simulated the model and not
+ * something cheaper.
  */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "ripple/rng.h"
 
 enum kind { ARRIVAL, DEPARTURE };
 
@@ -32,35 +38,12 @@ struct heap {
     uint64_t next_seq;
 };
 
-static uint64_t rotl(uint64_t x, int k)
+/* One exponential of the given mean, by the chosen method. */
+static double exponential(gsl_rng *r, int zig, double mean)
 {
-    return (x << k) | (x >> (64 - k));
-}
-
-static uint64_t xoshiro(uint64_t s[4])
-{
-    uint64_t out = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 45);
-    return out;
-}
-
-static uint64_t splitmix64(uint64_t *x)
-{
-    uint64_t z = (*x += 0x9e3779b97f4a7c15u);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-    return z ^ (z >> 31);
-}
-
-static double exponential(uint64_t s[4], double mean)
-{
-    double u = (double)((xoshiro(s) >> 11) + 1) * 0x1.0p-53;   /* (0, 1] */
-    return -mean * log(u);
+    if (zig)
+        return mean * rp_rng_exponential(r);
+    return -mean * log(1.0 - rp_rng_uniform(r));        /* 1 - u in (0, 1] */
 }
 
 static int before(const struct event *a, const struct event *b)
@@ -101,13 +84,15 @@ static struct event pop(struct heap *h)
 int main(int argc, char **argv)
 {
     long orders = argc > 1 ? atol(argv[1]) : 1000000;
-    uint64_t seed = argc > 2 ? strtoull(argv[2], NULL, 10) : 20240401u, s[4];
-    if (orders < 1) {
-        fprintf(stderr, "usage: mm1_ref [ORDERS>=1] [SEED]\n");
+    const char *method = argc > 2 ? argv[2] : "zig";
+    uint64_t seed = argc > 3 ? strtoull(argv[3], NULL, 10) : 20240401u;
+    int zig = !strcmp(method, "zig");
+    if (orders < 1 || (!zig && strcmp(method, "log"))) {
+        fprintf(stderr, "usage: bench_mm1_ref [ORDERS>=1] [log|zig] [SEED]\n");
         return 2;
     }
-    for (int i = 0; i < 4; i++)
-        s[i] = splitmix64(&seed);
+    gsl_rng *s = rp_rng_new();
+    rp_rng_rekey(s, rp_key(seed, 0, rp_path_hash("bench.mm1_ref")));
 
     /* Every order waits at most once, so the FIFO never wraps: no growth
      * and no allocation in the loop. Two events are pending at most. */
@@ -121,33 +106,35 @@ int main(int argc, char **argv)
     double flow = 0, in_service = 0;
     int busy = 0;
 
-    push(&h, exponential(s, 1.25), ARRIVAL);
+    push(&h, exponential(s, zig, 1.25), ARRIVAL);
     while (served < orders) {
         struct event e = pop(&h);
         events++;
         if (e.kind == ARRIVAL) {
             if (++arrived < orders)
-                push(&h, e.time + exponential(s, 1.25), ARRIVAL);
+                push(&h, e.time + exponential(s, zig, 1.25), ARRIVAL);
             if (busy) {
                 fifo[tail++] = e.time;
             } else {
                 busy = 1;
                 in_service = e.time;
-                push(&h, e.time + exponential(s, 1.0), DEPARTURE);
+                push(&h, e.time + exponential(s, zig, 1.0), DEPARTURE);
             }
         } else {
             served++;
             flow += e.time - in_service;
             if (head < tail) {
                 in_service = fifo[head++];
-                push(&h, e.time + exponential(s, 1.0), DEPARTURE);
+                push(&h, e.time + exponential(s, zig, 1.0), DEPARTURE);
             } else {
                 busy = 0;
             }
         }
     }
-    printf("{\"orders\": %ld, \"events\": %llu, \"mean_flow_time\": %.6f}\n",
-           served, (unsigned long long)events, flow / (double)served);
+    printf("{\"orders\": %ld, \"events\": %llu, \"mean_flow_time\": %.6f, "
+           "\"exponential\": \"%s\"}\n", served, (unsigned long long)events,
+           flow / (double)served, method);
+    gsl_rng_free(s);
     free(fifo);
     free(h.ev);
     return 0;
