@@ -357,7 +357,9 @@ def machine(cfg):
     dirty = bool(git("status", "--porcelain", "--untracked-files=no"))
     sv = subprocess.run([cfg.python, "-c", "import SimPy; print(SimPy.__version__)"],
                         capture_output=True, text=True).stdout.strip()
+    rv = subprocess.run([cfg.ripple, "--version"], capture_output=True, text=True)
     return {"cpu": model.group(1).strip() if model else platform.processor(),
+            "ripple": cfg.ripple, "ripple_version": rv.stdout.strip(),
             "cores": os.cpu_count(), "threads_used": cfg.threads,
             "kernel": platform.release(), "compiler": ver.splitlines()[0] if ver else cc,
             "build_type": btype, "flags": flags, "commit": commit, "dirty": dirty,
@@ -498,6 +500,9 @@ def main():
     ap.add_argument("--flagship-reps", type=int)
     ap.add_argument("--threads", type=int, default=os.cpu_count())
     ap.add_argument("--python", default="/usr/bin/python3")
+    ap.add_argument("--ripple", help="another ripple executable to measure "
+                    "(e.g. an older build); the bare loop and SimPy stay")
+    ap.add_argument("--bench-scale", help="bench_scale built against that ripple")
     ap.add_argument("--args", default="", help=argparse.SUPPRESS)
     cfg = ap.parse_args()
 
@@ -517,10 +522,10 @@ def main():
     if cfg.fanin_size not in cfg.sizes:
         cfg.fanin_size = cfg.sizes[-1]
     b = cfg.build
-    cfg.ripple = os.path.join(b, "ripple")
+    cfg.ripple = cfg.ripple or os.path.join(b, "ripple")
     cfg.mm1_ref = os.path.join(b, "bench_mm1_ref")
     cfg.gen_network = os.path.join(b, "gen_network")
-    cfg.bench_scale = os.path.join(b, "bench_scale")
+    cfg.bench_scale = cfg.bench_scale or os.path.join(b, "bench_scale")
     for exe in (cfg.ripple, cfg.mm1_ref, cfg.gen_network, cfg.bench_scale):
         if not os.access(exe, os.X_OK):
             sys.exit(f"bench: {exe} is missing; build the tree first (bench/run.sh does)")
