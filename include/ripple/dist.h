@@ -66,6 +66,17 @@ double rp_dist_sample(const struct rp_dist *d, gsl_rng *r);
 /* The exact mean (+infinity for forever). */
 double rp_dist_mean(const struct rp_dist *d);
 
+/*
+ * The inverse CDF: the smallest x with P(X <= x) >= u, for u in (0, 1).
+ * Every family has one: GSL's gsl_cdf_*_Pinv for the exponential,
+ * lognormal, gamma, weibull and (truncated at 0) normal, closed forms for
+ * the uniform, triangular and geometric, and the cumulative weights of an
+ * empirical distribution (O(n^2) in its number of values, with no
+ * allocation). A constant gives its value, forever +infinity. Sensitivity
+ * designs use it to map the unit hypercube onto the inputs.
+ */
+double rp_dist_quantile(const struct rp_dist *d, double u);
+
 /* The family's name as written in a scenario ("exponential", "constant", ...). */
 const char *rp_dist_name(enum rp_dist_kind kind);
 
