@@ -7,7 +7,24 @@
 # benchmark harness and its smoke test (ctest bench_smoke) run on.
 set -euo pipefail
 
-packages=(gcc make cmake pkg-config libgsl-dev libyaml-dev libcriterion-dev gnuplot-nox python3 "$@")
+# One package a line, so that additions merge cleanly.
+packages=(
+    gcc                 # build
+    make
+    cmake
+    pkg-config
+    libgsl-dev          # libraries
+    libyaml-dev
+    libcriterion-dev    # tests
+    gnuplot-nox         # report plots
+    clang               # scripts/test.sh: the libFuzzer harness
+    libclang-rt-14-dev  #   libFuzzer and clang's sanitizer runtimes
+    libomp-dev          #   OpenMP for clang
+    python3             # tests/schema and bench/: Debian's /usr/bin/python3 with
+    python3-jsonschema  #   the JSON Schema validator
+    python3-yaml        #   and PyYAML
+    "$@"                # extra packages from the caller (setup.sh: bench peers)
+)
 missing=()
 for p in "${packages[@]}"; do
     status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
