@@ -87,12 +87,7 @@ struct cell {
 
 static bool metric_by_name(const char *name, enum rp_metric *out)
 {
-    for (int k = 0; k < RP_M_COUNT; k++)
-        if (!strcmp(rp_metric_name((enum rp_metric)k), name)) {
-            *out = (enum rp_metric)k;
-            return true;
-        }
-    return false;
+    return rp_metric_by_name(name, out) == 0;
 }
 
 /*
@@ -375,14 +370,16 @@ static void rank_arms(const struct job *j, const struct cell *unmet,
 static const char *what_unit(const struct job *j, const struct what *w,
                              const char *pid)
 {
-    if (w->event || w->kind == RP_M_CYCLE_TIME || w->kind == RP_M_MTBF
-        || w->kind == RP_M_MTTR || w->kind == RP_M_FIRST_OUTAGE)
+    switch (rp_metric_unit(w->kind)) {
+    case RP_UNIT_DAYS:
         return "days";
-    if (w->kind == RP_M_FILL_RATE || w->kind == RP_M_STOCKOUT
-        || w->kind == RP_M_DOWN || w->kind == RP_M_UTILIZATION)
+    case RP_UNIT_SHARE:
         return "share";
-    if (w->kind == RP_M_STOPPAGES || w->kind == RP_M_OUTAGES)
+    case RP_UNIT_COUNT:
         return "count";
+    case RP_UNIT_GOODS:
+        break;
+    }
     uint32_t p = rp_scenario_product(&j->arms[0].sc, pid);
     const char *u = p == RP_NONE ? NULL : j->arms[0].sc.products[p].unit;
     return u ? u : "units";

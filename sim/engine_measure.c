@@ -226,34 +226,36 @@ static double hold_value(const struct rp_run *r, uint32_t h, enum rp_metric metr
     return 0;
 }
 
-/* Group figures: sums of the members' holdings, rates recomputed from sums, shares averaged. */
+/* Group figures, combined as the metric's list entry says (metrics.h). */
 static double group_value(const struct rp_run *r, uint32_t g,
                           enum rp_metric metric, double span)
 {
     const struct rp_model *m = r->m;
+    enum rp_agg agg = rp_metric_agg(metric);
     double sum = 0, demand = 0, served = 0;
     uint32_t count = m->group_hold0[g + 1] - m->group_hold0[g];
     for (uint32_t i = m->group_hold0[g]; i < m->group_hold0[g + 1]; i++) {
         uint32_t h = m->group_holds[i];
-        switch (metric) {
-        case RP_M_FILL_RATE:
+        switch (agg) {
+        case RP_AGG_RATIO:
             demand += r->h[h].demand;
             served += r->h[h].from_stock;
             break;
-        case RP_M_PRODUCED:
-        case RP_M_STARVED:
-        case RP_M_WIP:
-        case RP_M_UTILIZATION:
+        case RP_AGG_MAKERS:
+        case RP_AGG_MAKERS_MEAN:
             if (r->m->holds[h].role == ROLE_OUTPUT)
                 sum += hold_value(r, h, metric, span);
             break;
-        default:
+        case RP_AGG_NONE:
+        case RP_AGG_SUM:
+        case RP_AGG_MEAN:
             sum += hold_value(r, h, metric, span);
+            break;
         }
     }
-    if (metric == RP_M_FILL_RATE)
+    if (agg == RP_AGG_RATIO)
         return demand > 0 ? served / demand : 1;
-    if ((metric == RP_M_UTILIZATION || metric == RP_M_DOWN) && count)
+    if ((agg == RP_AGG_MAKERS_MEAN || agg == RP_AGG_MEAN) && count)
         return sum / (double)count;
     return sum;
 }

@@ -19,51 +19,51 @@
 
 /* ---------------------------------------------------------------- names */
 
-static const char *const metric_names[RP_M_COUNT] = {
-    [RP_M_DEMAND] = "demand",
-    [RP_M_DELIVERED] = "delivered",
-    [RP_M_UNMET] = "unmet",
-    [RP_M_LOST] = "lost",
-    [RP_M_FILL_RATE] = "fill_rate",
-    [RP_M_STOCKOUT] = "stockout",
-    [RP_M_ON_HAND] = "on_hand",
-    [RP_M_BACKORDERS] = "backorders",
-    [RP_M_CYCLE_TIME] = "cycle_time",
-    [RP_M_WIP] = "wip",
-    [RP_M_PRODUCED] = "produced",
-    [RP_M_STARVED] = "starved",
-    [RP_M_UTILIZATION] = "utilization",
-    [RP_M_STOPPAGES] = "stoppages",
-    [RP_M_DOWN] = "down",
-    [RP_M_OUTAGES] = "outages",
-    [RP_M_MTBF] = "mtbf",
-    [RP_M_MTTR] = "mttr",
-    [RP_M_FIRST_OUTAGE] = "first_outage",
-    [RP_M_TTS] = "tts",
-    [RP_M_TTR] = "ttr",
-    [RP_M_TTR_GT_TTS] = "ttr_gt_tts",
+static const struct {
+    const char *name;
+    int lower, tail;
+    enum rp_unit unit;
+    enum rp_agg agg;
+} metrics[RP_M_COUNT] = {
+#define X(e, name, lower, tail, unit, agg) \
+    [RP_M_##e] = { name, lower, tail, RP_UNIT_##unit, RP_AGG_##agg },
+    RP_METRICS(X)
+#undef X
 };
 
 const char *rp_metric_name(enum rp_metric m)
 {
-    return m < RP_M_COUNT ? metric_names[m] : "?";
+    return m < RP_M_COUNT ? metrics[m].name : "?";
 }
 
 int rp_metric_lower_is_better(enum rp_metric m)
 {
-    switch (m) {
-    case RP_M_DELIVERED:
-    case RP_M_FILL_RATE:
-    case RP_M_PRODUCED:
-    case RP_M_UTILIZATION:
-    case RP_M_MTBF:
-    case RP_M_FIRST_OUTAGE:
-    case RP_M_TTS:
-    case RP_M_ON_HAND:
-        return 0;
-    default:
-        return 1;
-    }
+    return m < RP_M_COUNT ? metrics[m].lower : 1;
+}
+
+int rp_metric_tail(enum rp_metric m)
+{
+    return m < RP_M_COUNT ? metrics[m].tail : 0;
+}
+
+enum rp_unit rp_metric_unit(enum rp_metric m)
+{
+    return m < RP_M_COUNT ? metrics[m].unit : RP_UNIT_GOODS;
+}
+
+enum rp_agg rp_metric_agg(enum rp_metric m)
+{
+    return m < RP_M_COUNT ? metrics[m].agg : RP_AGG_NONE;
+}
+
+int rp_metric_by_name(const char *name, enum rp_metric *out)
+{
+    for (int k = 0; k < RP_M_COUNT; k++)
+        if (!strcmp(metrics[k].name, name)) {
+            *out = (enum rp_metric)k;
+            return 0;
+        }
+    return -1;
 }
 
 /* ---------------------------------------------------------- model build */
@@ -244,13 +244,9 @@ static void build_layout(struct build *b)
         m->group_product[g] = p;
         if (p == RP_NONE)
             continue;
-        static const enum rp_metric gm[] = {
-            RP_M_DEMAND, RP_M_DELIVERED, RP_M_UNMET, RP_M_LOST, RP_M_FILL_RATE,
-            RP_M_ON_HAND, RP_M_BACKORDERS, RP_M_PRODUCED, RP_M_STARVED,
-            RP_M_WIP, RP_M_UTILIZATION, RP_M_DOWN,
-        };
-        for (size_t k = 0; k < sizeof gm / sizeof *gm; k++)
-            add_value(b, RP_SCOPE_GROUP, g, RP_NONE, p, gm[k]);
+        for (int k = 0; k < RP_M_COUNT; k++)
+            if (rp_metric_agg((enum rp_metric)k) != RP_AGG_NONE)
+                add_value(b, RP_SCOPE_GROUP, g, RP_NONE, p, (enum rp_metric)k);
     }
 
     bool have_groups = sc->nreport_groups > 0;

@@ -83,8 +83,7 @@ static void csv_fields(FILE *out, const char *const *f, size_t n)
 
 static bool shortfall_metric(enum rp_metric m)
 {
-    return m == RP_M_UNMET || m == RP_M_LOST || m == RP_M_STARVED
-        || m == RP_M_BACKORDERS;
+    return rp_metric_tail(m);
 }
 
 static void summary_json(FILE *out, const struct rp_acc *a, enum rp_metric metric,

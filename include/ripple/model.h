@@ -15,38 +15,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ripple/metrics.h"
 #include "ripple/scenario.h"
 
-/* Metrics one replication reports. */
-enum rp_metric {
-    RP_M_DEMAND,        /* units ordered from the node (a market: its demand) */
-    RP_M_DELIVERED,     /* units it delivered */
-    RP_M_UNMET,         /* lost + still backordered at the horizon: the shortfall */
-    RP_M_LOST,          /* units lost (lost-sales demand) */
-    RP_M_FILL_RATE,     /* share of demanded units served from stock on arrival (1 with no demand) */
-    RP_M_STOCKOUT,      /* time share with nothing on hand */
-    RP_M_ON_HAND,       /* time-average units on hand */
-    RP_M_BACKORDERS,    /* time-average units owed to customers */
-    RP_M_CYCLE_TIME,    /* mean days from placing an order to its delivery, per unit (0 with none) */
-    RP_M_WIP,           /* makers: time-average units ordered and not yet made */
-    RP_M_PRODUCED,      /* makers: units completed */
-    RP_M_STARVED,       /* output units lost for want of inputs; on an input: lost for want of it */
-    RP_M_UTILIZATION,   /* makers: time-average share of capacity in use (a part batch counts its share) */
-    RP_M_STOPPAGES,     /* makers: times output stopped for want of inputs or an outage */
-    RP_M_DOWN,          /* time share the node was down */
-    RP_M_OUTAGES,       /* outages that began */
-    RP_M_MTBF,          /* mean completed up time between outages (0 with none) */
-    RP_M_MTTR,          /* mean completed outage length (0 with none) */
-    RP_M_FIRST_OUTAGE,  /* days to the first outage (the horizon if none) */
-    RP_M_TTS,           /* event: days from its start to the node's first shortfall (censored at the horizon) */
-    RP_M_TTR,           /* event: days from its start until output is back to 95% of the pre-event level */
-    RP_M_TTR_GT_TTS,    /* event: 1 when recovery took longer than survival, else 0 */
-    RP_M_COUNT
-};
-
-/* Whether a larger value of the metric is worse (shortfall-like). */
-int rp_metric_lower_is_better(enum rp_metric m);
+/* The properties of metric m, from the list in metrics.h. */
+int rp_metric_lower_is_better(enum rp_metric m);    /* a larger value is worse */
 const char *rp_metric_name(enum rp_metric m);
+int rp_metric_tail(enum rp_metric m);               /* summaries give CVaR95, P(any) */
+enum rp_unit rp_metric_unit(enum rp_metric m);
+enum rp_agg rp_metric_agg(enum rp_metric m);
+/* The metric called name; -1 when none is. */
+int rp_metric_by_name(const char *name, enum rp_metric *out);
 
 enum rp_scope {
     RP_SCOPE_NODE,      /* owner: node index */
