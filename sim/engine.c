@@ -286,7 +286,8 @@ void rp_run_until(struct rp_run *r, double t)
         r->now = ev.time;
         r->nevents++;
         step(r, &ev);
-        work_drain(r);
+        if (r->work_len)
+            work_drain(r);
     }
     if (!r->done && t > r->now && t <= r->m->sc->horizon)
         r->now = t;

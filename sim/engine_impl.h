@@ -279,6 +279,7 @@ void rp_eng_unlink_order(struct rp_run *r, struct hold_st *hs, uint32_t prev,
 bool rp_eng_hold_has_ready_edge(const struct rp_run *r, uint32_t h);
 void rp_eng_order_failed(struct rp_run *r, uint32_t e, double qty, bool lost_mode);
 void rp_eng_order_policy(struct rp_run *r, uint32_t h);
+void rp_eng_order_input(struct rp_run *r, uint32_t h, double need);
 void rp_eng_review_now(struct rp_run *r, uint32_t h);
 void rp_eng_replenish(struct rp_run *r, uint32_t h);
 void rp_eng_serve_queue(struct rp_run *r, uint32_t h);

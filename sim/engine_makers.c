@@ -39,10 +39,17 @@ void rp_eng_replenish_inputs(struct rp_run *r, uint32_t n)
     const struct mnode *mn = &r->m->nodes[n];
     if (!mn->nin || !rp_eng_kit_ready(r, n))
         return;
+    /*
+     * The maker's need is worked out once for all its inputs: ordering an
+     * input changes only the input's holding (its supplier's reaction waits
+     * in the work list), never the maker's output.
+     */
+    double need = rp_eng_maker_need(r, n);
     for (uint32_t i = 0; i < mn->nin; i++) {
         uint32_t h = mn->in0 + i;
-        if (r->m->holds[h].review <= 0 && r->m->holds[h].nedges)
-            rp_eng_order_policy(r, h);
+        const struct hold *hd = &r->m->holds[h];
+        if (hd->review <= 0 && hd->nedges)
+            rp_eng_order_input(r, h, need);
     }
 }
 

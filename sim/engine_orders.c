@@ -325,6 +325,16 @@ void rp_eng_order_policy(struct rp_run *r, uint32_t h)
         place_order(r, h, q, false);
 }
 
+/* As rp_eng_order_policy for an input, its maker's need already known. */
+void rp_eng_order_input(struct rp_run *r, uint32_t h, double need)
+{
+    const struct hold *hd = &r->m->holds[h];
+    const struct hold_st *hs = &r->h[h];
+    double q = policy_qty(hd, hs->on_hand + hs->on_order - hd->bom * need);
+    if (q > EPS)
+        place_order(r, h, q, false);
+}
+
 void rp_eng_review_now(struct rp_run *r, uint32_t h)
 {
     const struct hold *hd = &r->m->holds[h];
