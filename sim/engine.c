@@ -183,8 +183,8 @@ void rp_run_start(struct rp_run *r, uint64_t seed, uint64_t rep)
 
     for (uint32_t k = 0; k < m->nevents; k++) {
         const struct mevent *me = &m->events[k];
-        double s = draw(r, &me->sc->start, me->start_stream);
-        double d = draw(r, &me->sc->duration, me->duration_stream);
+        double s = draw(r, &me->start);
+        double d = draw(r, &me->duration);
         r->ev[k] = (struct ev_st){ .start = s, .end = s + d, .active = false };
         push(r, s, EV_DIS_START, k, 0, 0, 0, 0);
         if (isfinite(d))
@@ -193,9 +193,9 @@ void rp_run_start(struct rp_run *r, uint64_t seed, uint64_t rep)
     for (uint32_t n = 0; n < m->nnodes; n++) {
         const struct mnode *mn = &m->nodes[n];
         if (mn->sc->demand.product != RP_NONE)
-            push(r, draw(r, &mn->sc->demand.every, mn->every_stream), EV_DEMAND, n, 0, 0, 0, 0);
+            push(r, draw(r, &mn->demand_every), EV_DEMAND, n, 0, 0, 0, 0);
         if (mn->sc->outages.present)
-            push(r, draw(r, &mn->sc->outages.every, mn->up_stream), EV_FAIL, n, 0, 0, 0, 0);
+            push(r, draw(r, &mn->up), EV_FAIL, n, 0, 0, 0, 0);
     }
     for (uint32_t h = 0; h < m->nholds; h++)
         if (m->holds[h].review > 0 && m->holds[h].nedges)

@@ -121,7 +121,7 @@ void rp_eng_on_fail(struct rp_run *r, uint32_t n)
         ns->first_outage = r->now;
     ns->down_since = r->now;
     set_down(r, n, true);
-    push(r, r->now + draw(r, &mn->sc->outages.lasts, mn->down_stream), EV_RESTORE, n, 0, 0, 0, 0);
+    push(r, r->now + draw(r, &mn->down), EV_RESTORE, n, 0, 0, 0, 0);
 }
 
 void rp_eng_on_restore(struct rp_run *r, uint32_t n)
@@ -134,7 +134,7 @@ void rp_eng_on_restore(struct rp_run *r, uint32_t n)
     }
     ns->up_since = r->now;
     set_down(r, n, false);
-    push(r, r->now + draw(r, &mn->sc->outages.every, mn->up_stream), EV_FAIL, n, 0, 0, 0, 0);
+    push(r, r->now + draw(r, &mn->up), EV_FAIL, n, 0, 0, 0, 0);
 }
 
 /* Share of an order a ban lets through edge e: the product over active bans. */
@@ -205,7 +205,7 @@ static void arm_backups(struct rp_run *r, uint32_t h)
         if (!ed->backup || r->e[e].qualified || r->e[e].pending)
             continue;
         r->e[e].pending = true;
-        double t = draw(r, ed->qualify, ed->qualify_stream);
+        double t = draw(r, &ed->qualify);
         if (t <= 0) {
             r->e[e].qualified = true;
             continue;
@@ -298,7 +298,7 @@ void rp_eng_on_licence(struct rp_run *r, const struct rp_event *ev)
     }
     double u = stream >= 0 ? gsl_rng_uniform(r->streams[stream]) : 0;
     if (u < approval) {
-        double lead = draw(r, ed->lead, ed->lead_stream);
+        double lead = draw(r, &ed->lead);
         push(r, r->now + lead, EV_ARRIVAL, e, ev_from_stock(ev), 0, ev->qty, ev->t0);
         return;
     }

@@ -19,7 +19,9 @@
 #ifndef RIPPLE_ENGINE_IMPL_H
 #define RIPPLE_ENGINE_IMPL_H
 
+#include <math.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "model_impl.h"
@@ -214,9 +216,10 @@ static inline uint32_t ev_day(const struct rp_event *ev)       /* DAY */
 
 /* ------------------------------------------------- small shared helpers */
 
-static inline double draw(struct rp_run *r, const struct rp_dist *d, int32_t stream)
+/* One value of random quantity d, from its own stream. */
+static inline double draw(struct rp_run *r, const struct rp_draw *d)
 {
-    return rp_dist_sample(d, stream >= 0 ? r->streams[stream] : NULL);
+    return rp_dist_sample(d->dist, d->stream >= 0 ? r->streams[d->stream] : NULL);
 }
 
 /* Schedules an event of kind at t, in kind's class; none after the horizon. */
@@ -267,6 +270,38 @@ static inline bool edge_ready(const struct rp_run *r, uint32_t e)
     return edge_active(r, e) && node_up(r, r->m->edges[e].supplier);
 }
 
+/* Units the maker still plans to make: backlog plus output level, less stock and work in process. */
+static inline double rp_eng_maker_need(const struct rp_run *r, uint32_t n)
+{
+    const struct mnode *mn = &r->m->nodes[n];
+    const struct hold *oh = &r->m->holds[mn->out_hold];
+    const struct hold_st *os = &r->h[mn->out_hold];
+    double need = os->owed + oh->level - os->on_hand - r->n[n].inproc;
+    return need > EPS ? need : 0;
+}
+
+/* Has h a source that can ship now? */
+static inline bool rp_eng_hold_has_ready_edge(const struct rp_run *r, uint32_t h)
+{
+    const struct hold *hd = &r->m->holds[h];
+    for (uint32_t i = 0; i < hd->nedges; i++)
+        if (edge_ready(r, hd->edge0 + i))
+            return true;
+    return false;
+}
+
+/* Adds qty to node n's output of the current day (for ttr and the series). */
+static inline void rp_eng_add_output(struct rp_run *r, uint32_t n, double qty)
+{
+    const struct mnode *mn = &r->m->nodes[n];
+    if (mn->day_slot < 0)
+        return;
+    size_t d = (size_t)floor(r->now);
+    if (d >= r->m->ndays)
+        return;                 /* at the horizon itself: a day that has no length */
+    r->out_day[(size_t)mn->day_slot * r->m->ndays + d] += qty;
+}
+
 /* ------------------------------------------------------------ engine.c */
 
 void rp_eng_replan_hold(struct rp_run *r, uint32_t h);
@@ -276,7 +311,6 @@ void rp_eng_replan_maker(struct rp_run *r, uint32_t n);
 
 void rp_eng_unlink_order(struct rp_run *r, struct hold_st *hs, uint32_t prev,
                          uint32_t o);
-bool rp_eng_hold_has_ready_edge(const struct rp_run *r, uint32_t h);
 void rp_eng_order_failed(struct rp_run *r, uint32_t e, double qty, bool lost_mode);
 void rp_eng_order_policy(struct rp_run *r, uint32_t h);
 void rp_eng_order_input(struct rp_run *r, uint32_t h, double need);
@@ -288,7 +322,6 @@ void rp_eng_on_arrival(struct rp_run *r, const struct rp_event *ev);
 
 /* ----------------------------------------------------- engine_makers.c */
 
-double rp_eng_maker_need(const struct rp_run *r, uint32_t n);
 bool rp_eng_kit_ready(const struct rp_run *r, uint32_t n);
 void rp_eng_replenish_inputs(struct rp_run *r, uint32_t n);
 void rp_eng_set_starved(struct rp_run *r, uint32_t n, bool starved, uint32_t input);
@@ -307,7 +340,6 @@ void rp_eng_on_licence(struct rp_run *r, const struct rp_event *ev);
 /* ---------------------------------------------------- engine_measure.c */
 
 void rp_eng_touch_node(struct rp_run *r, uint32_t n);
-void rp_eng_add_output(struct rp_run *r, uint32_t n, double qty);
 void rp_eng_shortfall(struct rp_run *r, uint32_t n);
 void rp_eng_on_day(struct rp_run *r, uint32_t day);
 void rp_eng_reset_counters(struct rp_run *r);

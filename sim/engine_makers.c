@@ -4,16 +4,6 @@
  */
 #include "engine_impl.h"
 
-/* Units the maker still plans to make: backlog plus output level, less stock and work in process. */
-double rp_eng_maker_need(const struct rp_run *r, uint32_t n)
-{
-    const struct mnode *mn = &r->m->nodes[n];
-    const struct hold *oh = &r->m->holds[mn->out_hold];
-    const struct hold_st *os = &r->h[mn->out_hold];
-    double need = os->owed + oh->level - os->on_hand - r->n[n].inproc;
-    return need > EPS ? need : 0;
-}
-
 /*
  * Kit-complete ordering: a maker orders inputs only while every input is
  * to be had: on hand, or from a source that can ship now. Parts that could
@@ -125,7 +115,7 @@ void rp_eng_try_start(struct rp_run *r, uint32_t n)
         uint32_t k = mn->server0;
         while (r->srv[k].busy)
             k++;
-        double t = draw(r, &mk->time, mn->time_stream);
+        double t = draw(r, &mn->make_time);
         r->srv[k] = (struct server){ .end = r->now + t, .qty = q, .busy = true,
                                      .share = q / cap };
         ns->busy++;
@@ -136,7 +126,8 @@ void rp_eng_try_start(struct rp_run *r, uint32_t n)
     }
     if (starved != ns->starved || (starved && ns->starve_input != binding))
         rp_eng_set_starved(r, n, starved, binding);
-    rp_eng_replenish_inputs(r, n);
+    if (mn->nin)
+        rp_eng_replenish_inputs(r, n);
 }
 
 void rp_eng_on_batch_done(struct rp_run *r, const struct rp_event *ev)

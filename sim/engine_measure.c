@@ -43,17 +43,6 @@ void rp_eng_touch_node(struct rp_run *r, uint32_t n)
     ns->last = r->now;
 }
 
-void rp_eng_add_output(struct rp_run *r, uint32_t n, double qty)
-{
-    const struct mnode *mn = &r->m->nodes[n];
-    if (mn->day_slot < 0)
-        return;
-    size_t d = (size_t)floor(r->now);
-    if (d >= r->m->ndays)
-        return;                 /* at the horizon itself: a day that has no length */
-    r->out_day[(size_t)mn->day_slot * r->m->ndays + d] += qty;
-}
-
 /* The node fell short now: the first time after each active event sets its TTS. */
 static void shortfall_at(struct rp_run *r, uint32_t n, double when)
 {

@@ -72,15 +72,6 @@ static double position(const struct rp_run *r, uint32_t h)
     return hs->on_hand + hs->on_order - owed;
 }
 
-bool rp_eng_hold_has_ready_edge(const struct rp_run *r, uint32_t h)
-{
-    const struct hold *hd = &r->m->holds[h];
-    for (uint32_t i = 0; i < hd->nedges; i++)
-        if (edge_ready(r, hd->edge0 + i))
-            return true;
-    return false;
-}
-
 /*
  * The customer of an order learns that qty of it will never come (lost at
  * the supplier, cancelled by a ban, refused a licence). A pass-through
@@ -126,11 +117,11 @@ static void dispatch(struct rp_run *r, uint32_t e, double qty, double t0, bool f
     r->h[ed->hold].transit += qty;
     if (r->e[e].licence != RP_NONE) {
         const struct mevent *me = &r->m->events[r->e[e].licence];
-        double wait = draw(r, &me->sc->delay, me->delay_stream);
+        double wait = draw(r, &me->delay);
         push(r, r->now + wait, EV_LICENCE, e, from_stock, 0, qty, t0);
         return;
     }
-    double lead = draw(r, ed->lead, ed->lead_stream);
+    double lead = draw(r, &ed->lead);
     push(r, r->now + lead, EV_ARRIVAL, e, from_stock, 0, qty, t0);
 }
 
@@ -432,8 +423,8 @@ void rp_eng_on_demand(struct rp_run *r, uint32_t n)
     struct hold_st *hs = &r->h[h];
     bool lost_mode = dm->unmet == RP_UNMET_LOST;
 
-    double qty = draw(r, &dm->size, mn->size_stream) * rp_eng_node_mult(r, n, RP_EVENT_DEMAND);
-    push(r, r->now + draw(r, &dm->every, mn->every_stream), EV_DEMAND, n, 0, 0, 0, 0);
+    double qty = draw(r, &mn->demand_size) * rp_eng_node_mult(r, n, RP_EVENT_DEMAND);
+    push(r, r->now + draw(r, &mn->demand_every), EV_DEMAND, n, 0, 0, 0, 0);
     if (qty <= EPS)
         return;
 

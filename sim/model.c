@@ -87,6 +87,18 @@ static int32_t add_stream(struct build *b, const struct rp_dist *d)
     return (int32_t)m->nstreams++;
 }
 
+/* Quantity d with its stream (none when constant). */
+static struct rp_draw add_draw(struct build *b, const struct rp_dist *d)
+{
+    return (struct rp_draw){ .dist = d, .stream = add_stream(b, d) };
+}
+
+/* Quantity d where the node has no use for it: never drawn. */
+static struct rp_draw no_draw(const struct rp_dist *d)
+{
+    return (struct rp_draw){ .dist = d, .stream = -1 };
+}
+
 static int32_t add_stream_key(struct build *b, uint64_t key)
 {
     struct rp_dist d = rp_dist_const(0);
@@ -346,12 +358,12 @@ struct rp_model *rp_model_new(const struct rp_scenario *sc)
                 if (sh == RP_NONE)
                     sh = add_hold(&b, src->supplier, so->product,
                                   sup->unlimited ? ROLE_UNLIMITED : ROLE_STOCK);
+                struct rp_draw lead = add_draw(&b, &src->lead_time);
+                struct rp_draw qualify = add_draw(&b, &src->qualify);
                 m->edges[m->nedges++] = (struct edge){
                     .hold = h, .supplier = src->supplier, .supplier_hold = sh,
                     .share = src->share, .backup = src->backup,
-                    .lead = &src->lead_time, .lead_stream = add_stream(&b, &src->lead_time),
-                    .qualify = &src->qualify,
-                    .qualify_stream = add_stream(&b, &src->qualify),
+                    .lead = lead, .qualify = qualify,
                 };
             }
         }
@@ -361,11 +373,14 @@ struct rp_model *rp_model_new(const struct rp_scenario *sc)
         const struct rp_node *nd = mn->sc;
         if (mn->main_hold == RP_NONE)
             mn->main_hold = mn->first_hold;
-        mn->time_stream = nd->make.product != RP_NONE ? add_stream(&b, &nd->make.time) : -1;
-        mn->every_stream = nd->demand.product != RP_NONE ? add_stream(&b, &nd->demand.every) : -1;
-        mn->size_stream = nd->demand.product != RP_NONE ? add_stream(&b, &nd->demand.size) : -1;
-        mn->up_stream = nd->outages.present ? add_stream(&b, &nd->outages.every) : -1;
-        mn->down_stream = nd->outages.present ? add_stream(&b, &nd->outages.lasts) : -1;
+        bool makes = nd->make.product != RP_NONE, sells = nd->demand.product != RP_NONE;
+        mn->make_time = makes ? add_draw(&b, &nd->make.time) : no_draw(&nd->make.time);
+        mn->demand_every = sells ? add_draw(&b, &nd->demand.every) : no_draw(&nd->demand.every);
+        mn->demand_size = sells ? add_draw(&b, &nd->demand.size) : no_draw(&nd->demand.size);
+        mn->up = nd->outages.present ? add_draw(&b, &nd->outages.every)
+                                     : no_draw(&nd->outages.every);
+        mn->down = nd->outages.present ? add_draw(&b, &nd->outages.lasts)
+                                       : no_draw(&nd->outages.lasts);
         mn->server0 = (uint32_t)m->nservers;
         if (nd->make.product != RP_NONE)
             m->nservers += nd->make.servers;
@@ -380,9 +395,9 @@ struct rp_model *rp_model_new(const struct rp_scenario *sc)
         const struct rp_disruption *d = &sc->events[k];
         struct mevent *me = &m->events[k];
         me->sc = d;
-        me->start_stream = add_stream(&b, &d->start);
-        me->duration_stream = add_stream(&b, &d->duration);
-        me->delay_stream = -1;
+        me->start = add_draw(&b, &d->start);
+        me->duration = add_draw(&b, &d->duration);
+        me->delay = no_draw(&d->delay);
         me->approval_stream = -1;
         me->edge0 = (uint32_t)nee;
         if (d->type == RP_EVENT_EXPORT_BAN || d->type == RP_EVENT_EXPORT_LICENCE) {
@@ -399,7 +414,7 @@ struct rp_model *rp_model_new(const struct rp_scenario *sc)
         }
         me->nedges = (uint32_t)(nee - me->edge0);
         if (d->type == RP_EVENT_EXPORT_LICENCE) {
-            me->delay_stream = add_stream(&b, &d->delay);
+            me->delay = add_draw(&b, &d->delay);
             char path[512];
             snprintf(path, sizeof path, "events.%s.approval", d->id);
             me->approval_stream = add_stream_key(&b, rp_path_hash(path));

@@ -14,6 +14,16 @@
 
 #include "ripple/model.h"
 
+/*
+ * A random quantity as the engine sees it: its distribution and the stream
+ * it draws from (-1: a constant, no stream). The engine draws through these
+ * and never looks the quantity up in the scenario.
+ */
+struct rp_draw {
+    const struct rp_dist *dist;
+    int32_t stream;
+};
+
 enum role {
     ROLE_OUTPUT,        /* the node makes this product */
     ROLE_INPUT,         /* an input of the node's bill of materials */
@@ -43,10 +53,8 @@ struct edge {
     uint32_t supplier_hold;
     double share;
     bool backup;
-    const struct rp_dist *lead;
-    int32_t lead_stream;
-    const struct rp_dist *qualify;
-    int32_t qualify_stream;
+    struct rp_draw lead;    /* days from shipping to arrival */
+    struct rp_draw qualify; /* backup: days from a block to joining */
 };
 
 struct mnode {
@@ -57,7 +65,10 @@ struct mnode {
     uint32_t main_hold;     /* output, demand or first holding: carries node metrics */
     uint32_t in0, nin;      /* input holdings, contiguous */
     uint32_t server0;       /* first server slot in the run */
-    int32_t time_stream, every_stream, size_stream, up_stream, down_stream;
+    struct rp_draw make_time;       /* days per batch */
+    struct rp_draw demand_every;    /* days between demands */
+    struct rp_draw demand_size;     /* units per demand */
+    struct rp_draw up, down;        /* outages: days up, days down */
     double rate;            /* nominal units/day at full capacity */
     bool stock_keeping;     /* a failed order here is a shortfall (not made to order) */
     int32_t day_slot;       /* index into daily arrays, -1 if none */
@@ -65,7 +76,9 @@ struct mnode {
 
 struct mevent {
     const struct rp_disruption *sc;
-    int32_t start_stream, duration_stream, delay_stream, approval_stream;
+    struct rp_draw start, duration; /* days */
+    struct rp_draw delay;           /* licence: days each shipment waits */
+    int32_t approval_stream;        /* licence: the uniform behind each decision */
     uint32_t edge0, nedges; /* edges it touches (bans and licences), sorted */
 };
 
