@@ -238,7 +238,12 @@ static double triangular_sample(double lo, double mode, double hi, double u)
     return hi - sqrt((1 - u) * width * (hi - mode));
 }
 
-double rp_dist_sample(const struct rp_dist *d, gsl_rng *r)
+/*
+ * Every family out of line: the inline rp_dist_sample hands on the families
+ * GSL draws; the inline ones are drawn here the same way, so that both
+ * entry points always agree.
+ */
+double rp_dist_sample_gsl(const struct rp_dist *d, gsl_rng *r)
 {
     double mu, sigma, x;
 
@@ -248,7 +253,7 @@ double rp_dist_sample(const struct rp_dist *d, gsl_rng *r)
     case RP_DIST_FOREVER:
         return INFINITY;
     case RP_DIST_EXPONENTIAL:
-        return gsl_ran_exponential(r, d->a);
+        return d->a * rp_rng_exponential(r);
     case RP_DIST_LOGNORMAL:
         lognormal_params(d->a, d->b, &mu, &sigma);
         return gsl_ran_lognormal(r, mu, sigma);
@@ -265,7 +270,7 @@ double rp_dist_sample(const struct rp_dist *d, gsl_rng *r)
     case RP_DIST_UNIFORM:
         return gsl_ran_flat(r, d->a, d->b);
     case RP_DIST_TRIANGULAR:
-        return triangular_sample(d->a, d->b, d->c, gsl_rng_uniform(r));
+        return triangular_sample(d->a, d->b, d->c, rp_rng_uniform(r));
     case RP_DIST_WEIBULL:
         return gsl_ran_weibull(r, d->b, d->a);  /* GSL: (scale, shape) */
     case RP_DIST_GEOMETRIC:
