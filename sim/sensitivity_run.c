@@ -192,6 +192,7 @@ static int run_rows(struct rp_sensitivity *s,
     bo.threads = o->threads;
     bo.mode = RP_ACC_STREAM;            /* only means are read: no quantiles kept */
     bo.auto_mode = false;
+    bo.stop = o->stop;
     s->y = rp_xmalloc((s->design.rows * s->nout + 1) * sizeof *s->y);
     for (size_t r = 0; r < s->design.rows; r++) {
         struct rp_scenario sc;
@@ -200,12 +201,16 @@ static int run_rows(struct rp_sensitivity *s,
             return -1;
         struct rp_model *m = rp_model_new(&sc);
         rp_batch_run(&b, m, &bo);       /* same seed, same reps: CRN */
-        row_means(s, m, &b, &s->y[r * s->nout]);
+        bool stopped = b.stopped;
+        if (!stopped)
+            row_means(s, m, &b, &s->y[r * s->nout]);
         s->events += b.events;
         s->seconds += b.seconds;
         rp_batch_release(&b);
         rp_model_free(m);
         rp_scenario_release(&sc);
+        if (stopped)
+            return 1;
         if (o->progress)
             fprintf(stderr, "\rripple: sensitivity row %zu of %zu", r + 1,
                     s->design.rows);
@@ -282,10 +287,11 @@ int rp_sensitivity_run(struct rp_sensitivity *s,
     for (size_t i = 0; i < s->k; i++)
         s->paths[i] = rp_xstrdup(o->inputs[i].path);
     row_sets_init(&rs, o);
-    if (check_extremes(s, o, &rs, diag) == 0 && run_rows(s, o, &rs, diag) == 0) {
+    rc = check_extremes(s, o, &rs, diag);
+    if (rc == 0)
+        rc = run_rows(s, o, &rs, diag);
+    if (rc == 0)
         estimate(s, o);
-        rc = 0;
-    }
     row_sets_release(&rs);
 out:
     if (rc)

@@ -736,3 +736,18 @@ Test(sensitivity, json_has_the_contract_shape)
     cr_assert_eq(rc, 0, "the JSON does not have the contract's shape");
     rp_sensitivity_release(&s);
 }
+
+Test(sensitivity, a_stop_request_ends_the_run_with_nothing)
+{
+    struct rp_sensitivity_opts o = ban_opts(RP_SENS_SOBOL, 16);
+    struct rp_sensitivity s;
+    struct rp_diag diag;
+    volatile sig_atomic_t stop = 1;     /* as if SIGINT came at once */
+
+    o.stop = &stop;
+    rp_diag_init(&diag);
+    cr_assert_eq(rp_sensitivity_run(&s, &o, &diag), 1);
+    cr_assert_eq(rp_diag_count(&diag), 0);
+    cr_assert_null(s.y);
+    rp_diag_release(&diag);
+}

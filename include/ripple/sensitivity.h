@@ -48,6 +48,7 @@
 #ifndef RIPPLE_SENSITIVITY_H
 #define RIPPLE_SENSITIVITY_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -173,6 +174,7 @@ struct rp_sensitivity_opts {
     int threads;                        /* as in rp_batch_opts */
     struct rp_sens_boot boot;           /* its seed is ignored: seed keys it */
     bool progress;                      /* a line per row on stderr */
+    volatile sig_atomic_t *stop;        /* may be NULL; non-zero: stop between replications */
 };
 
 /* One reported output: a report group's metric. */
@@ -204,9 +206,9 @@ struct rp_sensitivity {
 
 /*
  * Runs the design of o. Returns 0 and fills s (the caller releases it with
- * rp_sensitivity_release), or -1 with every problem in diag and s empty:
- * bad overrides or values, a design the method refuses, or a scenario with
- * no report groups to measure.
+ * rp_sensitivity_release); -1 with every problem in diag and s empty: bad
+ * overrides or values, a design the method refuses, or a scenario with no
+ * report groups to measure; or 1, s empty, when *o->stop was set.
  */
 int rp_sensitivity_run(struct rp_sensitivity *s,
                        const struct rp_sensitivity_opts *o,
