@@ -13,6 +13,7 @@
 #include <math.h>
 
 static void cancel_waiting(struct rp_run *r, uint32_t e);
+static void withdraw_licensed(struct rp_run *r, uint32_t e);
 
 double rp_eng_node_mult(const struct rp_run *r, uint32_t n, enum rp_event_type type)
 {
@@ -258,11 +259,17 @@ void rp_eng_on_dis(struct rp_run *r, uint32_t k, bool start)
     case RP_EVENT_EXPORT_LICENCE:
         for (uint32_t i = 0; i < me->nedges; i++) {
             uint32_t e = m->event_edges[me->edge0 + i];
-            if (start && r->e[e].licence == RP_NONE)
+            if (start && r->e[e].licence == RP_NONE) {
                 r->e[e].licence = k;
+                if (r->h[m->edges[e].hold].backup_in)
+                    withdraw_licensed(r, e);    /* blocked at once */
+            }
             else if (!start && r->e[e].licence == k)
                 r->e[e].licence = RP_NONE;
         }
+        /* A licence regime calls in backups as a ban does. */
+        for (uint32_t i = 0; i < me->nedges && start; i++)
+            arm_backups(r, m->edges[m->event_edges[me->edge0 + i]].hold);
         break;
     case RP_EVENT_OUTAGE:
         set_down(r, d->node, start);
@@ -279,10 +286,61 @@ void rp_eng_on_dis(struct rp_run *r, uint32_t k, bool start)
     }
 }
 
+/*
+ * Goods over licensed edge e that wait for approval go back to the
+ * supplier, and the customer re-orders them, as a refusal would.
+ */
+static void refuse(struct rp_run *r, uint32_t e, double qty)
+{
+    const struct edge *ed = &r->m->edges[e];
+    uint32_t sh = ed->supplier_hold;
+    r->h[ed->hold].transit -= qty;
+    if (r->h[ed->hold].transit < EPS)
+        r->h[ed->hold].transit = 0;
+    touch_hold(r, sh);
+    if (r->m->holds[sh].role != ROLE_UNLIMITED)
+        r->h[sh].on_hand += qty;
+    r->h[sh].delivered -= qty;
+    rp_eng_serve_queue(r, sh);
+    rp_eng_order_failed(r, e, qty, false);
+}
+
+/*
+ * Licensed edge e is blocked now that a backup is in: its orders waiting
+ * at the supplier and its goods waiting for approval are withdrawn and
+ * re-ordered from the open sources. The approvals pending are collected
+ * first (a sweep over the pending events), then handed back, since
+ * re-ordering schedules events of its own.
+ */
+static void withdraw_licensed(struct rp_run *r, uint32_t e)
+{
+    double qty = 0;
+    for (size_t i = 0; i < rp_evq_len(&r->q); i++) {
+        struct rp_event *ev = rp_evq_at(&r->q, i);
+        if (ev->kind == EV_LICENCE && ev_edge(ev) == e) {
+            ev->kind = EV_NOP;
+            qty += ev->qty;
+        }
+    }
+    cancel_waiting(r, e);
+    if (qty > EPS)
+        refuse(r, e, qty);
+}
+
 void rp_eng_on_qualify(struct rp_run *r, uint32_t e)
 {
+    uint32_t h = r->m->edges[e].hold;
+    const struct hold *hd = &r->m->holds[h];
     r->e[e].qualified = true;
-    release_held(r, r->m->edges[e].hold);
+    if (!r->h[h].backup_in) {
+        r->h[h].backup_in = true;
+        for (uint32_t i = 0; i < hd->nedges; i++) {
+            uint32_t e2 = hd->edge0 + i;
+            if (!r->m->edges[e2].backup && r->e[e2].licence != RP_NONE)
+                withdraw_licensed(r, e2);
+        }
+    }
+    release_held(r, h);
 }
 
 void rp_eng_on_licence(struct rp_run *r, const struct rp_event *ev)
@@ -303,14 +361,5 @@ void rp_eng_on_licence(struct rp_run *r, const struct rp_event *ev)
         return;
     }
     /* Refused: the goods go back to the supplier's stock; the customer re-orders. */
-    uint32_t sh = ed->supplier_hold;
-    r->h[ed->hold].transit -= ev->qty;
-    if (r->h[ed->hold].transit < EPS)
-        r->h[ed->hold].transit = 0;
-    touch_hold(r, sh);
-    if (r->m->holds[sh].role != ROLE_UNLIMITED)
-        r->h[sh].on_hand += ev->qty;
-    r->h[sh].delivered -= ev->qty;
-    rp_eng_serve_queue(r, sh);
-    rp_eng_order_failed(r, e, ev->qty, false);
+    refuse(r, e, ev->qty);
 }

@@ -102,6 +102,7 @@ struct hold_st {
     double last;            /* time of the last integral update */
     double oh_int, owed_int, out_int;
     double demand, delivered, lost, from_stock, cyc_sum, cyc_qty, starved;
+    bool backup_in;         /* a backup source has qualified: licensed sources count as blocked */
 };
 
 struct server {
@@ -256,7 +257,10 @@ static inline bool edge_active(const struct rp_run *r, uint32_t e)
     const struct edge_st *es = &r->e[e];
     if (es->pass <= EPS)
         return false;
-    return !ed->backup || es->qualified;
+    if (ed->backup)
+        return es->qualified;
+    /* Once a backup is in, a source under a licence regime is blocked. */
+    return es->licence == RP_NONE || !r->h[ed->hold].backup_in;
 }
 
 static inline bool node_up(const struct rp_run *r, uint32_t n)

@@ -202,9 +202,26 @@ static double order_arrives(struct rp_run *r, uint32_t sh, uint32_t e,
 }
 
 /*
+ * An edge's weight in the split of what partial bans refused: open edges
+ * by their weight in the split, zero-share backups that can take orders
+ * with their part of the refused share on top.
+ */
+static double refused_weight(const struct rp_run *r, uint32_t e, double w,
+                             double backup_refused, bool up_only)
+{
+    const struct edge *ed = &r->m->edges[e];
+    if (r->e[e].pass < 1 - EPS)
+        return 0;
+    if (ed->backup && ed->share <= 0 && edge_active(r, e)
+        && (!up_only || node_up(r, ed->supplier)))
+        w += backup_refused;
+    return w;
+}
+
+/*
  * Places an order of qty for holding h, split over its active edges in
  * proportion to their shares. Under a partial ban the refused part goes to
- * the open edges, or is held (counted as ordered) until the ban ends.
+ * the open edges and qualified backups, or is held (counted as ordered) until the ban ends.
  * Returns the part lost at suppliers (lost-sales orders only).
  */
 static double place_order(struct rp_run *r, uint32_t h, double qty, bool lost_mode)
@@ -212,7 +229,7 @@ static double place_order(struct rp_run *r, uint32_t h, double qty, bool lost_mo
     const struct rp_model *m = r->m;
     const struct hold *hd = &m->holds[h];
     struct hold_st *hs = &r->h[h];
-    double total = 0, open_total = 0, blocked_share = 0;
+    double total = 0, open_total = 0, blocked_share = 0, partial_share = 0;
     uint32_t nzero_backups = 0;
     /*
      * Suppliers that are down leave the split while another source can
@@ -223,14 +240,21 @@ static double place_order(struct rp_run *r, uint32_t h, double qty, bool lost_mo
     for (uint32_t i = 0; i < hd->nedges; i++) {
         uint32_t e = hd->edge0 + i;
         const struct edge *ed = &m->edges[e];
-        if (!ed->backup && r->e[e].pass <= EPS)
+        if (!ed->backup && !edge_active(r, e))   /* banned, or licensed with a backup in */
             blocked_share += ed->share;
+        else if (!ed->backup && r->e[e].pass < 1 - EPS)
+            partial_share += ed->share * (1 - r->e[e].pass);
         if (!edge_active(r, e))
             continue;
         if (ed->backup && ed->share <= 0)
             nzero_backups++;
     }
-    /* Shares of the active edges; a zero-share backup takes an equal part of the blocked share. */
+    /*
+     * Shares of the active edges; a zero-share backup takes an equal part of
+     * the blocked share. Under a partial ban it also takes an equal part of
+     * the refused share (backup_refused): a backup called in by a softer ban
+     * serves what that ban refuses, as it would under a full one.
+     */
     double share[64];
     double *sh = hd->nedges <= 64 ? share : rp_xmalloc(hd->nedges * sizeof *sh);
     for (uint32_t i = 0; i < hd->nedges; i++) {
@@ -241,9 +265,10 @@ static double place_order(struct rp_run *r, uint32_t h, double qty, bool lost_mo
             w = ed->backup && ed->share <= 0 ? blocked_share / nzero_backups : ed->share;
         sh[i] = w;
         total += w;
-        if (r->e[e].pass >= 1 - EPS)
-            open_total += w;
     }
+    double backup_refused = nzero_backups ? partial_share / nzero_backups : 0;
+    for (uint32_t i = 0; i < hd->nedges; i++)
+        open_total += refused_weight(r, hd->edge0 + i, sh[i], backup_refused, up_only);
     if (total <= EPS) {
         if (sh != share)
             free(sh);
@@ -267,9 +292,10 @@ static double place_order(struct rp_run *r, uint32_t h, double qty, bool lost_mo
         if (open_total > EPS) {
             for (uint32_t i = 0; i < hd->nedges; i++) {
                 uint32_t e = hd->edge0 + i;
-                if (sh[i] <= 0 || r->e[e].pass < 1 - EPS)
+                double w = refused_weight(r, e, sh[i], backup_refused, up_only);
+                if (w <= 0)
                     continue;
-                double go = refused * sh[i] / open_total;
+                double go = refused * w / open_total;
                 hs->on_order += go;
                 lost += order_arrives(r, m->edges[e].supplier_hold, e, go, lost_mode);
             }

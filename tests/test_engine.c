@@ -822,3 +822,143 @@ Test(engine, a_reused_run_gives_the_values_of_a_fresh_one)
     rp_model_free(m);
     rp_scenario_release(&sc);
 }
+
+/*
+ * A softer ban calls in the backup too, and the backup takes what the ban
+ * refuses. A store sells 10 a day (t = 1..20) from 100 on hand, base stock
+ * 100, from an unlimited Japanese source behind a 50% ban from day 0; a
+ * Chinese backup (share 0) qualifies 5 days after the ban starts. Days
+ * 1..4: each re-order of 10 sends 5 to Japan and holds 5 (no open source
+ * for it). At 5 the backup is in: the 20 held are re-ordered, 10 to Japan
+ * and 10 to China, and from then on each 10 splits 5/5. So China is asked
+ * for 10 + 16 x 5 = 90, Japan for 20 + 10 + 80 = 110. (Before, a backup
+ * with share 0 took no part of a partial ban's refusal: China got nothing.)
+ */
+Test(engine, a_partial_ban_calls_in_the_backup_for_what_it_refuses)
+{
+    struct fixture f;
+    load(&f, HEAD "horizon: 20\n"
+             "nodes:\n"
+             "  jp: { country: JP, supply: unlimited }\n"
+             "  cn: { country: CN, supply: unlimited }\n"
+             "  store:\n"
+             "    country: KR\n"
+             "    demand: { product: x, every: 1, size: 10 }\n"
+             "    stock: { x: { initial: 100, level: 100 } }\n"
+             "    sources: { x: { jp: { share: 1, lead_time: 1 }, cn: { share: 0, backup: true, qualify: 5, lead_time: 1 } } }\n"
+             "events:\n"
+             "  half: { type: export_ban, from: [JP], to: [KR], products: [x], severity: 0.5, start: 0 }\n");
+    run(&f, 0);
+    cr_expect_float_eq(value(&f, "nodes.cn.x.demand"), 90, 1e-9);
+    cr_expect_float_eq(value(&f, "nodes.jp.x.demand"), 110, 1e-9);
+    cr_expect_float_eq(value(&f, "nodes.store.x.unmet"), 0, 1e-12);
+    done(&f);
+}
+
+/*
+ * A licence regime calls in the backup, and once it has qualified the
+ * licensed source counts as blocked. The store above, now with every
+ * Japanese shipment waiting 3 days for a licence (always approved) and the
+ * backup qualifying 5 days after the regime starts. Shipments of days
+ * 1..4 wait for approval; day 1's is approved at 4 and arrives at 5. At 5
+ * the backup is in (its qualification was scheduled before the licence
+ * decisions of that instant): the 30 still waiting are withdrawn and
+ * re-ordered from China, and every later order goes there: China is asked
+ * for 30 + 16 x 10 = 190, Japan delivers only day 1's 10.
+ */
+Test(engine, a_licence_calls_in_the_backup_and_is_blocked_once_it_qualifies)
+{
+    struct fixture f;
+    load(&f, HEAD "horizon: 20\n"
+             "nodes:\n"
+             "  jp: { country: JP, supply: unlimited }\n"
+             "  cn: { country: CN, supply: unlimited }\n"
+             "  store:\n"
+             "    country: KR\n"
+             "    demand: { product: x, every: 1, size: 10 }\n"
+             "    stock: { x: { initial: 100, level: 100 } }\n"
+             "    sources: { x: { jp: { share: 1, lead_time: 1 }, cn: { share: 0, backup: true, qualify: 5, lead_time: 1 } } }\n"
+             "events:\n"
+             "  lic: { type: export_licence, from: [JP], to: [KR], products: [x], delay: 3, approval: 1, start: 0 }\n");
+    run(&f, 0);
+    cr_expect_float_eq(value(&f, "nodes.cn.x.demand"), 190, 1e-9);
+    cr_expect_float_eq(value(&f, "nodes.jp.x.delivered"), 10, 1e-9);
+    cr_expect_float_eq(value(&f, "nodes.store.x.unmet"), 0, 1e-12);
+    done(&f);
+}
+
+/*
+ * Monotonicity on common random numbers: a store (random demand, 10 a day
+ * on average) buys from Japan; a ban from day 20 to 120 calls in a Chinese
+ * maker that can make only 6 a day. The same 200 futures are run under
+ * each restriction (lost sales). Mean unmet must not rise as the ban's severity falls,
+ * and a licence regime of the same scope (any delay, any approval) must
+ * not do worse than the full ban. Each comparison allows 3 standard errors
+ * of the paired differences, so a test fails on a real reversal, not on
+ * noise.
+ */
+#define MONO_REPS 200
+
+static const char *mono_fmt = HEAD "horizon: 200\n"
+    "nodes:\n"
+    "  jp: { country: JP, supply: unlimited }\n"
+    "  cn: { country: CN, make: { product: x, capacity: 6 } }\n"
+    "  store:\n"
+    "    country: KR\n"
+    "    demand: { product: x, every: { dist: exponential, mean: 1 }, size: { dist: uniform, min: 5, max: 15 }, unmet: lost }\n"
+    "    stock: { x: { initial: 60, level: 60 } }\n"
+    "    sources: { x: { jp: { share: 1, lead_time: { dist: uniform, min: 1, max: 3 } },\n"
+    "                    cn: { share: 0, backup: true, qualify: { dist: uniform, min: 10, max: 30 }, lead_time: 2 } } }\n"
+    "events:\n"
+    "  cut: { type: %s, from: [JP], to: [KR], products: [x], start: 20, duration: 100, %s }\n";
+
+static void mono_run(const char *type, const char *params, double *unmet)
+{
+    char yaml[2048];
+    struct fixture f;
+    snprintf(yaml, sizeof yaml, mono_fmt, type, params);
+    load(&f, yaml);
+    for (uint64_t rep = 0; rep < MONO_REPS; rep++) {
+        run(&f, rep);
+        unmet[rep] = value(&f, "nodes.store.x.unmet");
+    }
+    done(&f);
+}
+
+/* Is the mean of worse - better above -3 standard errors? */
+static void expect_no_worse(const double *better, const double *worse,
+                            const char *what)
+{
+    double sum = 0, sq = 0;
+    for (int i = 0; i < MONO_REPS; i++) {
+        double d = worse[i] - better[i];
+        sum += d;
+        sq += d * d;
+    }
+    double mean = sum / MONO_REPS;
+    double var = (sq - MONO_REPS * mean * mean) / (MONO_REPS - 1);
+    double se = sqrt(var > 0 ? var : 0) / sqrt(MONO_REPS);
+    cr_expect_geq(mean, -3 * se, "%s: the softer restriction is worse by %g (se %g)",
+                  what, -mean, se);
+}
+
+Test(engine, softer_restrictions_never_leave_more_unmet)
+{
+    static const char *sev[] = { "severity: 1", "severity: 0.9", "severity: 0.5",
+                                 "severity: 0.1" };
+    static double u[4][MONO_REPS], lic[3][MONO_REPS];
+    for (int i = 0; i < 4; i++)
+        mono_run("export_ban", sev[i], u[i]);
+    for (int i = 1; i < 4; i++)
+        expect_no_worse(u[i], u[i - 1], sev[i]);
+    mono_run("export_licence", "delay: 30, approval: 0.2", lic[0]);
+    mono_run("export_licence", "delay: 10, approval: 0.5", lic[1]);
+    mono_run("export_licence", "delay: 2, approval: 0.9", lic[2]);
+    expect_no_worse(lic[0], u[0], "licence (30 days, 20%) against the full ban");
+    expect_no_worse(lic[1], lic[0], "licence approval 0.5, 10 days against 0.2, 30 days");
+    expect_no_worse(lic[2], lic[1], "licence approval 0.9, 2 days against 0.5, 10 days");
+    double mean_full = 0;
+    for (int i = 0; i < MONO_REPS; i++)
+        mean_full += u[0][i] / MONO_REPS;
+    cr_expect_gt(mean_full, 100, "the full ban hurts too little to test anything");
+}
