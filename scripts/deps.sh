@@ -4,7 +4,8 @@
 # removed-but-configured packages); apt-get runs only when something is missing.
 set -euo pipefail
 
-packages=(gcc make cmake pkg-config libgsl-dev libyaml-dev libcriterion-dev gnuplot-nox)
+packages=(gcc make cmake pkg-config libgsl-dev libyaml-dev libcriterion-dev gnuplot-nox
+          iso-codes)   # iso-codes: test_scenario checks its country list against it
 missing=()
 for p in "${packages[@]}"; do
     status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)

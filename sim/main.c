@@ -19,7 +19,7 @@
 #include "ripple/scenario.h"
 #include "rp_git.h"                /* RP_GIT_HASH, written at build time */
 
-#define MAX_SETS 16
+#define MAX_SETS RP_MAX_OVERRIDES
 
 static const char usage[] =
     "usage: ripple <command> [options]\n"
@@ -154,7 +154,12 @@ static int parse_args(struct cli *c, int argc, char **argv)
         } else if (!strcmp(a, "--set")) {
             NEED_ARG();
             const char *eq = strchr(next, '=');
-            if (!eq || eq == next || c->nsets == MAX_SETS)
+            if (c->nsets == MAX_SETS) {
+                fprintf(stderr, "ripple: --set:%d: too many --set overrides; "
+                        "the limit is %d\n", MAX_SETS + 1, MAX_SETS);
+                return 2;
+            }
+            if (!eq || eq == next)
                 return bad_usage("--set takes PATH=VALUE, not '%s'", next);
             char *buf = strdup(next);
             buf[eq - next] = '\0';
@@ -206,7 +211,7 @@ static int load(struct rp_scenario *sc, const struct cli *c, const char *variant
     struct rp_load_opts opts = { .variant = variant, .overrides = sets,
                                  .noverrides = nsets };
     rp_diag_init(&diag);
-    int rc = rp_scenario_load(sc, c->file, &opts, &diag);
+    int rc = rp_scenario_load_strict(sc, c->file, &opts, &diag);
     if (rc) {
         rp_diag_print(&diag, stderr);
         fprintf(stderr, "ripple: %zu error%s in %s; nothing was run\n",

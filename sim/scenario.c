@@ -11,20 +11,25 @@
  * Checks that need the whole network (who can supply what, zero-time
  * cycles) run after every node is read.
  */
-#define _XOPEN_SOURCE 700               /* realpath */
+#define _XOPEN_SOURCE 700               /* realpath, O_NOCTTY */
 
 #include "ripple/scenario.h"
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <yaml.h>
 
+#include "ripple/idmap.h"
 #include "ripple/rng.h"
 #include "ripple/sha256.h"
 #include "ripple/yamltree.h"
@@ -46,6 +51,8 @@ struct ld {
     const char **product_ids;           /* for "did you mean" */
     const char **node_ids;
     const char **group_ids;
+    bool horizon_ok;                    /* sc->horizon was read */
+    size_t max_bytes;                   /* of each file read */
 };
 
 static void err(struct ld *ld, struct rp_loc loc, const char *fmt, ...)
@@ -114,6 +121,31 @@ static const char *hint(char *buf, size_t cap, const char *word,
     return buf;
 }
 
+/*
+ * v as %g writes it, unless that would look like ref although v is not ref
+ * (shares summing to 1.0000001 "sum to 1, not 1"): then the shortest text
+ * that reads back as v.
+ */
+static const char *real_vs(char *buf, size_t cap, double v, double ref)
+{
+    char r[32];
+
+    snprintf(buf, cap, "%g", v);
+    snprintf(r, sizeof r, "%g", ref);
+    for (int prec = 7; v != ref && !strcmp(buf, r) && prec <= 17; prec++) {
+        snprintf(buf, cap, "%.*g", prec, v);
+        if (strtod(buf, NULL) == v)
+            break;
+    }
+    return buf;
+}
+
+static const char *real(char *buf, size_t cap, double v)
+{
+    snprintf(buf, cap, "%g", v);
+    return buf;
+}
+
 static size_t count_of(const char *const *list)
 {
     size_t n = 0;
@@ -135,6 +167,13 @@ static const char *join(char *buf, size_t cap, const char *const *list,
     return buf;
 }
 
+/* How a text looks in a message: quoted, cut at 60 characters. */
+static const char *shown_text(const char *t, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "'%.60s%s'", t, strlen(t) > 60 ? "..." : "");
+    return buf;
+}
+
 /* How a value that has the wrong type looks in a message. */
 static const char *shown(const struct rp_ynode *n, char *buf, size_t cap)
 {
@@ -148,8 +187,7 @@ static const char *shown(const struct rp_ynode *n, char *buf, size_t cap)
     case RP_YSCALAR:
         break;
     }
-    snprintf(buf, cap, "'%.60s%s'", n->text, strlen(n->text) > 60 ? "..." : "");
-    return buf;
+    return shown_text(n->text, buf, cap);
 }
 
 /* Reports every key of map not in allowed (NULL-terminated). */
@@ -238,6 +276,11 @@ static bool num(struct ld *ld, const struct rp_ynode *n, const char *key,
             shown(n, b, sizeof b));
         return false;
     }
+    if (!n->plain) {                    /* YAML's "365" is a string */
+        err(ld, n->loc, "%s must be a number, not the quoted string %s", key,
+            shown(n, b, sizeof b));
+        return false;
+    }
     if (!isfinite(v)) {
         err(ld, n->loc, "%s must be a finite number, not %s", key, n->text);
         return false;
@@ -304,7 +347,7 @@ static bool boolean(struct ld *ld, const struct rp_ynode *n, const char *key,
     static const char *const no[] = { "false", "False", "FALSE", NULL };
     char b[80];
 
-    for (int i = 0; n->kind == RP_YSCALAR && yes[i]; i++) {
+    for (int i = 0; n->kind == RP_YSCALAR && n->plain && yes[i]; i++) {
         if (!strcmp(n->text, yes[i]) || !strcmp(n->text, no[i])) {
             *out = !strcmp(n->text, yes[i]);
             return true;
@@ -333,9 +376,51 @@ static bool choice(struct ld *ld, const struct rp_ynode *n, const char *key,
     return false;
 }
 
-static bool is_country(const char *s)
+/* ISO 3166-1 alpha-2: the 249 officially assigned codes (checked against
+ * Debian's iso-codes, iso_3166-1.json, by tests/test_scenario.c). */
+static const char iso3166[] =
+    "AD" "AE" "AF" "AG" "AI" "AL" "AM" "AO" "AQ" "AR" "AS" "AT" "AU" "AW" "AX"
+    "AZ" "BA" "BB" "BD" "BE" "BF" "BG" "BH" "BI" "BJ" "BL" "BM" "BN" "BO" "BQ"
+    "BR" "BS" "BT" "BV" "BW" "BY" "BZ" "CA" "CC" "CD" "CF" "CG" "CH" "CI" "CK"
+    "CL" "CM" "CN" "CO" "CR" "CU" "CV" "CW" "CX" "CY" "CZ" "DE" "DJ" "DK" "DM"
+    "DO" "DZ" "EC" "EE" "EG" "EH" "ER" "ES" "ET" "FI" "FJ" "FK" "FM" "FO" "FR"
+    "GA" "GB" "GD" "GE" "GF" "GG" "GH" "GI" "GL" "GM" "GN" "GP" "GQ" "GR" "GS"
+    "GT" "GU" "GW" "GY" "HK" "HM" "HN" "HR" "HT" "HU" "ID" "IE" "IL" "IM" "IN"
+    "IO" "IQ" "IR" "IS" "IT" "JE" "JM" "JO" "JP" "KE" "KG" "KH" "KI" "KM" "KN"
+    "KP" "KR" "KW" "KY" "KZ" "LA" "LB" "LC" "LI" "LK" "LR" "LS" "LT" "LU" "LV"
+    "LY" "MA" "MC" "MD" "ME" "MF" "MG" "MH" "MK" "ML" "MM" "MN" "MO" "MP" "MQ"
+    "MR" "MS" "MT" "MU" "MV" "MW" "MX" "MY" "MZ" "NA" "NC" "NE" "NF" "NG" "NI"
+    "NL" "NO" "NP" "NR" "NU" "NZ" "OM" "PA" "PE" "PF" "PG" "PH" "PK" "PL" "PM"
+    "PN" "PR" "PS" "PT" "PW" "PY" "QA" "RE" "RO" "RS" "RU" "RW" "SA" "SB" "SC"
+    "SD" "SE" "SG" "SH" "SI" "SJ" "SK" "SL" "SM" "SN" "SO" "SR" "SS" "ST" "SV"
+    "SX" "SY" "SZ" "TC" "TD" "TF" "TG" "TH" "TJ" "TK" "TL" "TM" "TN" "TO" "TR"
+    "TT" "TV" "TW" "TZ" "UA" "UG" "UM" "US" "UY" "UZ" "VA" "VC" "VE" "VG" "VI"
+    "VN" "VU" "WF" "WS" "YE" "YT" "ZA" "ZM" "ZW";
+
+/* Two capitals, whether assigned or not: the shape of a country code. */
+static bool looks_like_country(const char *s)
 {
     return s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z' && !s[2];
+}
+
+/* An assigned ISO 3166 alpha-2 code. The table is sorted: binary search. */
+static bool is_country(const char *s)
+{
+    size_t lo = 0, hi = (sizeof iso3166 - 1) / 2;
+
+    if (!looks_like_country(s))
+        return false;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strncmp(iso3166 + 2 * mid, s, 2);
+        if (c == 0)
+            return true;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return false;
 }
 
 static bool country(struct ld *ld, const struct rp_ynode *n, const char *key,
@@ -343,21 +428,35 @@ static bool country(struct ld *ld, const struct rp_ynode *n, const char *key,
 {
     char b[80];
 
-    if (n->kind != RP_YSCALAR || !is_country(n->text)) {
+    if (n->kind != RP_YSCALAR || !looks_like_country(n->text)) {
         err(ld, n->loc, "%s must be a two-letter ISO code, not %s", key,
             shown(n, b, sizeof b));
+        return false;
+    }
+    if (!is_country(n->text)) {
+        err(ld, n->loc, "%s '%s' is not an ISO 3166 alpha-2 country code",
+            key, n->text);
         return false;
     }
     *out = RP_COUNTRY(n->text);
     return true;
 }
 
-static uint32_t find(const char *const *ids, size_t n, const char *id)
+/* Kinds of id in the scenario's one hash table (sc->ids). */
+enum id_kind { ID_PRODUCT = 1, ID_NODE, ID_EVENT, ID_REPORT_GROUP, ID_GROUP };
+
+static uint32_t find(const struct rp_scenario *sc, enum id_kind kind,
+                     const char *id)
 {
-    for (size_t i = 0; i < n; i++)
-        if (ids[i] && !strcmp(ids[i], id))
-            return (uint32_t)i;
-    return RP_NONE;
+    uint32_t i = rp_idmap_get(sc->ids, kind, id);
+    return i == RP_IDMAP_NONE ? RP_NONE : i;
+}
+
+/* Registers id (arena-owned) as entry i of its kind. */
+static void name_id(struct ld *ld, enum id_kind kind, const char *id,
+                    size_t i)
+{
+    rp_idmap_put(ld->sc->ids, kind, id, (uint32_t)i);
 }
 
 /* The index of a product named by n, or RP_NONE after an error. */
@@ -374,8 +473,8 @@ static uint32_t product_ref(struct ld *ld, const struct rp_ynode *n,
             shown(n, b, sizeof b));
         return RP_NONE;
     }
-    i = find(ld->product_ids, ld->sc->nproducts, id);
-    if (i == RP_NONE)
+    i = find(ld->sc, ID_PRODUCT, id);
+    if (i == RP_NONE && !rp_diag_full(ld->diag))
         err(ld, loc, "unknown product '%s' %s%s", id, ctx,
             hint(h, sizeof h, id, ld->product_ids, ld->sc->nproducts));
     return i;
@@ -385,9 +484,9 @@ static uint32_t node_ref(struct ld *ld, struct rp_loc loc, const char *id,
                          const char *ctx)
 {
     char h[128];
-    uint32_t i = find(ld->node_ids, ld->sc->nnodes, id);
+    uint32_t i = find(ld->sc, ID_NODE, id);
 
-    if (i == RP_NONE)
+    if (i == RP_NONE && !rp_diag_full(ld->diag))
         err(ld, loc, "unknown node '%s' %s%s", id, ctx,
             hint(h, sizeof h, id, ld->node_ids, ld->sc->nnodes));
     return i;
@@ -427,7 +526,7 @@ static bool cset(struct ld *ld, const struct rp_ynode *n, const char *key,
             rp_cset_add(out, RP_COUNTRY(it->text));
             continue;
         }
-        uint32_t g = find(ld->group_ids, ld->sc->ngroups, it->text);
+        uint32_t g = find(ld->sc, ID_GROUP, it->text);
         if (g == RP_NONE) {
             err(ld, it->loc, "unknown country or group '%s' in %s%s",
                 it->text, key,
@@ -455,12 +554,27 @@ static bool collection(struct ld *ld, const struct rp_ynode *n,
     return true;
 }
 
-/* Ids become parts of dotted paths, so a dot in one would be ambiguous. */
+/*
+ * Ids become parts of dotted paths, file names and CSV fields, so they are
+ * kept to letters, digits, '_' and '-': nothing there needs quoting.
+ */
+static bool id_ok(const char *id)
+{
+    if (!*id)
+        return false;
+    for (const char *c = id; *c; c++)
+        if (!isalnum((unsigned char)*c) && *c != '_' && *c != '-')
+            return false;
+    return true;
+}
+
 static void check_id(struct ld *ld, const struct rp_ypair *p, const char *what)
 {
-    if (!*p->key || strchr(p->key, '.'))
-        err(ld, p->key_loc, "%s id '%s' must be non-empty and have no dot",
-            what, p->key);
+    char b[80];
+
+    if (!id_ok(p->key))
+        err(ld, p->key_loc, "%s id %s must be letters, digits, '_' and '-' "
+            "only", what, shown_text(p->key, b, sizeof b));
 }
 
 /* ---- distributions ---- */
@@ -468,19 +582,13 @@ static void check_id(struct ld *ld, const struct rp_ypair *p, const char *what)
 struct family {
     const char *name;
     enum rp_dist_kind kind;
-    const char *params[4];              /* "dist" first, NULL-terminated */
+    const char *params[5];              /* "dist" first, NULL-terminated */
 };
 
 static const struct family families[] = {
-    { "exponential", RP_DIST_EXPONENTIAL, { "dist", "mean", NULL } },
-    { "lognormal", RP_DIST_LOGNORMAL, { "dist", "mean", "sd", NULL } },
-    { "gamma", RP_DIST_GAMMA, { "dist", "shape", "scale", NULL } },
-    { "normal", RP_DIST_NORMAL, { "dist", "mean", "sd", NULL } },
-    { "uniform", RP_DIST_UNIFORM, { "dist", "min", "max", NULL } },
-    { "triangular", RP_DIST_TRIANGULAR, { "dist", "min", "mode", "max" } },
-    { "weibull", RP_DIST_WEIBULL, { "dist", "shape", "scale", NULL } },
-    { "geometric", RP_DIST_GEOMETRIC, { "dist", "mean", NULL } },
-    { "empirical", RP_DIST_EMPIRICAL, { "dist", "values", "weights", NULL } },
+#define FAMILY_(k, name, p1, p2, p3) { name, RP_DIST_##k, { "dist", p1, p2, p3, NULL } },
+    RP_DIST_FAMILIES(FAMILY_)
+#undef FAMILY_
 };
 #define NFAMILIES (sizeof families / sizeof families[0])
 
@@ -642,6 +750,7 @@ static void build_products(struct ld *ld, const struct rp_ynode *map)
 
         check_id(ld, p, "product");
         pr->id = ld->product_ids[i] = rp_arena_strdup(ld->a, p->key);
+        name_id(ld, ID_PRODUCT, pr->id, i);
         pr->loc = p->key_loc;
         if (v->kind == RP_YNULL)
             continue;                   /* "cell:" alone: no attributes */
@@ -674,6 +783,7 @@ static void build_groups(struct ld *ld, const struct rp_ynode *map)
             err(ld, p->key_loc, "group id '%s' would hide the country code",
                 p->key);
         g->id = ld->group_ids[i] = rp_arena_strdup(ld->a, p->key);
+        name_id(ld, ID_GROUP, g->id, i);
         g->loc = p->key_loc;
         snprintf(what, sizeof what, "group '%s'", p->key);
         if (!is_seq(ld, p->value, what))
@@ -922,9 +1032,10 @@ static void build_sourcing(struct ld *ld, struct rp_node *nd, uint32_t self,
         }
     }
     if (nmissing == 0 || nprimary == 1) {
+        char b[32];
         if (fabs(sum - 1) > SHARE_TOLERANCE)
             err(ld, pp->key_loc, "shares of '%s' in sources of '%s' sum to "
-                "%g, not 1", pp->key, nd->id, sum);
+                "%s, not 1", pp->key, nd->id, real_vs(b, sizeof b, sum, 1));
     }
 }
 
@@ -1214,6 +1325,7 @@ static void build_nodes(struct ld *ld, const struct rp_ynode *map)
         check_id(ld, &map->pairs[i], "node");
         sc->nodes[i].id = ld->node_ids[i] =
             rp_arena_strdup(ld->a, map->pairs[i].key);
+        name_id(ld, ID_NODE, sc->nodes[i].id, i);
         sc->nodes[i].make.product = RP_NONE;
         sc->nodes[i].demand.product = RP_NONE;
     }
@@ -1243,6 +1355,46 @@ static void event_products(struct ld *ld, struct rp_disruption *ev,
         if (pr != RP_NONE)
             ev->products[ev->nproducts++] = pr;
     }
+}
+
+/* The smallest value d can take (0 where the family reaches down to 0). */
+static double lowest(const struct rp_dist *d)
+{
+    double lo;
+
+    switch (d->kind) {
+    case RP_DIST_CONST:
+    case RP_DIST_UNIFORM:
+    case RP_DIST_TRIANGULAR:
+        return d->a;
+    case RP_DIST_EMPIRICAL:
+        lo = INFINITY;
+        for (size_t i = 0; i < d->n; i++)
+            if (d->weights[i] > 0 && d->values[i] < lo)
+                lo = d->values[i];
+        return lo;
+    default:
+        return 0;
+    }
+}
+
+/* An event that cannot start before the horizon is a mistake: it would
+ * change nothing, silently. */
+static void check_start(struct ld *ld, const struct rp_dist *start,
+                        struct rp_loc at)
+{
+    char b1[32], b2[32];
+    double lo = lowest(start);
+
+    if (!ld->horizon_ok || lo < ld->sc->horizon)
+        return;
+    if (start->kind == RP_DIST_CONST)
+        err(ld, at, "start must be before the horizon (%s), not %s",
+            real(b1, sizeof b1, ld->sc->horizon), real(b2, sizeof b2, lo));
+    else
+        err(ld, at, "start is never before the horizon (%s): its least "
+            "value is %s", real(b1, sizeof b1, ld->sc->horizon),
+            real(b2, sizeof b2, lo));
 }
 
 static void build_event(struct ld *ld, struct rp_disruption *ev,
@@ -1295,7 +1447,8 @@ static void build_event(struct ld *ld, struct rp_disruption *ev,
 
     if ((x = rp_ytree_get(m, "start"))) {
         snprintf(path, sizeof path, "events.%s.start", ev->id);
-        dist(ld, x, "start", path, 0, &ev->start);
+        if (dist(ld, x, "start", path, 0, &ev->start))
+            check_start(ld, &ev->start, x->loc);
     }
     if ((x = rp_ytree_get(m, "duration"))) {
         snprintf(path, sizeof path, "events.%s.duration", ev->id);
@@ -1395,6 +1548,7 @@ static void build_events(struct ld *ld, const struct rp_ynode *map)
     for (size_t i = 0; i < map->n; i++) {
         check_id(ld, &map->pairs[i], "event");
         sc->events[i].id = rp_arena_strdup(ld->a, map->pairs[i].key);
+        name_id(ld, ID_EVENT, sc->events[i].id, i);
         build_event(ld, &sc->events[i], &map->pairs[i]);
     }
 }
@@ -1425,6 +1579,7 @@ static void build_report_group(struct ld *ld, struct rp_report_group *g,
 
     g->id = rp_arena_strdup(ld->a, p->key);
     g->loc = p->key_loc;
+    name_id(ld, ID_REPORT_GROUP, g->id, (size_t)(g - sc->report_groups));
     snprintf(ctx, sizeof ctx, "report group '%s'", p->key);
     if (m->kind != RP_YNULL && !is_map(ld, m, ctx))
         return;
@@ -1696,6 +1851,7 @@ static void build(struct ld *ld, const struct rp_ynode *root)
         sc->description = text(ld, x, "description");
     bool horizon_ok = (x = require(ld, root, at, "horizon", top)) &&
                       num(ld, x, "horizon", POS, MAX_HORIZON, &sc->horizon);
+    ld->horizon_ok = horizon_ok;
     if ((x = rp_ytree_get(root, "warmup")) &&
         num(ld, x, "warmup", NONNEG, INFINITY, &sc->warmup) && horizon_ok &&
         sc->warmup >= sc->horizon) {
@@ -1710,10 +1866,11 @@ static void build(struct ld *ld, const struct rp_ynode *root)
         char *end;
         errno = 0;
         unsigned long long s = 0;
-        if (x->kind == RP_YSCALAR && isdigit((unsigned char)x->text[0]))
+        bool digits = x->kind == RP_YSCALAR && x->plain &&
+                      isdigit((unsigned char)x->text[0]);
+        if (digits)
             s = strtoull(x->text, &end, 10);
-        if (x->kind != RP_YSCALAR || !isdigit((unsigned char)x->text[0]) ||
-            *end || errno == ERANGE || s > UINT64_MAX)
+        if (!digits || *end || errno == ERANGE || s > UINT64_MAX)
             err(ld, x->loc, "seed must be a whole number from 0 to "
                 "18446744073709551615, not %s", shown(x, b, sizeof b));
         else
@@ -1754,34 +1911,75 @@ struct chain {
     const struct chain *up;
 };
 
-static char *read_all(const char *path, size_t *len, int *error)
+/* What a path that is not a regular file is, for the message. */
+static const char *file_kind(mode_t m)
 {
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    size_t cap = 0, n = 0;
+    if (S_ISDIR(m))
+        return "a directory";
+    if (S_ISFIFO(m))
+        return "a FIFO";
+    if (S_ISCHR(m) || S_ISBLK(m))
+        return "a device";
+    if (S_ISSOCK(m))
+        return "a socket";
+    return "not a regular file";
+}
 
-    if (!f) {
-        *error = errno;
-        return NULL;
+/*
+ * Reads a whole regular file of at most max bytes. The open does not block
+ * (a FIFO with no writer would block it for ever) and fstat decides before
+ * any read whether the path is a regular file and small enough, so
+ * /dev/zero or a 2 GB file costs nothing. Returns the bytes (caller frees)
+ * or NULL with *why set to the reason, in words.
+ */
+static char *read_all(const char *path, size_t max, size_t *len, char *why,
+                      size_t cap)
+{
+    struct stat st;
+    char *buf = NULL;
+    size_t n = 0;
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
+
+    if (fd < 0 || fstat(fd, &st)) {
+        snprintf(why, cap, "%s", strerror(errno));
+        why[0] = (char)tolower((unsigned char)why[0]);
+        goto out;
     }
-    for (;;) {
-        if (cap - n < 4096) {
-            cap = cap ? 2 * cap : 65536;
-            buf = rp_xrealloc(buf, cap);
+    if (!S_ISREG(st.st_mode)) {
+        snprintf(why, cap, "%s, not a regular file", file_kind(st.st_mode));
+        goto out;
+    }
+    if ((uintmax_t)st.st_size > max) {
+        snprintf(why, cap, "it is %jd bytes; the limit is %zu",
+                 (intmax_t)st.st_size, max);
+        goto out;
+    }
+    buf = rp_xmalloc((size_t)st.st_size + 1);
+    for (;;) {                          /* the file may grow meanwhile */
+        ssize_t got = read(fd, buf + n, (size_t)st.st_size + 1 - n);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            snprintf(why, cap, "%s", strerror(errno));
+            why[0] = (char)tolower((unsigned char)why[0]);
+            free(buf);
+            buf = NULL;
+            goto out;
         }
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (got == 0)
+        n += (size_t)got;
+        if (got == 0 || n > (size_t)st.st_size)
             break;
     }
-    if (ferror(f)) {
-        *error = errno ? errno : EIO;
+    if (n > max) {
+        snprintf(why, cap, "it grew past the limit of %zu bytes", max);
         free(buf);
-        fclose(f);
-        return NULL;
+        buf = NULL;
+        goto out;
     }
-    fclose(f);
     *len = n;
+out:
+    if (fd >= 0)
+        close(fd);
     return buf;
 }
 
@@ -1802,12 +2000,9 @@ static struct rp_ynode *load_tree(struct ld *ld, const char *path,
     int depth = 0;
 
     if (!text) {
-        int e = 0;
-        owned = read_all(path, &len, &e);
+        char why[128];
+        owned = read_all(path, ld->max_bytes, &len, why, sizeof why);
         if (!owned) {
-            char why[128];
-            snprintf(why, sizeof why, "%s", strerror(e));
-            why[0] = (char)tolower((unsigned char)why[0]);
             err(ld, from, "cannot read '%s': %s", path, why);
             return NULL;
         }
@@ -1887,7 +2082,8 @@ static struct rp_ynode *apply_variant(struct ld *ld, struct rp_ynode *root,
     struct rp_scenario *sc = ld->sc;
     const struct rp_ypair *vp = rp_ytree_pair(root, "variants");
     struct rp_ynode *vars = vp ? vp->value : NULL;
-    struct rp_loc at = vp ? vp->key_loc : (struct rp_loc){ ld->top, 1, 1 };
+    /* the variant asked for is an argument: its errors point there */
+    struct rp_loc at = { rp_arena_strdup(ld->a, "--variant"), 1, 1 };
     char b[80];
 
     sc->variant = "base";
@@ -1899,6 +2095,7 @@ static struct rp_ynode *apply_variant(struct ld *ld, struct rp_ynode *root,
         for (size_t i = 0; i < vars->n; i++) {
             const struct rp_ypair *p = &vars->pairs[i];
             sc->variants[i] = rp_arena_strdup(ld->a, p->key);
+            check_id(ld, p, "variant");
             if (!strcmp(p->key, "base"))
                 err(ld, p->key_loc, "a variant cannot be named 'base'");
             if (p->value->kind != RP_YMAP && p->value->kind != RP_YNULL) {
@@ -1943,6 +2140,12 @@ static struct rp_ynode *apply_overrides(struct ld *ld, struct rp_ynode *root,
 {
     const char *file = rp_arena_strdup(ld->a, "--set");
 
+    if (opts && opts->noverrides > RP_MAX_OVERRIDES) {
+        err(ld, (struct rp_loc){ file, RP_MAX_OVERRIDES + 1, 1 },
+            "too many --set overrides (%zu); the limit is %d",
+            opts->noverrides, RP_MAX_OVERRIDES);
+        return root;
+    }
     for (size_t i = 0; opts && i < opts->noverrides; i++) {
         const struct rp_override *o = &opts->overrides[i];
         struct rp_loc at = { file, (int)i + 1, 1 };
@@ -1969,6 +2172,9 @@ static int load(struct rp_scenario *sc, const char *path, const char *text,
                 struct rp_diag *diag)
 {
     struct ld ld = { .diag = diag, .sc = sc };
+
+    ld.max_bytes = opts && opts->max_file_size ? opts->max_file_size
+                                               : RP_SCENARIO_MAX_FILE;
     size_t before = rp_diag_count(diag);
     struct rp_ynode *root;
 
@@ -1976,6 +2182,8 @@ static int load(struct rp_scenario *sc, const char *path, const char *text,
     ld.a = rp_xmalloc(sizeof *ld.a);
     rp_arena_init(ld.a);
     sc->arena = ld.a;
+    sc->ids = rp_xmalloc(sizeof *sc->ids);
+    rp_idmap_init(sc->ids);
     sc->file = ld.top = rp_arena_strdup(ld.a, path);
     sc->variant = "base";
     rp_ytree_init(&ld.tree);
@@ -2008,6 +2216,51 @@ int rp_scenario_load_string(struct rp_scenario *sc, const char *text,
     return load(sc, name, text, strlen(text), opts, diag);
 }
 
+/* Loads one more variant of path and moves its errors into diag, each
+ * saying which variant it belongs to. */
+static int check_variant(const char *path, const struct rp_load_opts *opts,
+                         const char *variant, struct rp_diag *diag)
+{
+    struct rp_load_opts o = *opts;
+    struct rp_scenario other;
+    struct rp_diag d;
+
+    o.variant = variant;
+    rp_diag_init(&d);
+    int rc = rp_scenario_load(&other, path, &o, &d);
+    for (size_t i = 0; i < d.len; i++) {
+        const struct rp_diag_entry *e = &d.entries[i];
+        rp_diag_at(diag, (struct rp_loc){ e->file, e->line, e->col },
+                   "%s (in variant '%s')", e->message, variant);
+    }
+    diag->dropped += d.dropped;
+    rp_diag_release(&d);
+    if (!rc)
+        rp_scenario_release(&other);
+    return rc;
+}
+
+int rp_scenario_load_strict(struct rp_scenario *sc, const char *path,
+                            const struct rp_load_opts *opts,
+                            struct rp_diag *diag)
+{
+    static const struct rp_load_opts none;
+    const struct rp_load_opts *o = opts ? opts : &none;
+    int rc = rp_scenario_load(sc, path, o, diag);
+
+    if (rc)
+        return rc;
+    const char *chosen = o->variant ? o->variant : "base";
+    if (strcmp(chosen, "base"))
+        rc |= check_variant(path, o, "base", diag);
+    for (size_t i = 0; i < sc->nvariants; i++)
+        if (strcmp(sc->variants[i], chosen))
+            rc |= check_variant(path, o, sc->variants[i], diag);
+    if (rc)
+        rp_scenario_release(sc);
+    return rc ? -1 : 0;
+}
+
 static void release_dist(struct rp_dist *d)
 {
     if (d->table)
@@ -2035,6 +2288,10 @@ void rp_scenario_release(struct rp_scenario *sc)
         release_dist(&sc->events[i].duration);
         release_dist(&sc->events[i].delay);
     }
+    if (sc->ids) {
+        rp_idmap_release(sc->ids);
+        free(sc->ids);
+    }
     if (sc->arena) {
         rp_arena_release(sc->arena);
         free(sc->arena);
@@ -2046,35 +2303,23 @@ void rp_scenario_release(struct rp_scenario *sc)
 
 uint32_t rp_scenario_product(const struct rp_scenario *sc, const char *id)
 {
-    for (size_t i = 0; i < sc->nproducts; i++)
-        if (!strcmp(sc->products[i].id, id))
-            return (uint32_t)i;
-    return RP_NONE;
+    return sc->ids ? find(sc, ID_PRODUCT, id) : RP_NONE;
 }
 
 uint32_t rp_scenario_node(const struct rp_scenario *sc, const char *id)
 {
-    for (size_t i = 0; i < sc->nnodes; i++)
-        if (!strcmp(sc->nodes[i].id, id))
-            return (uint32_t)i;
-    return RP_NONE;
+    return sc->ids ? find(sc, ID_NODE, id) : RP_NONE;
 }
 
 uint32_t rp_scenario_event(const struct rp_scenario *sc, const char *id)
 {
-    for (size_t i = 0; i < sc->nevents; i++)
-        if (!strcmp(sc->events[i].id, id))
-            return (uint32_t)i;
-    return RP_NONE;
+    return sc->ids ? find(sc, ID_EVENT, id) : RP_NONE;
 }
 
 uint32_t rp_scenario_report_group(const struct rp_scenario *sc,
                                   const char *id)
 {
-    for (size_t i = 0; i < sc->nreport_groups; i++)
-        if (!strcmp(sc->report_groups[i].id, id))
-            return (uint32_t)i;
-    return RP_NONE;
+    return sc->ids ? find(sc, ID_REPORT_GROUP, id) : RP_NONE;
 }
 
 /* "JP,KR" into buf: every code in s, in alphabetical order. */

@@ -31,6 +31,8 @@
 
 #define RP_NONE UINT32_MAX              /* an absent index */
 
+struct rp_idmap;
+
 /* ISO 3166 alpha-2 code packed in 16 bits: ('K' << 8) | 'R'. */
 typedef uint16_t rp_country;
 #define RP_COUNTRY(s) ((rp_country)(((unsigned)(s)[0] << 8) | (unsigned)(s)[1]))
@@ -258,6 +260,7 @@ struct rp_scenario {
 
     unsigned char sha256[32];           /* of the file's bytes (the top file) */
     void *arena;                        /* owns everything above */
+    struct rp_idmap *ids;               /* id -> index, for the lookups below */
 };
 
 /*
@@ -271,10 +274,15 @@ struct rp_override {
     const char *value;                  /* "90", "forever", "{dist: ...}" not allowed: scalars only */
 };
 
+/* Limits a user may raise (from the command line). */
+#define RP_SCENARIO_MAX_FILE ((size_t)64 << 20)  /* bytes of one file: 64 MiB */
+#define RP_MAX_OVERRIDES 16                      /* --set overrides */
+
 struct rp_load_opts {
     const char *variant;                /* NULL or "base": no variant */
     const struct rp_override *overrides;
-    size_t noverrides;
+    size_t noverrides;                  /* at most RP_MAX_OVERRIDES */
+    size_t max_file_size;               /* bytes of each file; 0 = RP_SCENARIO_MAX_FILE */
 };
 
 /*
@@ -285,6 +293,18 @@ struct rp_load_opts {
 int rp_scenario_load(struct rp_scenario *sc, const char *path,
                      const struct rp_load_opts *opts, struct rp_diag *diag);
 
+/*
+ * As rp_scenario_load, and a file is valid only when every variant it
+ * defines is: the base and each other variant are loaded too (with the same
+ * overrides), checked and dropped, and their errors recorded in diag as
+ * "... (in variant 'v')". Costs one load per variant. The CLI loads through
+ * this, so "validate" and "run" refuse a file with a broken variant
+ * whichever variant they run.
+ */
+int rp_scenario_load_strict(struct rp_scenario *sc, const char *path,
+                            const struct rp_load_opts *opts,
+                            struct rp_diag *diag);
+
 /* As rp_scenario_load, from a string; name is used as the file in messages. */
 int rp_scenario_load_string(struct rp_scenario *sc, const char *text,
                             const char *name, const struct rp_load_opts *opts,
@@ -292,7 +312,8 @@ int rp_scenario_load_string(struct rp_scenario *sc, const char *text,
 
 void rp_scenario_release(struct rp_scenario *sc);
 
-/* Index of the product, node, event or report group with this id, or RP_NONE. */
+/* Index of the product, node, event or report group with this id, or
+ * RP_NONE. O(1): hashed. */
 uint32_t rp_scenario_product(const struct rp_scenario *sc, const char *id);
 uint32_t rp_scenario_node(const struct rp_scenario *sc, const char *id);
 uint32_t rp_scenario_event(const struct rp_scenario *sc, const char *id);
