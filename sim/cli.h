@@ -1,0 +1,161 @@
+/*
+ * cli.h - the ripple command line (internal to the executable).
+ *
+ * A verb (run, validate, compare, sweep, report, ...) is one struct
+ * cli_verb in its own file, sim/cli_<verb>.c, listed once in main.c's
+ * table. A verb names the options it takes from the one table of options
+ * below (CLI_OPTIONS); cli_parse() reads argv with glibc's getopt_long, so
+ * `--opt=value`, `--opt value`, `-n5`, `-n 5` and `--` all work, and every
+ * value is checked strictly, with its range, before any work starts.
+ *
+ * Adding a verb: write sim/cli_<verb>.c defining `const struct cli_verb
+ * cli_verb_<verb>`, declare it below, add it to the table in main.c and to
+ * RP_CLI_SOURCES in CMakeLists.txt. Adding an option: one line in
+ * CLI_OPTIONS, its field in struct cli_args, its case in cli.c's
+ * set_option().
+ *
+ * Exit statuses (docs/CLI.md): 0 done, 1 a run failed (I/O, a replication
+ * over its event budget), 2 bad input or usage (nothing was run or
+ * written), 130/143 stopped by SIGINT/SIGTERM.
+ */
+#ifndef RIPPLE_CLI_H
+#define RIPPLE_CLI_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "ripple/batch.h"
+#include "ripple/scenario.h"
+
+#define CLI_MAX_SETS 16                 /* --set overrides per command */
+#define CLI_MAX_REPLICATIONS 1000000000L /* -n and --max-replications */
+#define CLI_MAX_THREADS 4096
+
+/*
+ * Every option of every verb: X(id, long name, short letter or 0, value
+ * name or NULL for a flag, help). The help is printed by `ripple VERB
+ * --help` for the verbs that list the option.
+ */
+#define CLI_OPTIONS(X)                                                        \
+    X(REPS, "replications", 'n', "N",                                         \
+      "replications (default: the scenario's, else 1000)")                    \
+    X(SEED, "seed", 0, "S", "64-bit seed (default: the scenario's)")          \
+    X(THREADS, "threads", 'j', "T",                                           \
+      "OpenMP threads (default: OMP_NUM_THREADS or all cores); results do "   \
+      "not depend on it")                                                     \
+    X(FORMAT, "format", 0, "F",                                               \
+      "table (default), json or csv (one row per replication, node, product " \
+      "and metric)")                                                          \
+    X(OUT, "out", 'o', "DIR",                                                 \
+      "also write the result files into DIR (replaced whole, only when the "  \
+      "run finishes)")                                                        \
+    X(VARIANT, "variant", 0, "NAME", "apply the scenario's variant NAME")     \
+    X(SET, "set", 0, "PATH=VALUE",                                            \
+      "override a scalar, e.g. events.jp_ban.duration=90 (at most 16)")       \
+    X(SWEEP_SET, "set", 0, "PATH=V1,V2,...",                                  \
+      "the values of one scalar path to sweep (one or two paths)")            \
+    X(PRECISION, "precision", 0, "R",                                         \
+      "add replications until the interval half-width of the watched value "  \
+      "is below R x its mean (0 < R < 1)")                                    \
+    X(WATCH, "watch", 0, "NAME",                                              \
+      "the value --precision watches, e.g. groups.G.PRODUCT.unmet (names as " \
+      "in --format csv)")                                                     \
+    X(MAX_REPS, "max-replications", 0, "N",                                   \
+      "cap for --precision (default 100000)")                                 \
+    X(QUANTILES, "quantiles", 0, "Q",                                         \
+      "exact (keep every value), p2 (streaming P-square estimates, constant " \
+      "memory) or auto (default: exact while values fit in 1 GiB)")           \
+    X(REPORT, "report", 0, NULL, "also write DIR/report.html (needs --out)")  \
+    X(QUIET, "quiet", 'q', NULL, "no progress line")                          \
+    X(HELP, "help", 'h', NULL, "this help")                                   \
+    X(VERSION, "version", 0, NULL, "version and commit")
+
+enum cli_opt {
+#define CLI_OPT_ENUM(id, name, letter, arg, help) CLI_O_##id,
+    CLI_OPTIONS(CLI_OPT_ENUM)
+#undef CLI_OPT_ENUM
+    CLI_O_END                           /* ends a verb's list */
+};
+
+/* Everything a command line said; fields not given keep cli_parse's defaults. */
+struct cli_args {
+    const struct cli_verb *verb;
+    char **pos;                         /* positional arguments (borrowed argv) */
+    int npos;
+    long reps;                          /* -1: the scenario's */
+    bool have_seed;
+    uint64_t seed;
+    int threads;                        /* 0: OMP_NUM_THREADS or all cores */
+    const char *format;                 /* table, json or csv */
+    const char *out_dir;                /* NULL: stdout only */
+    const char *variant;
+    struct rp_override sets[CLI_MAX_SETS];
+    char *set_buf[CLI_MAX_SETS];        /* owned copies the overrides point into */
+    size_t nsets;
+    double precision;                   /* 0: off */
+    const char *watch;
+    long max_reps;
+    const char *quantiles;              /* NULL, exact, p2 or auto */
+    bool report;
+    bool quiet;
+};
+
+struct cli_verb {
+    const char *name;
+    const char *synopsis;               /* after "ripple NAME ", e.g. "FILE [options]" */
+    const char *summary;                /* one line for `ripple --help` */
+    const char *description;            /* paragraph for `ripple NAME --help` */
+    const enum cli_opt *options;        /* ends with CLI_O_END; help and version are implied */
+    int min_pos, max_pos;               /* positional arguments; max -1: any number */
+    const char *pos_what;               /* "a scenario file", for messages */
+    int (*main)(const struct cli_args *a);
+};
+
+extern const struct cli_verb cli_verb_run;
+extern const struct cli_verb cli_verb_validate;
+extern const struct cli_verb cli_verb_compare;
+extern const struct cli_verb cli_verb_sweep;
+extern const struct cli_verb cli_verb_report;
+
+/*
+ * Parses argv[1..argc) for verb v (argv[0] is the verb's name) into a.
+ * Returns 0 to go on, -1 after printing --help or --version on stdout (exit
+ * 0), or 2 after a usage error, said on stderr as "ripple: --opt: what is
+ * wrong". The caller releases a with cli_args_release() in every case.
+ */
+int cli_parse(struct cli_args *a, const struct cli_verb *v, int argc,
+              char **argv);
+void cli_args_release(struct cli_args *a);
+
+/* `ripple VERB --help` on out. */
+void cli_verb_help(const struct cli_verb *v, FILE *out);
+
+/* "ripple: " fmt "\nTry 'ripple VERB --help'.\n" on stderr; returns 2. */
+int cli_usage_error(const struct cli_verb *v, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/*
+ * Prints text on out from column col, wrapped at column 79 onto lines
+ * indented by ind, and ends the line.
+ */
+void cli_wrap(FILE *out, const char *text, int col, int ind);
+
+/* The version line `ripple --version` prints. */
+void cli_print_version(FILE *out);
+
+/*
+ * Loads a's scenario file (a->pos[0]) with variant and a's --set
+ * overrides, printing every problem and a closing count on stderr.
+ * Returns 0, or -1 (exit 2) with *sc empty.
+ */
+int cli_load(struct rp_scenario *sc, const struct cli_args *a,
+             const char *variant);
+
+/* The batch options that a's flags and the scenario's defaults ask for. */
+void cli_batch_opts(struct rp_batch_opts *o, const struct cli_args *a,
+                    const struct rp_scenario *sc);
+
+#endif

@@ -1,0 +1,70 @@
+/*
+ * cli_compare.c - `ripple compare` and `ripple sweep`: variants or grid
+ * points of one scenario on common random numbers (compare.h does the work).
+ */
+#include <unistd.h>
+
+#include "cli.h"
+#include "ripple/compare.h"
+
+static int compare_main(const struct cli_args *a)
+{
+    struct rp_compare_opts co = {
+        .file = a->pos[0],
+        .variants = (const char *const *)a->pos + 1,
+        .nvariants = (size_t)a->npos - 1,
+        .sets = a->sets,
+        .nsets = a->nsets,
+        .sweep = a->verb == &cli_verb_sweep,
+        .reps = a->reps,
+        .have_seed = a->have_seed,
+        .seed = a->seed,
+        .threads = a->threads,
+        .format = a->format,
+        .out_dir = a->out_dir,
+        .progress = !a->quiet && isatty(STDERR_FILENO),
+        .report = a->report,
+    };
+    return rp_compare_main(&co);
+}
+
+static const enum cli_opt compare_opts[] = {
+    CLI_O_REPS, CLI_O_SEED, CLI_O_THREADS, CLI_O_FORMAT, CLI_O_OUT,
+    CLI_O_SET, CLI_O_REPORT, CLI_O_QUIET, CLI_O_END
+};
+
+static const enum cli_opt sweep_opts[] = {
+    CLI_O_SWEEP_SET, CLI_O_REPS, CLI_O_SEED, CLI_O_THREADS, CLI_O_FORMAT,
+    CLI_O_OUT, CLI_O_REPORT, CLI_O_QUIET, CLI_O_END
+};
+
+const struct cli_verb cli_verb_compare = {
+    .name = "compare",
+    .synopsis = "FILE [VARIANT...] [options]",
+    .summary = "run the base and variants on common random numbers",
+    .description = "Runs the base scenario and each VARIANT (every variant "
+                   "of FILE when none is named) with the same seed and "
+                   "replications, and reports each variant's paired "
+                   "difference to the base with its interval.",
+    .options = compare_opts,
+    .min_pos = 1,
+    .max_pos = -1,
+    .pos_what = "a scenario file and variant names",
+    .main = compare_main,
+};
+
+const struct cli_verb cli_verb_sweep = {
+    .name = "sweep",
+    .synopsis = "FILE --set PATH=V1,V2,... [options]",
+    .summary = "run each value of one or two scalar paths on common random "
+               "numbers",
+    .description = "Runs FILE once per value of each --set path (the grid "
+                   "of two paths when two are given) on common random "
+                   "numbers, and reports each point's paired difference to "
+                   "the first.",
+    .options = sweep_opts,
+    .min_pos = 1,
+    .max_pos = 1,
+    .pos_what = "one scenario file",
+    .main = compare_main,
+};
