@@ -427,30 +427,13 @@ void rp_report_table(FILE *out, const struct rp_batch *b)
     }
 }
 
-static const char *event_type_name(enum rp_event_type t)
-{
-    switch (t) {
-    case RP_EVENT_EXPORT_BAN:
-        return "export_ban";
-    case RP_EVENT_EXPORT_LICENCE:
-        return "export_licence";
-    case RP_EVENT_CAPACITY:
-        return "capacity";
-    case RP_EVENT_OUTAGE:
-        return "outage";
-    case RP_EVENT_DEMAND:
-        return "demand";
-    }
-    return "?";
-}
-
 void rp_report_events_csv(FILE *out, const struct rp_scenario *sc)
 {
     fputs("event,type,start,duration\n", out);
     for (size_t k = 0; k < sc->nevents; k++) {
         const struct rp_disruption *e = &sc->events[k];
         double dur = rp_dist_mean(&e->duration);
-        fprintf(out, "%s,%s,", e->id, event_type_name(e->type));
+        fprintf(out, "%s,%s,", e->id, rp_event_type_name(e->type));
         rp_json_num(out, rp_dist_mean(&e->start));
         fputc(',', out);
         if (isinf(dur))

@@ -11,6 +11,7 @@
 
 #include <criterion/criterion.h>
 
+#include "ripple/describe.h"
 #include "ripple/diag.h"
 #include "ripple/rng.h"
 #include "ripple/scenario.h"
@@ -702,7 +703,7 @@ Test(scenario, summary_fits_and_names_things)
 
     loads(full, NULL);
     FILE *f = open_memstream(&buf, &len);
-    rp_scenario_summary(&sc, f);
+    rp_describe_scenario(&sc, f);
     fclose(f);
     cr_assert(strstr(buf, "mini-chain"));
     cr_assert(strstr(buf, "KR 2: ecopro youlchon"), "%s", buf);

@@ -6,7 +6,8 @@
  * format page asks to be checked, and resolves every id to an index. After a
  * successful load nothing in the scenario changes: the engine and every
  * thread read it concurrently. All memory hangs off one arena released by
- * rp_scenario_release(). Only scenario.c includes <yaml.h>.
+ * rp_scenario_release(). Only yamltree.c includes <yaml.h>; the stages of
+ * the loader are sim/scenario*.c (see scenario_impl.h).
  *
  * Every struct keeps the rp_loc it was read from, so checks done later
  * (by the engine build, say) still point at the line.
@@ -184,13 +185,25 @@ struct rp_node {
     struct rp_loc loc;
 };
 
+/*
+ * The event types, listed once: X(TYPE, "name") gives RP_EVENT_<TYPE> and
+ * the name written after "type:". Their keys are in scenario_events.c.
+ */
+#define RP_EVENT_TYPES(X)                                               \
+    X(EXPORT_BAN, "export_ban")                                         \
+    X(EXPORT_LICENCE, "export_licence")                                 \
+    X(CAPACITY, "capacity")                                             \
+    X(OUTAGE, "outage")                                                 \
+    X(DEMAND, "demand")
+
 enum rp_event_type {
-    RP_EVENT_EXPORT_BAN,
-    RP_EVENT_EXPORT_LICENCE,
-    RP_EVENT_CAPACITY,
-    RP_EVENT_OUTAGE,
-    RP_EVENT_DEMAND,
+#define RP_EVENT_ENUM_(type, name) RP_EVENT_##type,
+    RP_EVENT_TYPES(RP_EVENT_ENUM_)
+#undef RP_EVENT_ENUM_
 };
+
+/* The name of an event type as a scenario writes it ("export_ban"). */
+const char *rp_event_type_name(enum rp_event_type t);
 
 enum rp_in_transit {
     RP_IN_TRANSIT_DELIVER,
@@ -319,8 +332,5 @@ uint32_t rp_scenario_node(const struct rp_scenario *sc, const char *id);
 uint32_t rp_scenario_event(const struct rp_scenario *sc, const char *id);
 uint32_t rp_scenario_report_group(const struct rp_scenario *sc,
                                   const char *id);
-
-/* Writes a one-screen summary (nodes per country, products, flows, events). */
-void rp_scenario_summary(const struct rp_scenario *sc, FILE *out);
 
 #endif

@@ -10,7 +10,7 @@
  *
  * Nodes and strings live in the tree's arena: nothing is freed one by one,
  * rp_ytree_release() frees all. File names are borrowed and must outlive
- * the tree. Only this module and scenario.c include <yaml.h>.
+ * the tree. Only this module includes <yaml.h>.
  *
  * The arena is also what the scenario keeps its structs in.
  */
