@@ -225,7 +225,12 @@ static double triangular_sample(double lo, double mode, double hi, double u)
     return hi - sqrt((1 - u) * width * (hi - mode));
 }
 
-double rp_dist_sample(const struct rp_dist *d, gsl_rng *r)
+/*
+ * Every family out of line: the inline rp_dist_sample hands on the families
+ * GSL draws; the inline ones are drawn here the same way, so that both
+ * entry points always agree.
+ */
+double rp_dist_sample_gsl(const struct rp_dist *d, gsl_rng *r)
 {
     double mu, sigma, x;
 
@@ -235,7 +240,7 @@ double rp_dist_sample(const struct rp_dist *d, gsl_rng *r)
     case RP_DIST_FOREVER:
         return INFINITY;
     case RP_DIST_EXPONENTIAL:
-        return gsl_ran_exponential(r, d->a);
+        return d->a * rp_rng_exponential(r);
     case RP_DIST_LOGNORMAL:
         lognormal_params(d->a, d->b, &mu, &sigma);
         return gsl_ran_lognormal(r, mu, sigma);
@@ -252,7 +257,7 @@ double rp_dist_sample(const struct rp_dist *d, gsl_rng *r)
     case RP_DIST_UNIFORM:
         return gsl_ran_flat(r, d->a, d->b);
     case RP_DIST_TRIANGULAR:
-        return triangular_sample(d->a, d->b, d->c, gsl_rng_uniform(r));
+        return triangular_sample(d->a, d->b, d->c, rp_rng_uniform(r));
     case RP_DIST_WEIBULL:
         return gsl_ran_weibull(r, d->b, d->a);  /* GSL: (scale, shape) */
     case RP_DIST_GEOMETRIC:
@@ -313,6 +318,86 @@ double rp_dist_mean(const struct rp_dist *d)
             total += d->weights[i];
         }
         return sum / total;
+    }
+    assert(!"unknown distribution kind");
+    return NAN;
+}
+
+/*
+ * Inverse CDF of N(mu, sd) truncated to [0, inf). Written through the upper
+ * tail, x = mu + sd Qinv((1 - u) Q(a)) with a = -mu / sd, so that a mean
+ * many sd below 0 keeps its precision (1 - Q(a) would round to 1).
+ */
+static double truncated_normal_quantile(double mu, double sd, double u)
+{
+    double q0 = gsl_cdf_ugaussian_Q(-mu / sd);
+    double x = mu + sd * gsl_cdf_ugaussian_Qinv((1 - u) * q0);
+
+    return x > 0 ? x : 0;
+}
+
+/*
+ * Geometric on {1, 2, ...} with p = 1 / mean: P(X <= k) = 1 - (1 - p)^k,
+ * so the smallest k reaching u is ceil(log(1 - u) / log(1 - p)).
+ */
+static double geometric_quantile(double mean, double u)
+{
+    if (mean <= 1)
+        return 1;
+    double lq = log1p(-1 / mean);
+    double k = ceil(log1p(-u) / lq);
+    if (k > 1 && -expm1((k - 1) * lq) >= u)
+        k--;                            /* the division rounded up past k - 1 */
+    return k < 1 ? 1 : k;
+}
+
+/* Smallest value whose cumulative weight reaches u of the total: O(n^2). */
+static double empirical_quantile(const struct rp_dist *d, double u)
+{
+    double total = 0, best = INFINITY;
+
+    for (size_t i = 0; i < d->n; i++)
+        total += d->weights[i];
+    for (size_t i = 0; i < d->n; i++) {
+        double below = 0;
+        for (size_t j = 0; j < d->n; j++)
+            if (d->values[j] <= d->values[i])
+                below += d->weights[j];
+        if (below >= u * total && d->values[i] < best)
+            best = d->values[i];
+    }
+    return best;
+}
+
+double rp_dist_quantile(const struct rp_dist *d, double u)
+{
+    double mu, sigma;
+
+    assert(u > 0 && u < 1);
+    switch (d->kind) {
+    case RP_DIST_CONST:
+        return d->a;
+    case RP_DIST_FOREVER:
+        return INFINITY;
+    case RP_DIST_EXPONENTIAL:
+        return gsl_cdf_exponential_Pinv(u, d->a);
+    case RP_DIST_LOGNORMAL:
+        lognormal_params(d->a, d->b, &mu, &sigma);
+        return gsl_cdf_lognormal_Pinv(u, mu, sigma);
+    case RP_DIST_GAMMA:
+        return gsl_cdf_gamma_Pinv(u, d->a, d->b);
+    case RP_DIST_NORMAL:
+        return truncated_normal_quantile(d->a, d->b, u);
+    case RP_DIST_UNIFORM:
+        return d->a + u * (d->b - d->a);
+    case RP_DIST_TRIANGULAR:
+        return triangular_sample(d->a, d->b, d->c, u);
+    case RP_DIST_WEIBULL:
+        return gsl_cdf_weibull_Pinv(u, d->b, d->a); /* GSL: (scale, shape) */
+    case RP_DIST_GEOMETRIC:
+        return geometric_quantile(d->a, u);
+    case RP_DIST_EMPIRICAL:
+        return empirical_quantile(d, u);
     }
     assert(!"unknown distribution kind");
     return NAN;

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ripple/rng.h"
 #include "ripple/sha256.h"
 
 #ifndef RP_VERSION
@@ -216,7 +217,8 @@ void rp_report_json_ex(FILE *out, const struct rp_batch *b,
     rp_json_str(out, prov->version);
     fputs(", \"git\": ", out);
     rp_json_str(out, prov->git);
-    fputs(", \"scenario_sha256\": ", out);
+    fprintf(out, ", \"streams\": %d, \"scenario_sha256\": ",
+            RP_STREAM_VERSION);
     rp_json_str(out, prov->scenario_sha256);
     fprintf(out, ", \"threads\": %d, \"ranks\": %d, \"started\": ", b->threads, b->ranks);
     rp_json_str(out, prov->started);

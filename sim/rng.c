@@ -11,6 +11,7 @@
 
 #include <assert.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -18,31 +19,6 @@
 _Static_assert(sizeof(unsigned long) == sizeof(uint64_t) &&
                    ULONG_MAX == UINT64_MAX,
                "ripple needs a 64-bit unsigned long (LP64)");
-
-struct xoshiro_state {
-    uint64_t s[4];
-};
-
-static inline uint64_t rotl(uint64_t x, int k)
-{
-    return (x << k) | (x >> (64 - k));
-}
-
-/* The reference step of xoshiro256** (Blackman and Vigna, 2018). */
-static inline uint64_t xoshiro_next(struct xoshiro_state *st)
-{
-    uint64_t *s = st->s;
-    const uint64_t result = rotl(s[1] * 5, 7) * 9;
-    const uint64_t t = s[1] << 17;
-
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 45);
-    return result;
-}
 
 uint64_t rp_splitmix64(uint64_t *state)
 {
@@ -59,7 +35,7 @@ uint64_t rp_splitmix64(uint64_t *state)
  * distinct, so at most one word can be zero and the forbidden all-zero state
  * cannot arise; the assert keeps that argument honest.
  */
-static void seed_state(struct xoshiro_state *st, uint64_t key)
+static void seed_state(struct rp_xoshiro *st, uint64_t key)
 {
     uint64_t sm = key;
 
@@ -75,13 +51,13 @@ static void type_set(void *state, unsigned long seed)
 
 static unsigned long type_get(void *state)
 {
-    return xoshiro_next(state);
+    return rp_xoshiro_next(state);
 }
 
 /* The top 53 bits, scaled: multiples of 2^-53 in [0, 1), never 1. */
 static double type_get_double(void *state)
 {
-    return (double)(xoshiro_next(state) >> 11) * 0x1.0p-53;
+    return rp_xoshiro_uniform(state);
 }
 
 /* Immutable, so not a global in the style's sense: nothing ever writes it. */
@@ -89,7 +65,7 @@ static const gsl_rng_type xoshiro256ss_type = {
     .name = "xoshiro256**",
     .max = UINT64_MAX,
     .min = 0,
-    .size = sizeof(struct xoshiro_state),
+    .size = sizeof(struct rp_xoshiro),
     .set = type_set,
     .get = type_get,
     .get_double = type_get_double,
@@ -135,7 +111,7 @@ gsl_rng *rp_rng_new(void)
 
     if (!r) {
         fprintf(stderr, "ripple: out of memory allocating %zu bytes\n",
-                sizeof(gsl_rng) + sizeof(struct xoshiro_state));
+                sizeof(gsl_rng) + sizeof(struct rp_xoshiro));
         abort();
     }
     return r;
@@ -148,18 +124,47 @@ void rp_rng_rekey(gsl_rng *r, uint64_t key)
     seed_state(r->state, key);
 }
 
-uint64_t rp_rng_next(gsl_rng *r)
-{
-    assert(r->type == rp_rng_xoshiro256ss);
-    return xoshiro_next(r->state);
-}
-
 void rp_rng_set_state(gsl_rng *r, const uint64_t s[4])
 {
-    struct xoshiro_state *st = r->state;
+    struct rp_xoshiro *st = r->state;
 
     assert(r->type == rp_rng_xoshiro256ss);
     assert(s[0] | s[1] | s[2] | s[3]);      /* all-zero is a fixed point */
     for (int i = 0; i < 4; i++)
         st->s[i] = s[i];
+}
+
+/*
+ * The ziggurat's slow half, entered with the output whose point fell
+ * outside its layer's core (1.1% of draws). Layer i >= 1 is the rectangle
+ * [0, x[i]] x [f(x[i]), f(x[i+1])]: a point beyond x[i+1] lies in the wedge
+ * between the rectangle and the density and is kept when a second uniform
+ * puts it under exp(-x). Layer 0 is the base rectangle plus the tail past
+ * r, both of area v; a point past r stands for the tail, and since the
+ * exponential forgets, the tail is r plus a fresh exponential: the loop
+ * adds r and draws again, so no logarithm is ever taken. Every pass ends
+ * with probability over 0.98, so the loop's length is not the input's to
+ * choose.
+ */
+double rp_zig_exp_slow(struct rp_xoshiro *st, uint64_t bits)
+{
+    const double r = rp_zig_exp_w[1] * 0x1.0p53;    /* x[1], exactly */
+    double shift = 0;
+
+    for (;;) {
+        uint64_t j = bits >> 11;
+        unsigned i = (unsigned)(bits & 0xff);
+        double x = (double)j * rp_zig_exp_w[i];
+
+        if (j < rp_zig_exp_k[i])
+            return shift + x;
+        if (i == 0) {
+            shift += r;
+        } else {
+            double lo = rp_zig_exp_f[i], hi = rp_zig_exp_f[i + 1];
+            if (lo + rp_xoshiro_uniform(st) * (hi - lo) < exp(-x))
+                return shift + x;
+        }
+        bits = rp_xoshiro_next(st);
+    }
 }

@@ -352,6 +352,53 @@ Test(dist, same_key_same_draws)
     gsl_rng_free(other);
 }
 
+/*
+ * The inline sampler and the out-of-line one draw the same numbers for
+ * every family, and uniforms are still exactly gsl_ran_flat's (only the
+ * exponential changed with RP_STREAM_VERSION 2).
+ */
+Test(dist, inline_and_out_of_line_sampling_agree)
+{
+    static const double w[3] = { 1, 2, 3 }, v[3] = { 4, 5, 6 };
+    struct rp_dist ds[] = {
+        rp_dist_const(3), make(RP_DIST_EXPONENTIAL, 2, 0, 0),
+        make(RP_DIST_LOGNORMAL, 5, 1, 0), make(RP_DIST_GAMMA, 0.7, 2, 0),
+        make(RP_DIST_NORMAL, 1, 2, 0), make(RP_DIST_UNIFORM, 1, 4, 0),
+        make(RP_DIST_TRIANGULAR, 1, 2, 5), make(RP_DIST_WEIBULL, 1.5, 2, 0),
+        make(RP_DIST_GEOMETRIC, 3, 0, 0),
+        { .kind = RP_DIST_EMPIRICAL, .n = 3, .values = v, .weights = w },
+    };
+    gsl_rng *other = rp_rng_new();
+
+    for (size_t k = 0; k < sizeof ds / sizeof ds[0]; k++) {
+        rp_dist_prepare(&ds[k]);
+        rp_rng_rekey(r, 99 + k);
+        rp_rng_rekey(other, 99 + k);
+        for (int i = 0; i < 1000; i++)
+            cr_assert_eq(rp_dist_sample(&ds[k], r),
+                         rp_dist_sample_gsl(&ds[k], other), "%s draw %d",
+                         rp_dist_name(ds[k].kind), i);
+        rp_dist_release(&ds[k]);
+    }
+    struct rp_dist u = make(RP_DIST_UNIFORM, 1, 4, 0);
+    for (int i = 0; i < 1000; i++)
+        cr_assert_eq(rp_dist_sample(&u, r), gsl_ran_flat(other, 1, 4));
+    gsl_rng_free(other);
+}
+
+/* The exponential's scale: mean times a unit ziggurat draw. */
+Test(dist, exponential_scales_the_unit_draw)
+{
+    struct rp_dist d = make(RP_DIST_EXPONENTIAL, 2.5, 0, 0);
+    gsl_rng *other = rp_rng_new();
+
+    rp_rng_rekey(r, 7);
+    rp_rng_rekey(other, 7);
+    for (int i = 0; i < 1000; i++)
+        cr_assert_eq(rp_dist_sample(&d, r), 2.5 * rp_rng_exponential(other));
+    gsl_rng_free(other);
+}
+
 Test(dist, names_are_the_scenario_spelling)
 {
     cr_assert_str_eq(rp_dist_name(RP_DIST_CONST), "constant");

@@ -4,8 +4,10 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include <criterion/criterion.h>
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 
 #include "ripple/rng.h"
@@ -96,6 +98,15 @@ Test(rng, xoshiro_matches_reference)
                      "xoshiro256** output %d differs from the reference", i);
 }
 
+Test(rng, inline_step_matches_reference)
+{
+    struct rp_xoshiro st = { { 1, 2, 3, 4 } };
+
+    for (int i = 0; i < 10; i++)
+        cr_assert_eq(rp_xoshiro_next(&st), xoshiro_ref[i],
+                     "inline xoshiro256** output %d differs", i);
+}
+
 Test(rng, gsl_get_is_the_raw_output)
 {
     rp_rng_set_state(r, xoshiro_state);
@@ -111,6 +122,24 @@ Test(rng, gsl_uniform_is_top_53_bits)
         double want = (double)(xoshiro_ref[i] >> 11) / 9007199254740992.0;
         cr_assert_eq(gsl_rng_uniform(r), want, "uniform %d is not x/2^53", i);
     }
+}
+
+/* The inline draws and GSL's share one state: interleaved, they agree. */
+Test(rng, inline_and_gsl_draws_share_the_stream)
+{
+    gsl_rng *twin = rp_rng_new();
+
+    rp_rng_rekey(r, 12345);
+    rp_rng_rekey(twin, 12345);
+    for (int i = 0; i < 1000; i++) {
+        if (i % 3 == 0)
+            cr_assert_eq(rp_rng_uniform(r), gsl_rng_uniform(twin), "%d", i);
+        else if (i % 3 == 1)
+            cr_assert_eq(gsl_rng_uniform(r), rp_rng_uniform(twin), "%d", i);
+        else
+            cr_assert_eq(rp_rng_next(r), (uint64_t)gsl_rng_get(twin), "%d", i);
+    }
+    gsl_rng_free(twin);
 }
 
 Test(rng, type_describes_a_64_bit_generator)
@@ -297,4 +326,157 @@ Test(rng, gsl_ran_samplers_work_on_it)
     /* (x-3)^2 / 4 is chi-square(1): mean 1, sd sqrt(2) */
     cr_assert_lt(fabs(sum2 / n / 4 - 1), 4 * sqrt(2.0 / n), "var %g",
                  sum2 / n);
+}
+
+/* ------------------------------------------------ exponential ziggurat */
+
+#define ZIG_N 256
+
+/* x[i] of the layer equations, from the scaled widths (exact: 2^53 is a power of 2). */
+static double zig_x(int i)
+{
+    return i == ZIG_N ? 0 : rp_zig_exp_w[i] * 0x1.0p53;
+}
+
+/*
+ * The tables solve the layer equations: every layer has the same area v,
+ * the base rectangle plus the tail as much as each rectangle above it; the
+ * top closes at x = 0 with f = 1; k and f agree with the widths.
+ */
+Test(rng, ziggurat_layers_have_equal_areas)
+{
+    double r0 = zig_x(1);
+    double v = r0 * exp(-r0) + exp(-r0);        /* base rectangle + tail */
+
+    cr_assert_lt(fabs(zig_x(0) * exp(-r0) / v - 1), 1e-14, "base width");
+    for (int i = 1; i < ZIG_N; i++) {
+        double area = zig_x(i) * (rp_zig_exp_f[i + 1] - rp_zig_exp_f[i]);
+        cr_assert_lt(fabs(area / v - 1), 1e-12, "layer %d: area %.17g, v %.17g",
+                     i, area, v);
+        cr_assert_gt(zig_x(i), zig_x(i + 1), "widths not decreasing at %d", i);
+    }
+    for (int i = 0; i <= ZIG_N; i++)
+        cr_assert_lt(fabs(rp_zig_exp_f[i] - exp(-zig_x(i))), 4e-16,
+                     "f[%d] is not exp(-x[%d])", i, i);
+    cr_assert_eq(rp_zig_exp_f[ZIG_N], 1.0);
+    /*
+     * k[i] came from the exact ratio; recomputed from the rounded widths the
+     * ratio is off by up to 1.5 of its ulps (2^-53), and the floor adds 1.
+     */
+    for (int i = 0; i < ZIG_N; i++) {
+        double want = 0x1.0p53 * (zig_x(i + 1) / zig_x(i));
+        cr_assert_lt(fabs((double)rp_zig_exp_k[i] - want), 2.5,
+                     "k[%d] = %llu, not floor(%.17g)", i,
+                     (unsigned long long)rp_zig_exp_k[i], want);
+    }
+}
+
+static int by_value(const void *pa, const void *pb)
+{
+    double a = *(const double *)pa, b = *(const double *)pb;
+    return (a > b) - (a < b);
+}
+
+/*
+ * Kolmogorov's limiting distribution, P(sqrt(n) D > t), with Stephens'
+ * small-sample correction of t (Numerical Recipes, 14.3).
+ */
+static double ks_p_value(double d, int n)
+{
+    double t = (sqrt(n) + 0.12 + 0.11 / sqrt(n)) * d, sum = 0;
+
+    for (int k = 1; k <= 100; k++)
+        sum += (k % 2 ? 2 : -2) * exp(-2.0 * k * k * t * t);
+    return sum < 0 ? 0 : sum > 1 ? 1 : sum;
+}
+
+/* Kolmogorov-Smirnov against 1 - exp(-x) on 10^6 draws: p above 1e-4. */
+Test(rng, ziggurat_exponential_passes_kolmogorov_smirnov)
+{
+    enum { n = 1000000 };
+    double *x = malloc(n * sizeof *x), d = 0;
+
+    cr_assert(x);
+    rp_rng_rekey(r, rp_key(1, 0, rp_path_hash("test.exp.ks")));
+    for (int i = 0; i < n; i++)
+        x[i] = rp_rng_exponential(r);
+    qsort(x, n, sizeof *x, by_value);
+    for (int i = 0; i < n; i++) {
+        double f = -expm1(-x[i]);
+        double lo = f - (double)i / n, hi = (double)(i + 1) / n - f;
+        d = fmax(d, fmax(lo, hi));
+    }
+    free(x);
+    double p = ks_p_value(d, n);
+    cr_assert_gt(p, 1e-4, "KS distance %g, p = %g", d, p);
+}
+
+/*
+ * Chi-square over bins cut at the layers' edges x[255] < ... < x[1] = r,
+ * then [r, 1.5 r) and [1.5 r, inf): a layer, wedge or tail drawn with the
+ * wrong mass shows in its own bin, however rare. 10^7 draws give the
+ * rarest bin (p = 1e-5) about 100 expected; p-value above 1e-4. The same
+ * draws' mean and variance are 1 within 4 standard errors (the sample
+ * variance of an exponential has variance (mu4 - 1) / n = 8 / n).
+ */
+Test(rng, ziggurat_exponential_has_the_layers_mass)
+{
+    enum { n = 10000000, nb = ZIG_N + 1 };
+    static double count[nb];
+    double edge[nb + 1];                /* bin b is [edge[b], edge[b+1]) */
+    double sum = 0, sum2 = 0;
+
+    for (int b = 0; b < ZIG_N; b++)
+        edge[b] = zig_x(ZIG_N - b);     /* 0, x[255], ..., x[1] = r */
+    edge[ZIG_N] = 1.5 * zig_x(1);
+    edge[nb] = INFINITY;
+    rp_rng_rekey(r, rp_key(1, 0, rp_path_hash("test.exp.chi2")));
+    for (int i = 0; i < n; i++) {
+        double x = rp_rng_exponential(r);
+        int lo = 0, hi = nb;            /* edge[lo] <= x < edge[hi] */
+        cr_assert(x >= 0 && isfinite(x), "draw %d: %g", i, x);
+        while (hi - lo > 1) {
+            int mid = (lo + hi) / 2;
+            if (x < edge[mid])
+                hi = mid;
+            else
+                lo = mid;
+        }
+        count[lo]++;
+        sum += x;
+        sum2 += (x - 1) * (x - 1);
+    }
+    double chi2 = 0;
+    for (int b = 0; b < nb; b++) {
+        double e = n * (exp(-edge[b]) - exp(-edge[b + 1]));
+        cr_assert_gt(e, 50, "bin %d expects only %g", b, e);
+        chi2 += (count[b] - e) * (count[b] - e) / e;
+    }
+    double p = gsl_cdf_chisq_Q(chi2, nb - 1);
+    cr_assert_gt(p, 1e-4, "chi-square %g on %d df, p = %g", chi2, nb - 1, p);
+    cr_assert_lt(fabs(sum / n - 1), 4 * sqrt(1.0 / n), "mean %.6f", sum / n);
+    cr_assert_lt(fabs(sum2 / n - 1), 4 * sqrt(8.0 / n), "variance %.6f",
+                 sum2 / n);
+}
+
+/* The tail past r is r plus a fresh exponential: its mean excess is 1. */
+Test(rng, ziggurat_tail_forgets)
+{
+    const int n = 20000000;
+    double r0 = zig_x(1), excess = 0;
+    double tail = 0;
+
+    rp_rng_rekey(r, rp_key(1, 0, rp_path_hash("test.exp.tail")));
+    for (int i = 0; i < n; i++) {
+        double x = rp_rng_exponential(r);
+        if (x >= r0) {
+            tail++;
+            excess += x - r0;
+        }
+    }
+    double p = exp(-r0), se = sqrt(n * p * (1 - p));
+    cr_assert_lt(fabs(tail - n * p), 4 * se, "%g past r, want %g", tail,
+                 n * p);
+    cr_assert_lt(fabs(excess / tail - 1), 4 / sqrt(tail),
+                 "mean excess %g", excess / tail);
 }

@@ -2,8 +2,10 @@
  * dist.h - distributions of durations, sizes and quantities.
  *
  * A scenario value that may be random is a struct rp_dist: a constant, one
- * of the named families of the scenario format, or "forever". Sampling uses
- * GSL's gsl_ran_* on a caller's generator. Parameters are checked once at
+ * of the named families of the scenario format, or "forever". The hot
+ * families (constant, exponential, uniform) are drawn inline from the
+ * stream's own state (rng.h); the others use GSL's gsl_ran_* on the same
+ * generator. Parameters are checked once at
  * load time (rp_dist_check), where a file line is known; sampling assumes
  * checked parameters and never fails.
  */
@@ -16,6 +18,8 @@
 
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
+
+#include "ripple/rng.h"
 
 /*
  * The families a scenario may name, listed once: X(KIND, "name", p1, p2, p3)
@@ -73,11 +77,44 @@ void rp_dist_prepare(struct rp_dist *d);
 /* Frees what rp_dist_prepare built. */
 void rp_dist_release(struct rp_dist *d);
 
-/* Draws one value. Constants and forever draw nothing from r (r may be NULL). */
-double rp_dist_sample(const struct rp_dist *d, gsl_rng *r);
+/* rp_dist_sample out of line (same draws): for the families GSL draws. */
+double rp_dist_sample_gsl(const struct rp_dist *d, gsl_rng *r);
+
+/*
+ * Draws one value. Constants and forever draw nothing from r (r may be
+ * NULL). Exponentials come from the ziggurat (RP_STREAM_VERSION 2);
+ * uniforms are the numbers gsl_ran_flat would draw, without its calls.
+ */
+static inline double rp_dist_sample(const struct rp_dist *d, gsl_rng *r)
+{
+    double u;
+
+    switch (d->kind) {
+    case RP_DIST_CONST:
+        return d->a;
+    case RP_DIST_EXPONENTIAL:
+        return d->a * rp_rng_exponential(r);
+    case RP_DIST_UNIFORM:
+        u = rp_rng_uniform(r);
+        return d->a * (1 - u) + d->b * u;   /* as gsl_ran_flat(r, a, b) */
+    default:
+        return rp_dist_sample_gsl(d, r);
+    }
+}
 
 /* The exact mean (+infinity for forever). */
 double rp_dist_mean(const struct rp_dist *d);
+
+/*
+ * The inverse CDF: the smallest x with P(X <= x) >= u, for u in (0, 1).
+ * Every family has one: GSL's gsl_cdf_*_Pinv for the exponential,
+ * lognormal, gamma, weibull and (truncated at 0) normal, closed forms for
+ * the uniform, triangular and geometric, and the cumulative weights of an
+ * empirical distribution (O(n^2) in its number of values, with no
+ * allocation). A constant gives its value, forever +infinity. Sensitivity
+ * designs use it to map the unit hypercube onto the inputs.
+ */
+double rp_dist_quantile(const struct rp_dist *d, double u);
 
 /* The family's name as written in a scenario ("exponential", "constant", ...). */
 const char *rp_dist_name(enum rp_dist_kind kind);
