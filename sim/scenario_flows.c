@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-/* How an edge's share was written. */
+/* How an edge's share was written; SHARE_BAD: reported already. */
 enum share_given { SHARE_BAD = -1, SHARE_ABSENT, SHARE_GIVEN };
 
 /* One edge: sources: { product: { supplier: { share, lead_time, ... } } }. */
@@ -37,15 +37,16 @@ static enum share_given read_source(struct ld *ld, struct rp_node *nd, uint32_t 
 
     snprintf(ctx, sizeof ctx, "source '%s'", p->key);
     if (e->kind != RP_YNULL && !ld_is_map(ld, e, ctx))
-        return SHARE_BAD;               /* in no split: one error is enough */
+        return SHARE_BAD;               /* reported: one error is enough */
     snprintf(ctx, sizeof ctx, "in source '%s'", p->key);
     ld_check_keys(ld, e, keys, ctx);
     if ((x = rp_ytree_get(e, "backup")))
         ld_boolean(ld, x, "backup", &s->backup);
     if ((x = rp_ytree_get(e, "share"))) {
         has_share = SHARE_GIVEN;
-        if (ld_num(ld, x, "share", NONNEG, INFINITY, &s->share) &&
-            s->share > 1) {
+        if (!ld_num(ld, x, "share", NONNEG, INFINITY, &s->share))
+            has_share = SHARE_BAD;
+        else if (s->share > 1) {
             ld_err(ld, x->loc, "share must be between 0 and 1, not %s",
                    x->text);
             s->share = 1;
@@ -76,7 +77,9 @@ static void check_shares(struct ld *ld, const struct rp_node *nd,
     char b[32];
 
     for (size_t i = 0; i < sg->nsources; i++) {
-        if (!sg->sources[i].backup && has_share[i] != SHARE_BAD) {
+        if (has_share[i] == SHARE_BAD)
+            return;                     /* reported; a sum would mislead */
+        if (!sg->sources[i].backup) {
             nprimary++;
             nmissing += !has_share[i];
             sum += sg->sources[i].share;

@@ -301,6 +301,10 @@ static void check_consumed(struct ld *ld, const struct rp_node *nd,
     const struct rp_ynode *inputs = rp_ytree_get(rp_ytree_get(m, "make"),
                                                  "inputs");
 
+    /* an unknown product in sources was reported already, and those
+     * sources may be the ones missing here, misspelt */
+    if (ld_sourcing_of(nd, RP_NONE))
+        return;
     for (size_t i = 0; i < nd->make.ninputs; i++) {
         uint32_t in = nd->make.inputs[i].product;
         if (in != RP_NONE && !ld_sourcing_of(nd, in))

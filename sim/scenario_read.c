@@ -311,8 +311,9 @@ bool ld_boolean(struct ld *ld, const struct rp_ynode *n, const char *key,
             return true;
         }
     }
-    ld_err(ld, n->loc, "%s must be true or false, not %s", key,
-        ld_shown(n, b, sizeof b));
+    ld_err(ld, n->loc, "%s must be true or false, not %s%s", key,
+           n->kind == RP_YSCALAR && !n->plain ? "the quoted string " : "",
+           ld_shown(n, b, sizeof b));
     return false;
 }
 

@@ -7,7 +7,9 @@
  * amount of work instead of after libyaml has built all of it. Nesting is
  * kept on an explicit stack of at most RP_YAML_MAX_DEPTH frames, never by
  * recursion. Anchors are resolved here: an alias is a copy of its anchor's
- * node, counted against RP_YAML_MAX_VALUES ("billion laughs" stops there).
+ * node, and copies may add at most RP_YAML_ALIAS_FACTOR nodes per node
+ * written plus RP_YAML_ALIAS_EXTRA ("billion laughs" stops there, after a
+ * bounded amount of copying; honest templates reused on every edge pass).
  */
 #include "ripple/yamltree.h"
 
@@ -346,6 +348,7 @@ struct parse {
     struct rp_idmap anchors;            /* name -> index into nodes */
     struct rp_ynode **anchored;         /* complete anchored nodes */
     size_t nanchored, capanchored;
+    size_t copied;                      /* nodes made by aliases */
     bool failed;
 };
 
@@ -527,7 +530,16 @@ static void alias(struct parse *ps, struct rp_loc at, const char *name)
              RP_YAML_MAX_DEPTH);
         return;
     }
+    size_t before = ps->t->nodes;
     struct rp_ynode *c = rp_ytree_copy(ps->t, n);
+    ps->copied += ps->t->nodes - before;
+    size_t written = ps->t->nodes - ps->copied;
+    if (ps->copied > RP_YAML_ALIAS_FACTOR * written + RP_YAML_ALIAS_EXTRA) {
+        fail(ps, at, "aliases expand the scenario by %zu values; the limit "
+             "is %d per value written (%zu) plus %d", ps->copied,
+             RP_YAML_ALIAS_FACTOR, written, RP_YAML_ALIAS_EXTRA);
+        return;
+    }
     c->loc = at;
     add(ps, c, NULL);
 }

@@ -80,6 +80,8 @@ void rp_ytree_release(struct rp_ytree *t);
 #define RP_YAML_MAX_KEYS 1000000        /* keys of one map */
 #define RP_YAML_MAX_KEY 256             /* bytes of one key */
 #define RP_YAML_MAX_SCALAR 1048576      /* bytes of one value */
+#define RP_YAML_ALIAS_FACTOR 10         /* alias copies per node written, */
+#define RP_YAML_ALIAS_EXTRA 100000      /* ... plus this many */
 
 /*
  * Parses one YAML document from text[0..len) into t. file names the text in
