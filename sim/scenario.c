@@ -68,6 +68,8 @@ static void read_top(struct ld *ld, const struct rp_ynode *root)
     }
     if ((x = rp_ytree_get(root, "description")))
         sc->description = ld_text(ld, x, "description");
+    if ((x = rp_ytree_get(root, "currency")))
+        sc->currency = ld_text(ld, x, "currency");
     ld->horizon_ok = (x = ld_require(ld, root, root->loc, "horizon", top)) &&
                      ld_num(ld, x, "horizon", POS, MAX_HORIZON, &sc->horizon);
     if ((x = rp_ytree_get(root, "warmup")) &&
@@ -98,7 +100,8 @@ static void build(struct ld *ld, const struct rp_ynode *root)
                                         "horizon", "warmup", "replications",
                                         "seed", "confidence", "products",
                                         "groups", "nodes", "events", "report",
-                                        "variants", "extends", NULL };
+                                        "variants", "extends", "currency",
+                                        "uncertain", NULL };
     static const char *const top = "at top level";
     struct rp_scenario *sc = ld->sc;
     const struct rp_ynode *x;
@@ -130,6 +133,8 @@ static void build(struct ld *ld, const struct rp_ynode *root)
         ld_build_events(ld, x);
     if ((x = rp_ytree_get(root, "report")))
         ld_build_report(ld, x);
+    if ((x = rp_ytree_get(root, "uncertain")))
+        ld_build_uncertain(ld, root, x);
 
     ld_check_suppliers(ld);
     ld_check_cycles(ld);
@@ -251,6 +256,8 @@ void rp_scenario_release(struct rp_scenario *sc)
             }
         }
     }
+    for (size_t i = 0; sc->uncertain && i < sc->nuncertain; i++)
+        release_dist(&sc->uncertain[i].dist);
     for (size_t i = 0; sc->events && i < sc->nevents; i++) {
         release_dist(&sc->events[i].start);
         release_dist(&sc->events[i].duration);

@@ -57,15 +57,91 @@ static void check_start(struct ld *ld, const struct rp_dist *start,
 }
 
 /* Each type's keys, in RP_EVENT_TYPES order. */
-static const char *const event_keys[][12] = {
-    { "type", "start", "duration", "from", "to", "to_owner", "products",
-      "severity", "in_transit", NULL },
-    { "type", "start", "duration", "from", "to", "to_owner", "products",
-      "delay", "approval", NULL },
-    { "type", "start", "duration", "node", "factor", "add", "ramp", NULL },
-    { "type", "start", "duration", "node", NULL },
-    { "type", "start", "duration", "node", "factor", NULL },
+static const char *const event_keys[][14] = {
+    { "type", "start", "duration", "cost", "from", "to", "to_owner",
+      "products", "severity", "in_transit", "announce", NULL },
+    { "type", "start", "duration", "cost", "from", "to", "to_owner",
+      "products", "delay", "approval", "announce", NULL },
+    { "type", "start", "duration", "cost", "node", "factor", "add", "ramp",
+      "path", NULL },
+    { "type", "start", "duration", "cost", "node", NULL },
+    { "type", "start", "duration", "cost", "node", "factor", "ramp", "path",
+      NULL },
 };
+
+/*
+ * path: [[day, factor], ...], days increasing and not negative, factors
+ * not negative (0: a plant not yet built). Stored in the arena.
+ */
+static void read_path(struct ld *ld, struct rp_disruption *ev,
+                      const struct rp_ynode *x)
+{
+    char b1[32], b2[32];
+
+    if (!ld_is_seq(ld, x, "path"))
+        return;
+    if (x->n == 0 || x->n > MAX_COUNT) {
+        ld_err(ld, x->loc, "path must have from 1 to %d points, not %zu",
+               MAX_COUNT, x->n);
+        return;
+    }
+    struct rp_path_point *pts = rp_arena_array(ld->a, x->n, sizeof *pts);
+    for (size_t i = 0; i < x->n; i++) {
+        const struct rp_ynode *pt = x->items[i];
+        if (pt->kind != RP_YSEQ || pt->n != 2) {
+            ld_err(ld, pt->loc, "a path point must be a list [day, factor]");
+            return;
+        }
+        if (!ld_num(ld, pt->items[0], "a path day", NONNEG, MAX_HORIZON,
+                    &pts[i].day) ||
+            !ld_num(ld, pt->items[1], "a path factor", NONNEG, MAX_QTY,
+                    &pts[i].factor))
+            return;
+        if (i && !(pts[i].day > pts[i - 1].day)) {
+            ld_err(ld, pt->items[0]->loc, "path days must increase: %s "
+                   "follows %s", ld_real(b1, sizeof b1, pts[i].day),
+                   ld_real(b2, sizeof b2, pts[i - 1].day));
+            return;
+        }
+    }
+    ev->path = pts;
+    ev->npath = x->n;
+}
+
+/* What a capacity or demand event changes: factor, add (capacity) or
+ * path, exactly one; ramp only with factor or add. */
+static void read_change(struct ld *ld, struct rp_disruption *ev,
+                        const struct rp_ypair *p, const char *ctx)
+{
+    const struct rp_ynode *m = p->value;
+    const struct rp_ynode *f = rp_ytree_get(m, "factor");
+    const struct rp_ynode *add = rp_ytree_get(m, "add");
+    const struct rp_ynode *path = rp_ytree_get(m, "path");
+    const struct rp_ypair *ramp = rp_ytree_pair(m, "ramp");
+    bool capacity = ev->type == RP_EVENT_CAPACITY;
+
+    if (f && add)
+        ld_err(ld, add->loc, "add cannot be given with factor");
+    else if (path && (f || add))
+        ld_err(ld, path->loc, "path cannot be given with %s",
+               f ? "factor" : "add");
+    else if (f)
+        ev->has_factor = ld_num(ld, f, "factor", NONNEG, MAX_QTY,
+                                &ev->factor);
+    else if (add)
+        ld_num(ld, add, "add", NONNEG, MAX_QTY, &ev->add);
+    else if (path)
+        read_path(ld, ev, path);
+    else
+        ld_err(ld, p->key_loc, "missing key %s %s",
+               capacity ? "'factor', 'add' or 'path'" : "'factor' or 'path'",
+               ctx);
+    if (ramp && path)
+        ld_err(ld, ramp->key_loc, "ramp cannot be given with path (a path "
+               "says how the factor changes)");
+    else
+        ld_opt_num(ld, m, "ramp", NONNEG, INFINITY, &ev->ramp);
+}
 
 /* from, to or to_owner, products: what a ban or a licence restricts. */
 static void read_trade(struct ld *ld, struct rp_disruption *ev,
@@ -148,34 +224,23 @@ static void read_capacity(struct ld *ld, struct rp_disruption *ev,
                           const char *ctx)
 {
     const struct rp_ynode *m = p->value;
-    const struct rp_ynode *f = rp_ytree_get(m, "factor");
-    const struct rp_ynode *add = rp_ytree_get(m, "add");
 
     if (nd && nd->make.product == RP_NONE)
         ld_err(ld, rp_ytree_get(m, "node")->loc, "node '%s' of event '%s' "
                "makes nothing", nd->id, ev->id);
-    if (f && add)
-        ld_err(ld, add->loc, "add cannot be given with factor");
-    else if (f)
-        ev->has_factor = ld_num(ld, f, "factor", POS, MAX_QTY, &ev->factor);
-    else if (add)
-        ld_num(ld, add, "add", NONNEG, MAX_QTY, &ev->add);
-    else
-        ld_err(ld, p->key_loc, "missing key 'factor' or 'add' %s", ctx);
-    ld_opt_num(ld, m, "ramp", NONNEG, INFINITY, &ev->ramp);
+    read_change(ld, ev, p, ctx);
 }
 
 static void read_demand(struct ld *ld, struct rp_disruption *ev,
                         const struct rp_ypair *p, const struct rp_node *nd,
                         const char *ctx)
 {
-    const struct rp_ynode *m = p->value, *x;
+    const struct rp_ynode *m = p->value;
 
     if (nd && nd->demand.product == RP_NONE)
         ld_err(ld, rp_ytree_get(m, "node")->loc, "node '%s' of event '%s' "
                "is not a market", nd->id, ev->id);
-    if ((x = ld_require(ld, m, p->key_loc, "factor", ctx)))
-        ev->has_factor = ld_num(ld, x, "factor", POS, MAX_QTY, &ev->factor);
+    read_change(ld, ev, p, ctx);
 }
 
 /* type: one of RP_EVENT_TYPES, or -1 after an error. */
@@ -206,6 +271,8 @@ static void read_common(struct ld *ld, struct rp_disruption *ev,
     snprintf(path, sizeof path, "events.%s.duration", ev->id);
     if ((x = rp_ytree_get(m, "duration")))
         ld_dist(ld, x, "duration", path, D_FOREVER, &ev->duration);
+    ld_opt_num(ld, m, "cost", NONNEG, MAX_MONEY, &ev->cost);
+    ld_opt_num(ld, m, "announce", NONNEG, MAX_HORIZON, &ev->announce);
 }
 
 static void event_defaults(struct ld *ld, struct rp_disruption *ev)

@@ -12,13 +12,36 @@
 /* How an edge's share was written; SHARE_BAD: reported already. */
 enum share_given { SHARE_BAD = -1, SHARE_ABSENT, SHARE_GIVEN };
 
+/* trigger: { fill, window }: a backup called in by poor service. */
+static void read_trigger(struct ld *ld, struct rp_source *s,
+                         const struct rp_ypair *tp)
+{
+    static const char *const keys[] = { "fill", "window", NULL };
+    const struct rp_ynode *m = tp->value, *x;
+
+    if (!s->backup) {
+        ld_err(ld, tp->key_loc, "trigger applies only to backup sources");
+        return;
+    }
+    if (!ld_is_map(ld, m, "trigger"))
+        return;
+    ld_check_keys(ld, m, keys, "in trigger");
+    s->has_trigger = true;
+    if ((x = ld_require(ld, m, m->loc, "fill", "in trigger")) &&
+        ld_num(ld, x, "fill", POS, INFINITY, &s->trigger_fill) &&
+        s->trigger_fill > 1)
+        ld_err(ld, x->loc, "fill must be in (0, 1], not %s", x->text);
+    if ((x = ld_require(ld, m, m->loc, "window", "in trigger")))
+        ld_num(ld, x, "window", POS, MAX_HORIZON, &s->trigger_window);
+}
+
 /* One edge: sources: { product: { supplier: { share, lead_time, ... } } }. */
 static enum share_given read_source(struct ld *ld, struct rp_node *nd, uint32_t self,
                         const char *product, struct rp_source *s,
                         const struct rp_ypair *p)
 {
     static const char *const keys[] = { "share", "lead_time", "backup",
-                                        "qualify", NULL };
+                                        "qualify", "trigger", "price", NULL };
     const struct rp_ynode *e = p->value, *x;
     char ctx[256], path[1024], qpath[1024];
     enum share_given has_share = SHARE_ABSENT;
@@ -60,6 +83,9 @@ static enum share_given read_source(struct ld *ld, struct rp_node *nd, uint32_t 
                    "qualify applies only to backup sources");
         ld_dist(ld, x, "qualify", qpath, 0, &s->qualify);
     }
+    if ((x = rp_ytree_get(e, "trigger")))
+        read_trigger(ld, s, rp_ytree_pair(e, "trigger"));
+    ld_opt_num(ld, e, "price", NONNEG, MAX_MONEY, &s->price);
     return has_share;
 }
 
@@ -187,6 +213,54 @@ static double use_rate(struct ld *ld, const struct rp_node *nd, uint32_t p,
     return -1;
 }
 
+/* D days of use of product p at full capacity, as a level; 0 after an
+ * error. */
+static double cover_level(struct ld *ld, const struct rp_node *nd,
+                          uint32_t p, const char *pid,
+                          const struct rp_ynode *at, double days)
+{
+    double rate = use_rate(ld, nd, p, pid, at->loc);
+    double level = rate >= 0 ? days * rate : 0;
+
+    if (level > MAX_QTY) {
+        ld_err(ld, at->loc, "cover gives a level above %g", MAX_QTY);
+        return 0;
+    }
+    return level;
+}
+
+/* alert: { cover: D } or { level: L }: the target while an announced
+ * restriction of one of the product's sources lasts. */
+static void read_alert(struct ld *ld, struct rp_node *nd, struct rp_stock *st,
+                       const struct rp_ypair *pp, const struct rp_ypair *ap)
+{
+    static const char *const keys[] = { "cover", "level", NULL };
+    const struct rp_ynode *m = ap->value;
+    const struct rp_ynode *cv = rp_ytree_get(m, "cover");
+    const struct rp_ynode *lv = rp_ytree_get(m, "level");
+    double days;
+
+    if (!ld_is_map(ld, m, "alert"))
+        return;
+    ld_check_keys(ld, m, keys, "in alert");
+    if (cv && lv) {
+        ld_err(ld, cv->loc, "cover cannot be given with level in alert");
+    } else if (lv) {
+        st->has_alert = ld_num(ld, lv, "level", NONNEG, MAX_QTY,
+                               &st->alert_level);
+    } else if (cv) {
+        if (ld_num(ld, cv, "cover", NONNEG, INFINITY, &days) &&
+            st->product != RP_NONE) {
+            st->has_alert = true;
+            st->alert_cover = days;
+            st->alert_level = cover_level(ld, nd, st->product, pp->key, cv,
+                                          days);
+        }
+    } else {
+        ld_err(ld, m->loc, "alert needs cover or level");
+    }
+}
+
 /* policy: and the keys that go with it; a key of another policy is an
  * error where it is written. */
 static enum rp_policy read_policy(struct ld *ld, const struct rp_ynode *m)
@@ -230,11 +304,8 @@ static void read_base_stock(struct ld *ld, struct rp_node *nd,
     } else if (cv) {
         if (ld_num(ld, cv, "cover", NONNEG, INFINITY, &days) &&
             st->product != RP_NONE) {
-            double rate = use_rate(ld, nd, st->product, pp->key, cv->loc);
-            if (rate >= 0)
-                st->level = days * rate;
-            if (st->level > MAX_QTY)
-                ld_err(ld, cv->loc, "cover gives a level above %g", MAX_QTY);
+            st->cover = days;
+            st->level = cover_level(ld, nd, st->product, pp->key, cv, days);
         }
     } else {
         ld_err(ld, pp->key_loc, "missing key 'level' %s", ctx);
@@ -268,7 +339,7 @@ static void build_stock_entry(struct ld *ld, struct rp_node *nd,
 {
     static const char *const keys[] = { "initial", "policy", "level", "s",
                                         "S", "r", "Q", "review", "cover",
-                                        NULL };
+                                        "alert", "holding", NULL };
     const struct rp_ynode *m = pp->value;
     char ctx[256];
 
@@ -289,6 +360,9 @@ static void build_stock_entry(struct ld *ld, struct rp_node *nd,
         st->initial = read_reorder(ld, st, pp, ctx);
     }
     ld_opt_num(ld, m, "initial", NONNEG, MAX_QTY, &st->initial);
+    ld_opt_num(ld, m, "holding", NONNEG, MAX_MONEY, &st->holding);
+    if (rp_ytree_get(m, "alert"))
+        read_alert(ld, nd, st, pp, rp_ytree_pair(m, "alert"));
 }
 
 void ld_build_stock(struct ld *ld, struct rp_node *nd,

@@ -140,9 +140,6 @@ enum { D_FOREVER = 1, D_POSITIVE = 2 };
  */
 bool ld_dist(struct ld *ld, const struct rp_ynode *n, const char *key,
              const char *path, unsigned flags, struct rp_dist *d);
-/* A distribution map only ({dist: ...}), for uncertain inputs. */
-bool ld_dist_map_only(struct ld *ld, const struct rp_ynode *n,
-                      const char *key, const char *path, struct rp_dist *d);
 /* The least value d can take (0 where the family reaches down to 0). */
 double ld_lowest(const struct rp_dist *d);
 
@@ -158,6 +155,9 @@ void ld_build_stock(struct ld *ld, struct rp_node *nd,
                     const struct rp_ynode *m);
 void ld_build_events(struct ld *ld, const struct rp_ynode *map);
 void ld_build_report(struct ld *ld, const struct rp_ynode *m);
+/* uncertain: (scenario_uncertain.c); root is the whole tree. */
+void ld_build_uncertain(struct ld *ld, const struct rp_ynode *root,
+                        const struct rp_ynode *map);
 const struct rp_sourcing *ld_sourcing_of(const struct rp_node *nd,
                                          uint32_t p);
 const struct rp_stock *ld_stock_of(const struct rp_node *nd, uint32_t p);

@@ -83,7 +83,7 @@ static void build_make(struct ld *ld, struct rp_node *nd,
 {
     static const char *const keys[] = { "product", "capacity", "batch",
                                         "time", "servers", "inputs",
-                                        "to_order", NULL };
+                                        "to_order", "margin", NULL };
     struct rp_make *mk = &nd->make;
     const struct rp_ynode *x, *cap;
     char ctx[256], path[1024];
@@ -124,6 +124,7 @@ static void build_make(struct ld *ld, struct rp_node *nd,
         mk->servers = (uint32_t)v;
     if ((x = rp_ytree_get(m, "to_order")))
         ld_boolean(ld, x, "to_order", &mk->to_order);
+    ld_opt_num(ld, m, "margin", NONNEG, MAX_MONEY, &mk->margin);
 
     x = rp_ytree_get(m, "inputs");
     if (x && x->kind != RP_YNULL) {
@@ -149,7 +150,7 @@ static void build_demand(struct ld *ld, struct rp_node *nd,
                          const struct rp_ynode *m)
 {
     static const char *const keys[] = { "product", "every", "size", "unmet",
-                                        NULL };
+                                        "penalty", NULL };
     static const char *const unmet[] = { "backorder", "lost", NULL };
     struct rp_demand *dm = &nd->demand;
     const struct rp_ynode *x;
@@ -184,6 +185,7 @@ static void build_demand(struct ld *ld, struct rp_node *nd,
             ld_err(ld, x->loc, "size must be at most %g, not %s", MAX_QTY,
                 x->text);
     }
+    ld_opt_num(ld, m, "penalty", NONNEG, MAX_MONEY, &dm->penalty);
     if ((x = rp_ytree_get(m, "unmet")) && ld_choice(ld, x, "unmet", unmet, &u))
         dm->unmet = (enum rp_unmet)u;
 }
@@ -267,13 +269,69 @@ static void read_role(struct ld *ld, struct rp_node *nd,
         nd->unlimited = true;
 }
 
-/* allocation, and the priority list that allocation: priority needs. */
+/*
+ * quota: { class: share, ... }: classes are countries or groups, or other
+ * (every buyer in no named class); they may not overlap, and the shares
+ * sum to 1.
+ */
+static void read_quota(struct ld *ld, struct rp_node *nd,
+                       const struct rp_ypair *qp)
+{
+    const struct rp_ynode *m = qp->value;
+    struct rp_cset seen = { { 0 } };
+    double sum = 0;
+    bool ok = true;
+    char b[32];
+
+    if (!ld_collection(ld, m, "quota"))
+        return;
+    if (m->n == 0) {
+        ld_err(ld, m->loc, "quota must name at least one class");
+        return;
+    }
+    nd->quota = rp_arena_array(ld->a, m->n, sizeof *nd->quota);
+    nd->nquota = m->n;
+    for (size_t i = 0; i < m->n; i++) {
+        const struct rp_ypair *p = &m->pairs[i];
+        struct rp_quota *q = &nd->quota[i];
+        struct rp_ynode key = { .kind = RP_YSCALAR, .loc = p->key_loc,
+                                .text = p->key, .plain = true };
+        q->loc = p->key_loc;
+        q->other = !strcmp(p->key, "other");
+        if (!q->other && !(ok &= ld_cset(ld, &key, "quota", &q->members)))
+            continue;
+        for (int w = 0; w < RP_CSET_WORDS; w++) {
+            if (seen.bits[w] & q->members.bits[w]) {
+                ld_err(ld, p->key_loc, "quota class '%s' overlaps an earlier "
+                       "class: a buyer would be in two", p->key);
+                ok = false;
+                break;
+            }
+            seen.bits[w] |= q->members.bits[w];
+        }
+        if (!ld_num(ld, p->value, p->key, NONNEG, INFINITY, &q->share) ||
+            q->share > 1) {
+            if (q->share > 1)
+                ld_err(ld, p->value->loc, "a quota share must be between 0 "
+                       "and 1, not %s", p->value->text);
+            ok = false;
+        }
+        sum += q->share;
+    }
+    if (ok && fabs(sum - 1) > SHARE_TOLERANCE)
+        ld_err(ld, qp->key_loc, "quota shares of '%s' sum to %s, not 1",
+               nd->id, ld_real_vs(b, sizeof b, sum, 1));
+}
+
+/* allocation, the priority list or quota it needs, priority_by. */
 static void read_allocation(struct ld *ld, struct rp_node *nd,
                             const struct rp_ynode *m)
 {
     static const char *const allocs[] = { "fifo", "proportional", "priority",
-                                          NULL };
+                                          "quota", NULL };
+    static const char *const by[] = { "country", "owner", NULL };
     const struct rp_ynode *x;
+    const struct rp_ypair *q = rp_ytree_pair(m, "quota");
     int a;
 
     if ((x = rp_ytree_get(m, "allocation")) &&
@@ -292,6 +350,20 @@ static void read_allocation(struct ld *ld, struct rp_node *nd,
         for (size_t i = 0; i < x->n; i++)
             ld_cset(ld, x->items[i], "priority", &nd->priority[i]);
     }
+    if (nd->allocation == RP_ALLOC_QUOTA && !q)
+        ld_err(ld, rp_ytree_pair(m, "allocation")->value->loc, "allocation "
+               "quota needs a quota map in node '%s'", nd->id);
+    else if (q && nd->allocation != RP_ALLOC_QUOTA)
+        ld_err(ld, q->key_loc, "quota applies only to allocation: quota");
+    else if (q)
+        read_quota(ld, nd, q);
+    const struct rp_ypair *bp = rp_ytree_pair(m, "priority_by");
+    if (bp && nd->allocation != RP_ALLOC_PRIORITY &&
+        nd->allocation != RP_ALLOC_QUOTA)
+        ld_err(ld, bp->key_loc, "priority_by applies only to allocation: "
+               "priority or quota");
+    else if (bp && ld_choice(ld, bp->value, "priority_by", by, &a))
+        nd->priority_by = (enum rp_priority_by)a;
 }
 
 /* What the node consumes must come from somewhere. */
@@ -324,7 +396,8 @@ static void build_node(struct ld *ld, uint32_t idx, const struct rp_ypair *p)
     static const char *const keys[] = { "name", "country", "owner", "tags",
                                         "make", "demand", "supply", "stock",
                                         "sources", "outages", "allocation",
-                                        "priority", NULL };
+                                        "priority", "priority_by", "quota",
+                                        NULL };
     struct rp_node *nd = &ld->sc->nodes[idx];
     const struct rp_ynode *m = p->value, *x;
     char ctx[256];

@@ -18,7 +18,11 @@
  *   make.to_order false; stock.review 0 (continuous); source.share 1 when a
  *   product has one source; node.owner = node.country; allocation fifo;
  *   demand.size 1, demand.unmet backorder; event.severity 1, in_transit
- *   deliver, duration forever, start 0, approval 1, ramp 0.
+ *   deliver, duration forever, start 0, approval 1, ramp 0, announce 0;
+ *   priority_by country; every cost (price, holding, margin, penalty, cost)
+ *   0. The Additions of the format (trigger, announce, alert, priority_by,
+ *   quota, path, costs, uncertain) are loaded and checked here; what they
+ *   do is the engine's.
  */
 #ifndef RIPPLE_SCENARIO_H
 #define RIPPLE_SCENARIO_H
@@ -102,6 +106,11 @@ struct rp_stock {
     double s, S;                        /* sS */
     double r, Q;                        /* rQ */
     double review;                      /* days; 0 = continuous */
+    double cover;                       /* days, when level was given as cover (0: not); the level follows capacity */
+    bool has_alert;                     /* alert: raise the target while an announced restriction lasts */
+    double alert_level;                 /* alert target (units); alert: {cover: D} resolved at full capacity */
+    double alert_cover;                 /* days, when the alert was given as cover (0: as level) */
+    double holding;                     /* currency per unit held per day */
     struct rp_loc loc;
 };
 
@@ -112,6 +121,10 @@ struct rp_source {
     struct rp_dist lead_time;           /* days; path ...sources.P.S.lead_time */
     bool backup;                        /* joins only when a block calls for it */
     struct rp_dist qualify;             /* days from that block to joining */
+    bool has_trigger;                   /* backup: trigger given */
+    double trigger_fill;                /* qualify when the regular sources delivered < fill ... */
+    double trigger_window;              /* ... of what was due over the last window days */
+    double price;                       /* currency per unit bought over this edge */
     struct rp_loc loc;
 };
 
@@ -135,6 +148,7 @@ struct rp_make {
     struct rp_bom_line *inputs;
     size_t ninputs;
     bool to_order;                      /* make only against backlog */
+    double margin;                      /* currency per unit of output lost (starved or down) */
     struct rp_loc loc;
 };
 
@@ -148,6 +162,7 @@ struct rp_demand {
     struct rp_dist every;               /* days between demands; nodes.N.demand.every */
     struct rp_dist size;                /* units per demand; nodes.N.demand.size */
     enum rp_unmet unmet;
+    double penalty;                     /* currency per unit unmet at the horizon */
     struct rp_loc loc;
 };
 
@@ -162,6 +177,21 @@ enum rp_allocation {
     RP_ALLOC_FIFO,
     RP_ALLOC_PROPORTIONAL,
     RP_ALLOC_PRIORITY,
+    RP_ALLOC_QUOTA,                     /* shares per buyer class (quota) */
+};
+
+/* Which of a buyer's countries its class is matched on (priority_by). */
+enum rp_priority_by {
+    RP_BY_COUNTRY,                      /* the buyer's site (default) */
+    RP_BY_OWNER,                        /* the nationality of its owner */
+};
+
+/* One class of allocation: quota: { alliance: 0.85, KR: 0.10, other: 0.05 } */
+struct rp_quota {
+    struct rp_cset members;             /* empty for other */
+    bool other;                         /* every buyer in no named class */
+    double share;                       /* 0..1; the shares sum to 1 */
+    struct rp_loc loc;
 };
 
 struct rp_node {
@@ -182,7 +212,16 @@ struct rp_node {
     enum rp_allocation allocation;
     struct rp_cset *priority;           /* priority classes, first served first */
     size_t npriority;
+    enum rp_priority_by priority_by;    /* priority and quota classes match this */
+    struct rp_quota *quota;             /* allocation: quota */
+    size_t nquota;
     struct rp_loc loc;
+};
+
+/* One point of a path: the factor in force on day (linear between). */
+struct rp_path_point {
+    double day;                         /* days since the start of the run */
+    double factor;                      /* >= 0 */
 };
 
 /*
@@ -233,7 +272,11 @@ struct rp_disruption {
     bool has_factor;
     double factor;                      /* capacity or demand multiplier */
     double add;                         /* capacity: units/day added (when !has_factor) */
-    double ramp;                        /* days of linear ramp to full effect */
+    double ramp;                        /* capacity, demand: days of linear ramp to full effect */
+    struct rp_path_point *path;         /* capacity, demand: factor over time, days increasing */
+    size_t npath;                       /* 0: no path (factor or add applies) */
+    double announce;                    /* ban, licence: days before start it is known (0: at start) */
+    double cost;                        /* currency, one-off at the event's start */
     struct rp_loc loc;
 };
 
@@ -243,6 +286,13 @@ struct rp_report_group {
     uint32_t *nodes;
     size_t nnodes;
     struct rp_loc loc;
+};
+
+/* uncertain: { <scalar path>: <distribution> }, one draw per replication. */
+struct rp_uncertain {
+    const char *path;                   /* "events.jp_ban.severity" */
+    struct rp_dist dist;                /* keyed by "uncertain.<path>" */
+    struct rp_loc loc;                  /* of the key */
 };
 
 struct rp_scenario {
@@ -255,6 +305,7 @@ struct rp_scenario {
     long replications;
     uint64_t seed;
     double confidence;
+    const char *currency;               /* label of every cost; NULL if not given */
 
     struct rp_product *products;
     size_t nproducts;
@@ -267,6 +318,8 @@ struct rp_scenario {
     struct rp_report_group *report_groups;
     size_t nreport_groups;
     bool series;                        /* report.series */
+    struct rp_uncertain *uncertain;     /* uncertain inputs, in file order */
+    size_t nuncertain;
 
     const char **variants;              /* names of the variants the file defines */
     size_t nvariants;
