@@ -447,6 +447,30 @@ static int height(const struct rp_ynode *n)
     return n->kind == RP_YSEQ || n->kind == RP_YMAP ? h + 1 : h;
 }
 
+/*
+ * Is key in map already? Small maps (most of a scenario) are scanned; a map
+ * that grows past SMALL_MAP keys moves its keys into the hash table, so a
+ * map of n keys costs O(n) in all, and the table holds only big maps' keys.
+ */
+#define SMALL_MAP 8
+
+static bool is_duplicate(struct parse *ps, const struct rp_ynode *map,
+                         const char *key)
+{
+    uintptr_t scope = (uintptr_t)map;
+
+    if (map->n < SMALL_MAP) {
+        for (size_t i = 0; i < map->n; i++)
+            if (!strcmp(map->pairs[i].key, key))
+                return true;
+        return false;
+    }
+    if (map->n == SMALL_MAP)
+        for (size_t i = 0; i < map->n; i++)
+            rp_idmap_put(&ps->keys, scope, map->pairs[i].key, 0);
+    return rp_idmap_put(&ps->keys, scope, key, 0) != RP_IDMAP_NONE;
+}
+
 /* A complete node: the root, an item, a key or a key's value. */
 static void add(struct parse *ps, struct rp_ynode *n, const char *anchor)
 {
@@ -481,8 +505,7 @@ static void add(struct parse *ps, struct rp_ynode *n, const char *anchor)
     f->want_value = false;
     if (f->drop_value)
         return;
-    if (rp_idmap_put(&ps->keys, (uintptr_t)into, f->key, 0) !=
-        RP_IDMAP_NONE) {
+    if (is_duplicate(ps, into, f->key)) {
         rp_diag_at(ps->diag, f->key_loc, "duplicate key '%s'", f->key);
         return;
     }
