@@ -21,6 +21,7 @@ packages=(
     python3-jsonschema  #   the JSON Schema validator
     python3-yaml        #   and PyYAML
     iso-codes           # test_scenario checks the country list against it
+    man-db              # tests/man: man -l renders the pages (groff-base)
 )
 missing=()
 for p in "${packages[@]}"; do
