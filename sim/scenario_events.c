@@ -45,7 +45,10 @@ static void check_start(struct ld *ld, const struct rp_dist *start,
     char b1[32], b2[32];
     double lo = ld_lowest(start);
 
-    if (!ld->horizon_ok || lo < ld->sc->horizon)
+    /* A --set value is exempt: sweeps and sensitivity designs draw starts
+     * over ranges that may cross the horizon, on purpose. */
+    if (!ld->horizon_ok || lo < ld->sc->horizon ||
+        (at.file && !strcmp(at.file, "--set")))
         return;
     if (start->kind == RP_DIST_CONST)
         ld_err(ld, at, "start must be before the horizon (%s), not %s",

@@ -1787,3 +1787,12 @@ Test(scenario, an_uncertain_input_is_a_distribution)
                    "input 'events.ban.severity' must be a distribution "
                    "{dist: ...}, not '0.7'");
 }
+
+Test(scenario, a_set_start_after_the_horizon_is_left_to_the_run)
+{
+    const struct rp_override set[] = { { "events.late.start", "150" } };
+    struct rp_load_opts o = { .overrides = set, .noverrides = 1 };
+
+    loads(MINI "events:\n  late: {type: outage, node: src, start: 5}\n", &o);
+    cr_assert_eq(sc.events[0].start.a, 150, "sweeps may cross the horizon");
+}
