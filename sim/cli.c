@@ -414,7 +414,7 @@ int cli_load(struct rp_scenario *sc, const struct cli_args *a,
                                .noverrides = a->nsets };
     const char *file = a->pos[0];
     rp_diag_init(&diag);
-    int rc = rp_scenario_load(sc, file, &lo, &diag);
+    int rc = rp_scenario_load_strict(sc, file, &lo, &diag);
     if (!rc && rp_model_check(sc, &diag)) {
         rp_scenario_release(sc);
         rc = -1;
