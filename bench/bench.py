@@ -503,6 +503,8 @@ def main():
     ap.add_argument("--sizes", help="network sizes, comma-separated")
     ap.add_argument("--timeout", type=float, help="seconds allowed for one step")
     ap.add_argument("--compare-runs", type=int)
+    ap.add_argument("--compare-timeout", type=float,
+                    help="seconds allowed for one compare (default 10 x --timeout)")
     ap.add_argument("--compare-reps", type=int)
     ap.add_argument("--flagship-reps", type=int)
     ap.add_argument("--threads", type=int, default=os.cpu_count())
@@ -521,7 +523,7 @@ def main():
     cfg.compare_reps = cfg.compare_reps or (4 if q else 1000)
     cfg.compare_runs = cfg.compare_runs or (1 if q else 3)
     cfg.timeout = cfg.timeout or (120 if q else 600)
-    cfg.compare_timeout = 10 * cfg.timeout
+    cfg.compare_timeout = cfg.compare_timeout or 10 * cfg.timeout
     cfg.network_budget = 5 if q else 60    # seconds of repeats per size
     cfg.sizes = ([int(x) for x in cfg.sizes.split(",")] if cfg.sizes else
                  [100, 1000] if q else [100, 1000, 10000, 100000])
