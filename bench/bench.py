@@ -228,6 +228,11 @@ def bench_flagship(cfg):
     sp = [per[1][i]["seconds"] / per[threads][i]["seconds"] for i in range(cfg.runs)]
     res["speedup"] = stats(sp)
     res["efficiency"] = stats([s / threads for s in sp])
+    # Work per CPU-second on all threads against one: what threading costs
+    # per core, which a loaded machine does not hide as it hides speed-up.
+    res["per_core_efficiency"] = stats([
+        (per[threads][i]["events"] / per[threads][i]["cpu_s"])
+        / (per[1][i]["events"] / per[1][i]["cpu_s"]) for i in range(cfg.runs)])
     return res
 
 
@@ -397,12 +402,17 @@ def mmm(s, digits=3, unit=""):
 
 
 def markdown(res):
+    res = {k: v for k, v in res.items()
+           if not (isinstance(v, dict) and "error" in v)} | {
+        "failed": [k for k, v in res.items() if isinstance(v, dict) and "error" in v]}
     m = res["machine"]
     out = [f"Measured by `bench/run.sh{res['args']}` on {m['date']}, commit "
            f"`{m['commit'][:12]}`{' (dirty)' if m['dirty'] else ''}: {m['cpu']}, "
            f"{m['cores']} cores (shared), {m['compiler']}, {m['build_type']} `{m['flags']}`, "
            f"SimPy {m['simpy'] or 'not installed'}. Each cell: median [min, max] of "
            f"{res['runs']} runs.", ""]
+    for k in res["failed"]:
+        out += [f"**{k}**: failed (see results.json).", ""]
     if "mm1" in res:
         r = res["mm1"]
         p = r["programs"]
@@ -448,13 +458,17 @@ def markdown(res):
         out += [f"**Flagship** (scenarios/japan-excludes-korea.yaml), {r['replications']} "
                 f"replications, {fmt(r['events'])} events; the batch's own clock:", "",
                 "| threads | replications/s | events/s | events per CPU-second (process) "
-                "| speed-up | efficiency |",
-                "|---|---|---|---|---|---|",
+                "| speed-up | efficiency | per-core efficiency |",
+                "|---|---|---|---|---|---|---|",
                 f"| 1 | {mmm(one['replications_per_s'])} | {mmm(one['events_per_s'])} | "
-                f"{mmm(one['events_per_cpu_s'])} | 1 | 100% |",
+                f"{mmm(one['events_per_cpu_s'])} | 1 | 100% | 100% |",
                 f"| {t} | {mmm(all_['replications_per_s'])} | {mmm(all_['events_per_s'])} | "
                 f"{mmm(all_['events_per_cpu_s'])} | {mmm(r['speedup'])} | "
-                f"{100 * r['efficiency']['median']:.0f}% |", ""]
+                f"{100 * r['efficiency']['median']:.0f}% | "
+                f"{100 * r['per_core_efficiency']['median']:.0f}% |", "",
+                "Speed-up and efficiency are wall-clock (replications/s on all threads "
+                "over 1 thread); per-core efficiency is events per CPU-second on all "
+                "threads over 1 thread, which other users' load does not distort.", ""]
     if "compare" in res:
         r = res["compare"]
         if "wall_s" in r:
@@ -491,6 +505,16 @@ def markdown(res):
                        f"{r['events_per_cpu_s_largest_over_1000']:.2f}x those at 1,000.")
         out.append("")
     return "\n".join(out)
+
+
+def write(out, res):
+    os.makedirs(out, exist_ok=True)
+    for name, text in (("results.json", json.dumps(res, indent=1) + "\n"),
+                       ("results.md", markdown(res) + "\n")):
+        tmp = os.path.join(out, f".{name}.tmp")
+        with open(tmp, "w") as f:
+            f.write(text)
+        os.replace(tmp, os.path.join(out, name))
 
 
 def main():
@@ -548,19 +572,22 @@ def main():
             sys.exit(f"bench: unknown section '{s}' (known: {', '.join(SECTIONS)})")
     res = {"bench": 1, "runs": cfg.runs, "quick": q, "args": cfg.args,
            "machine": machine(cfg)}
+    # Written after every section, so a long run stopped half-way keeps
+    # what it measured; a section that fails says why and the rest goes on.
+    failed = []
     for s in sections:
         log(f"== {s}")
-        res[s] = globals()[f"bench_{s}"](cfg)
-    res["machine"]["load_average_end"] = os.getloadavg()
-
-    os.makedirs(cfg.out, exist_ok=True)
-    for name, text in (("results.json", json.dumps(res, indent=1) + "\n"),
-                       ("results.md", markdown(res) + "\n")):
-        tmp = os.path.join(cfg.out, f".{name}.tmp")
-        with open(tmp, "w") as f:
-            f.write(text)
-        os.replace(tmp, os.path.join(cfg.out, name))
+        try:
+            res[s] = globals()[f"bench_{s}"](cfg)
+        except (RuntimeError, OSError, TimedOut, KeyError, ValueError) as e:
+            log(f"bench: section {s} failed: {e}")
+            res[s] = {"error": str(e)}
+            failed.append(s)
+        res["machine"]["load_average_end"] = os.getloadavg()
+        write(cfg.out, res)
     print(markdown(res))
+    if failed:
+        sys.exit(f"bench: failed sections: {', '.join(failed)}")
     log(f"bench: wrote {os.path.join(cfg.out, 'results.json')} and results.md")
 
 
