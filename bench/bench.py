@@ -17,14 +17,16 @@ median over runs, with min and max beside it):
 - Programs that are compared run alternately in the same call (ripple,
   bare, SimPy, ripple, bare, ...) and each ratio is taken within one round,
   so a burst of load from the machine's other users hits both sides.
-- Anything slow runs under a timeout; a step that hits it is recorded as
-  timed out, with the limit, and the harness goes on.
+- Anything slow runs under a limit of CPU time (so other users' load does
+  not trip it) and a wall-clock backstop; a step that hits either is
+  recorded as timed out, with the limit, and the harness goes on.
 """
 import argparse
 import json
 import os
 import platform
 import re
+import resource
 import signal
 import statistics
 import subprocess
@@ -42,36 +44,45 @@ SIMPY_MISSING = ("skipped: SimPy is not installed for /usr/bin/python3 "
 
 
 class TimedOut(Exception):
-    def __init__(self, limit):
-        super().__init__(f"timed out after {limit:g} s")
+    def __init__(self, limit, clock):
+        super().__init__(f"timed out after {limit:g} {clock}-seconds")
         self.limit = limit
 
 
-def run(argv, timeout, cwd=None):
+def run(argv, timeout, cwd=None, threads=1):
     """Runs argv to completion as one process; returns its measurements.
 
     stdout goes to a temporary file (no pipe to fill), stderr is kept for
-    the error message. Raises TimedOut when the limit is hit, RuntimeError
-    when the program fails.
+    the error message. The limit is on CPU time (timeout x threads, by
+    RLIMIT_CPU), so a loaded machine does not make a step time out, with a
+    wall-clock backstop of 5 x timeout. Raises TimedOut when either is hit,
+    RuntimeError when the program fails.
     """
+    cpu = int(timeout * threads) + 1
+
+    def limit():
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
+
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
         p = subprocess.Popen(argv, stdout=out, stderr=err, cwd=cwd,
-                             start_new_session=True)
+                             start_new_session=True, preexec_fn=limit)
         hit = []
 
         def kill():
             hit.append(True)
             os.killpg(p.pid, signal.SIGKILL)
 
-        timer = threading.Timer(timeout, kill)
+        timer = threading.Timer(5 * timeout, kill)
         timer.start()
         _, status, ru = os.wait4(p.pid, 0)
         wall = time.perf_counter() - t0
         timer.cancel()
         p.returncode = os.waitstatus_to_exitcode(status)
         if hit:
-            raise TimedOut(timeout)
+            raise TimedOut(5 * timeout, "wall")
+        if p.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
+            raise TimedOut(cpu, "CPU")
         out.seek(0)
         err.seek(0)
         text = out.read().decode()
@@ -208,7 +219,7 @@ def bench_flagship(cfg):
     for i in range(cfg.runs):
         for t in per:
             m = run([cfg.ripple, "run", FLAGSHIP, "-n", str(reps), "--threads", str(t),
-                     "--format", "json", "--quiet"], cfg.timeout)
+                     "--format", "json", "--quiet"], cfg.timeout, threads=t)
             prov = json.loads(m.pop("stdout"))["provenance"]
             m.update(seconds=prov["seconds"], events=prov["events"])
             per[t].append(m)
@@ -246,7 +257,7 @@ def bench_compare(cfg):
         try:
             m = run([cfg.ripple, "compare", FLAGSHIP, "-n", str(reps), "--threads",
                      str(cfg.threads), "--format", "json", "--quiet"],
-                    cfg.compare_timeout)
+                    cfg.compare_timeout, threads=cfg.threads)
         except TimedOut as e:
             res["timed_out"] = str(e)
             break
