@@ -298,6 +298,9 @@ def network_point(cfg, nodes, fanin, tmp):
             s = run([cfg.bench_scale, path], cfg.timeout)
         except TimedOut as e:
             row["timed_out"] = f"load + build + run {e}"
+            if not runs:        # what validate took is still worth keeping
+                row["validate_cpu_s"] = stats([r["validate_cpu_s"]])
+                row["validate_s"] = stats([r["validate_s"]])
             break
         r.update(json.loads(s["stdout"]))
         r["maxrss_kib"] = s["maxrss_kib"]
@@ -501,7 +504,8 @@ def markdown(res):
         for row in r["sizes"] + [r["fanin_6"]]:
             name = f"{row['nodes']:,}" + (" (fan-in 6)" if row["fanin"] != 3 else "")
             if "run_s" not in row:
-                out.append(f"| {name} | | {row.get('timed_out', 'failed')} | | | | | | |")
+                v = mmm(row["validate_cpu_s"]) if "validate_cpu_s" in row else ""
+                out.append(f"| {name} | | {v} | {row.get('timed_out', 'failed')} | | | | | |")
                 continue
             out.append(f"| {name} | {row['edges']:,} | {mmm(row['validate_cpu_s'])} | "
                        f"{mmm(row['load_cpu_s'])} | {mmm(row['build_cpu_s'])} | "
