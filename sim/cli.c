@@ -547,7 +547,7 @@ int cli_out_finish(struct cli_out *co, int rc, long done)
             fprintf(stderr, "removed %s, %s is as it was\n", co->od.tmp,
                     co->od.dir);
         } else {
-            fputs("nothing was written\n", stderr);
+            fputs("no files were written\n", stderr);
         }
         co->active = false;
         return 128 + sig;
