@@ -744,3 +744,19 @@ Test(cli, bad_input_to_compare_with_out_creates_nothing)
     cr_expect_neq(stat(path, &st), 0);
     expect_no_leftovers();
 }
+
+Test(cli, sigterm_without_out_exits_143_and_says_no_files_were_written)
+{
+    char err[4096];
+    write_file("good.yaml", good);
+    pid_t pid = start(RIPPLE " run %s/good.yaml -n 10000000 --threads 1 --quiet",
+                      dir);
+    pause_ms(500);
+    int st;
+    cr_assert_eq(waitpid(pid, &st, WNOHANG), 0, "the run ended early");
+    cr_assert_eq(kill(pid, SIGTERM), 0);
+    cr_expect_eq(finish(pid), 143);
+    file_text("err", err, sizeof err);
+    cr_expect_not_null(strstr(err, "ripple: stopped by SIGTERM after "), "%s", err);
+    cr_expect_not_null(strstr(err, "; no files were written"), "%s", err);
+}
