@@ -134,12 +134,18 @@ int rp_batch_run(struct rp_batch *b, const struct rp_model *m,
 
         #pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
         for (long i = 0; i < todo; i++) {
+            if (o->stop && *o->stop)
+                continue;               /* the block is dropped below */
             struct rp_run *run = runs[omp_get_thread_num()];
             evs[i] = rp_run_replicate(run, o->seed, (uint64_t)(base + i),
                                       &vals[(size_t)i * nv],
                                       ns ? &ser[(size_t)i * ns] : NULL);
         }
 
+        if (o->stop && *o->stop) {
+            b->stopped = true;
+            break;
+        }
         /* Merge in replication order: the same sums on any thread count. */
         for (long i = 0; i < todo; i++) {
             const double *v = &vals[(size_t)i * nv];

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -437,4 +438,89 @@ void cli_batch_opts(struct rp_batch_opts *o, const struct cli_args *a,
         o->auto_mode = false;
         o->mode = strcmp(a->quantiles, "exact") ? RP_ACC_STREAM : RP_ACC_EXACT;
     }
+}
+
+/* ------------------------------------------------ signals and --out DIR */
+
+/* The one global: a signal handler can reach nothing else. */
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop_signal(int sig)
+{
+    stop_signal = sig;
+}
+
+volatile sig_atomic_t *cli_catch_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal;
+    sa.sa_flags = SA_RESETHAND;         /* a second ^C kills at once */
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    return &stop_signal;
+}
+
+int cli_out_begin(struct cli_out *co, const struct cli_args *a)
+{
+    *co = (struct cli_out){ .a = a, .stop = cli_catch_signals() };
+    if (!a->out_dir)
+        return 0;
+    int rc = rp_outdir_begin(&co->od, a->out_dir);
+    if (rc) {
+        fprintf(stderr, "ripple: %s\n", co->od.why);
+        return rc == RP_OUTDIR_FOREIGN ? 2 : 1;
+    }
+    co->active = true;
+    if (co->od.stale_removed)
+        fprintf(stderr, "ripple: removed %d temporary director%s that killed "
+                "runs had left beside %s\n", co->od.stale_removed,
+                co->od.stale_removed == 1 ? "y" : "ies", co->od.dir);
+    return 0;
+}
+
+const char *cli_out_path(const struct cli_out *co)
+{
+    return co->active ? co->od.tmp : NULL;
+}
+
+int cli_out_finish(struct cli_out *co, int rc, long done)
+{
+    int sig = *co->stop;
+    if (sig) {
+        char after[64] = "";
+        if (done >= 0)
+            snprintf(after, sizeof after, " after %ld replications", done);
+        fprintf(stderr, "ripple: stopped by %s%s; ",
+                sig == SIGINT ? "SIGINT" : "SIGTERM", after);
+        if (co->active) {
+            rp_outdir_abort(&co->od);
+            fprintf(stderr, "removed %s, %s is as it was\n", co->od.tmp,
+                    co->od.dir);
+        } else {
+            fputs("nothing was written\n", stderr);
+        }
+        co->active = false;
+        return 128 + sig;
+    }
+    if (!co->active)
+        return rc;
+    co->active = false;
+    if (rc == 2) {                      /* bad input: said already, nothing ran */
+        rp_outdir_abort(&co->od);
+        return rc;
+    }
+    if (rc) {
+        rp_outdir_abort(&co->od);
+        fprintf(stderr, "ripple: %s is as it was (the new files were "
+                "removed)\n", co->od.dir);
+        return rc;
+    }
+    if (rp_outdir_commit(&co->od)) {
+        fprintf(stderr, "ripple: %s\nripple: %s is as it was\n", co->od.why,
+                co->od.dir);
+        return 1;
+    }
+    return 0;
 }

@@ -28,6 +28,7 @@
 #include <stdio.h>
 
 #include "ripple/batch.h"
+#include "ripple/outdir.h"
 #include "ripple/scenario.h"
 
 #define CLI_MAX_SETS 16                 /* --set overrides per command */
@@ -157,5 +158,44 @@ int cli_load(struct rp_scenario *sc, const struct cli_args *a,
 /* The batch options that a's flags and the scenario's defaults ask for. */
 void cli_batch_opts(struct rp_batch_opts *o, const struct cli_args *a,
                     const struct rp_scenario *sc);
+
+/*
+ * SIGINT and SIGTERM: the handler only records the signal in the flag
+ * returned here, which the batch checks between replications (batch.h,
+ * opts.stop). A second signal of the same kind kills at once (the default
+ * action is restored when the first arrives).
+ */
+volatile sig_atomic_t *cli_catch_signals(void);
+
+/*
+ * --out DIR for one command: a locked temporary directory beside DIR
+ * (outdir.h) that replaces DIR only when the command finished. Without
+ * --out, begin and finish do nothing but watch for signals.
+ */
+struct cli_out {
+    const struct cli_args *a;
+    volatile sig_atomic_t *stop;
+    bool active;
+    struct rp_outdir od;
+};
+
+/*
+ * Starts a's --out (if any): returns 0, or the exit status after saying
+ * why not (1: cannot create or lock, 2: DIR holds foreign files). Says so
+ * when it removed temporaries that killed runs had left.
+ */
+int cli_out_begin(struct cli_out *co, const struct cli_args *a);
+
+/* Where the command writes its files until cli_out_finish: o->od.tmp. */
+const char *cli_out_path(const struct cli_out *co);
+
+/*
+ * Ends the command with status rc so far and done replications (-1: not
+ * said): after a signal, removes the temporary directory, says so and
+ * returns 130 or 143; after bad input (rc 2) removes it quietly; after a
+ * failure (rc 1) removes it and says DIR is as it was; else swaps it in
+ * (1 if that fails). Returns the exit status.
+ */
+int cli_out_finish(struct cli_out *co, int rc, long done);
 
 #endif

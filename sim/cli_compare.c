@@ -9,6 +9,10 @@
 
 static int compare_main(const struct cli_args *a)
 {
+    struct cli_out out;
+    int rc = cli_out_begin(&out, a);
+    if (rc)
+        return rc;
     struct rp_compare_opts co = {
         .file = a->pos[0],
         .variants = (const char *const *)a->pos + 1,
@@ -21,11 +25,14 @@ static int compare_main(const struct cli_args *a)
         .seed = a->seed,
         .threads = a->threads,
         .format = a->format,
-        .out_dir = a->out_dir,
+        .out_dir = cli_out_path(&out),
+        .out_name = a->out_dir,
+        .stop = out.stop,
         .progress = !a->quiet && isatty(STDERR_FILENO),
         .report = a->report,
     };
-    return rp_compare_main(&co);
+    rc = rp_compare_main(&co);
+    return cli_out_finish(&out, rc, -1);    /* compare counts per arm */
 }
 
 static const enum cli_opt compare_opts[] = {

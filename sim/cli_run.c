@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "ripple/compare.h"
+#include "ripple/outdir.h"
 #include "ripple/report.h"
 
 struct csv_sink {
@@ -51,6 +52,44 @@ static void say_precision(const struct cli_args *a, const struct rp_batch *b,
             a->precision, name, b->n);
 }
 
+/* The run's files in dir (the temporary directory of --out); 0 or 1. */
+static int write_files(const struct cli_args *a, const char *dir,
+                       struct rp_atomic *reps, const struct rp_batch *b,
+                       const struct rp_provenance *prov)
+{
+    int rc = 0;
+    if (rp_atomic_commit(reps)) {
+        fprintf(stderr, "ripple: cannot write %s: %s\n", reps->path,
+                strerror(errno));
+        rc = 1;
+    }
+    if (rp_report_write_run(dir, b, prov))
+        rc = 1;
+    if (a->report && !rc && rp_plot_report(dir))
+        rc = 1;
+    return rc;
+}
+
+/* The table or JSON on stdout, once the files are in place. */
+static void print_results(const struct cli_args *a, const struct rp_batch *b,
+                          const struct rp_provenance *prov, bool wrote)
+{
+    if (!strcmp(a->format, "json")) {
+        rp_report_json(stdout, b, prov);
+        fputc('\n', stdout);
+    } else if (!strcmp(a->format, "table")) {
+        rp_report_table(stdout, b);
+        if (wrote && a->out_dir)
+            printf("\nwrote %s/summary.json, replications.csv%s, events.csv, "
+                   "groups.csv%s\n", a->out_dir,
+                   rp_model_series_len(b->model) ? ", series.csv" : "",
+                   a->report ? ", report.html" : "");
+    } else if (wrote && a->out_dir) {   /* csv: the rows went to the file */
+        fprintf(stderr, "ripple: per-replication rows in %s/replications.csv\n",
+                a->out_dir);
+    }
+}
+
 static int run_main(const struct cli_args *a)
 {
     struct rp_scenario sc;
@@ -62,8 +101,8 @@ static int run_main(const struct cli_args *a)
     struct rp_provenance prov;
     struct rp_atomic reps = { 0 };
     struct csv_sink sink = { .m = m };
-    bool csv = !strcmp(a->format, "csv");
-    int rc = 0;
+    struct cli_out out;
+    int rc;
 
     cli_batch_opts(&o, a, &sc);
     rp_provenance_init(&prov, &sc);
@@ -71,22 +110,23 @@ static int run_main(const struct cli_args *a)
         rc = 2;
         goto out_model;
     }
-    if (a->out_dir) {
-        char path[4096];
-        if (rp_make_dir(a->out_dir)) {
-            rc = 1;
-            goto out_model;
-        }
-        snprintf(path, sizeof path, "%s/replications.csv", a->out_dir);
+    rc = cli_out_begin(&out, a);
+    if (rc)
+        goto out_model;
+    o.stop = out.stop;
+    const char *dir = cli_out_path(&out);
+    if (dir) {
+        char path[RP_OUTDIR_PATH + 64];
+        snprintf(path, sizeof path, "%s/replications.csv", dir);
         if (rp_atomic_open(&reps, path)) {
             fprintf(stderr, "ripple: cannot write %s: %s\n", path,
                     strerror(errno));
-            rc = 1;
+            rc = cli_out_finish(&out, 1, 0);
             goto out_model;
         }
         rp_report_csv_header(reps.f);
         sink.out = reps.f;
-    } else if (csv) {
+    } else if (!strcmp(a->format, "csv")) {
         rp_report_csv_header(stdout);
         sink.out = stdout;
     }
@@ -96,32 +136,19 @@ static int run_main(const struct cli_args *a)
     }
 
     rp_batch_run(&b, m, &o);
+    if (b.stopped) {
+        if (dir)
+            rp_atomic_abort(&reps);
+        rc = cli_out_finish(&out, 0, b.n);
+        goto out_batch;
+    }
     if (a->precision > 0)
         say_precision(a, &b, m);
-    if (a->out_dir) {
-        if (rp_atomic_commit(&reps)) {
-            fprintf(stderr, "ripple: cannot write %s: %s\n", reps.path,
-                    strerror(errno));
-            rc = 1;
-        }
-        if (rp_report_write_run(a->out_dir, &b, &prov))
-            rc = 1;
-        if (a->report && !rc)
-            rc = rp_plot_report(a->out_dir) ? 1 : 0;
-        if (csv)                        /* the rows went to the file; say where */
-            fprintf(stderr, "ripple: per-replication rows in %s\n", reps.path);
-    }
-    if (!strcmp(a->format, "json")) {
-        rp_report_json(stdout, &b, &prov);
-        fputc('\n', stdout);
-    } else if (!strcmp(a->format, "table")) {
-        rp_report_table(stdout, &b);
-        if (a->out_dir)
-            printf("\nwrote %s/summary.json, replications.csv%s, events.csv, "
-                   "groups.csv%s\n", a->out_dir,
-                   rp_model_series_len(m) ? ", series.csv" : "",
-                   a->report ? ", report.html" : "");
-    }
+    rc = dir ? write_files(a, dir, &reps, &b, &prov) : 0;
+    rc = cli_out_finish(&out, rc, b.n);
+    if (rc == 0 || rc == 1)             /* a failed write loses no summary */
+        print_results(a, &b, &prov, rc == 0);
+out_batch:
     rp_batch_release(&b);
 out_model:
     rp_model_free(m);

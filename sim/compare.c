@@ -492,8 +492,10 @@ static void write_csv(FILE *out, const void *ctx)
 
     if (j->o->sweep) {
         fputs("point", out);
-        for (size_t k = 0; k < j->naxes; k++)
-            fprintf(out, ",%s", j->axes[k].path);
+        for (size_t k = 0; k < j->naxes; k++) {
+            fputc(',', out);
+            rp_csv_field(out, j->axes[k].path);
+        }
     } else {
         fputs("variant", out);
     }
@@ -515,13 +517,22 @@ static void write_csv(FILE *out, const void *ctx)
                     continue;
                 if (j->o->sweep) {
                     fprintf(out, "%zu", a);
-                    for (size_t x = 0; x < j->naxes; x++)
-                        fprintf(out, ",%s", j->arms[a].setvals[x]);
+                    for (size_t x = 0; x < j->naxes; x++) {
+                        fputc(',', out);
+                        rp_csv_field(out, j->arms[a].setvals[x]);
+                    }
                 } else {
-                    fputs(j->arms[a].label, out);
+                    rp_csv_field(out, j->arms[a].label);
                 }
-                fprintf(out, ",%s,%s,%s%s%s", gid, pid, w[k].metric,
-                        w[k].event ? "." : "", w[k].event ? w[k].event : "");
+                char metric[512];
+                snprintf(metric, sizeof metric, "%s%s%s", w[k].metric,
+                         w[k].event ? "." : "", w[k].event ? w[k].event : "");
+                fputc(',', out);
+                rp_csv_field(out, gid);
+                fputc(',', out);
+                rp_csv_field(out, pid);
+                fputc(',', out);
+                rp_csv_field(out, metric);
                 csv_num(out, c->s.mean);
                 csv_num(out, c->s.ci_lo);
                 csv_num(out, c->s.ci_hi);
@@ -781,6 +792,7 @@ static void run_all(struct job *j)
         bo.threads = j->o->threads;
         bo.keep_values = true;
         bo.progress = j->o->progress;
+        bo.stop = j->o->stop;
         if (j->o->progress)
             fprintf(stderr, "ripple: %s (%zu of %zu)\n", arm->label, a + 1,
                     j->narms);
@@ -851,6 +863,10 @@ int rp_compare_main(const struct rp_compare_opts *o)
     j.reps = o->reps > 0 ? o->reps : ref->replications;
     j.seed = o->have_seed ? o->seed : ref->seed;
     run_all(&j);
+    if (o->stop && *o->stop) {          /* the caller says what was stopped */
+        rc = 1;
+        goto out;
+    }
 
     /* files first: a reader of stdout that stops early must not lose them */
     rc = 0;
@@ -869,7 +885,8 @@ int rp_compare_main(const struct rp_compare_opts *o)
     if (o->out_dir) {
         if (!rc && !strcmp(o->format, "table"))
             printf("\nwrote %s/%s.json, %s.csv and the %s's summary.json, "
-                   "replications.csv, %sevents.csv, groups.csv%s\n", o->out_dir,
+                   "replications.csv, %sevents.csv, groups.csv%s\n",
+                   o->out_name ? o->out_name : o->out_dir,
                    o->sweep ? "sweep" : "compare",
                    o->sweep ? "sweep" : "compare",
                    o->sweep ? "first point" : "base",

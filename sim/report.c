@@ -54,6 +54,33 @@ void rp_json_str(FILE *out, const char *s)
     fputc('"', out);
 }
 
+void rp_csv_field(FILE *out, const char *s)
+{
+    if (!s)
+        s = "";
+    if (!s[strcspn(s, ",\"\r\n")]) {
+        fputs(s, out);
+        return;
+    }
+    fputc('"', out);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', out);
+        fputc(*s, out);
+    }
+    fputc('"', out);
+}
+
+/* Text fields, each quoted if it must be, joined by commas. */
+static void csv_fields(FILE *out, const char *const *f, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            fputc(',', out);
+        rp_csv_field(out, f[i]);
+    }
+}
+
 static bool shortfall_metric(enum rp_metric m)
 {
     return m == RP_M_UNMET || m == RP_M_LOST || m == RP_M_STARVED
@@ -452,7 +479,8 @@ void rp_report_events_csv(FILE *out, const struct rp_scenario *sc)
     for (size_t k = 0; k < sc->nevents; k++) {
         const struct rp_disruption *e = &sc->events[k];
         double dur = rp_dist_mean(&e->duration);
-        fprintf(out, "%s,%s,", e->id, event_type_name(e->type));
+        csv_fields(out, (const char *[]){ e->id, event_type_name(e->type) }, 2);
+        fputc(',', out);
         rp_json_num(out, rp_dist_mean(&e->start));
         fputc(',', out);
         if (isinf(dur))
@@ -473,9 +501,11 @@ void rp_report_groups_csv(FILE *out, const struct rp_model *m)
         const char *pid = p == RP_NONE ? "" : sc->products[p].id;
         const char *unit = p == RP_NONE || !sc->products[p].unit
                          ? "" : sc->products[p].unit;
-        for (size_t i = 0; i < rg->nnodes; i++)
-            fprintf(out, "%s,%s,%s,%s\n", rg->id, pid, unit,
-                    sc->nodes[rg->nodes[i]].id);
+        for (size_t i = 0; i < rg->nnodes; i++) {
+            csv_fields(out, (const char *[]){ rg->id, pid, unit,
+                                              sc->nodes[rg->nodes[i]].id }, 4);
+            fputc('\n', out);
+        }
     }
 }
 
@@ -508,8 +538,10 @@ void rp_report_csv_rows(FILE *out, const struct rp_model *m, long rep,
             key = sc->nodes[v[i].node].id;
             break;
         }
-        fprintf(out, "%ld,%s,%s,%s,%s,", rep, scope, id, key,
-                rp_metric_name(v[i].metric));
+        fprintf(out, "%ld,", rep);
+        csv_fields(out, (const char *[]){ scope, id, key,
+                                          rp_metric_name(v[i].metric) }, 4);
+        fputc(',', out);
         rp_json_num(out, values[i]);
         fputc('\n', out);
     }
@@ -528,9 +560,12 @@ void rp_report_series_csv(FILE *out, const struct rp_batch *b)
                 struct rp_summary s;
                 rp_acc_summarize(&b->series_acc[((size_t)g * 2 + (size_t)kind) * nd + d],
                                  sc->confidence, &s);
-                fprintf(out, "%s,%s,%s,%zu,", sc->report_groups[g].id,
-                        p == RP_NONE ? "" : sc->products[p].id,
-                        kind ? "shortfall" : "output", d);
+                csv_fields(out, (const char *[]){ sc->report_groups[g].id,
+                                                  p == RP_NONE ? ""
+                                                  : sc->products[p].id,
+                                                  kind ? "shortfall"
+                                                       : "output" }, 3);
+                fprintf(out, ",%zu,", d);
                 rp_json_num(out, s.mean);
                 fputc(',', out);
                 rp_json_num(out, s.p05);

@@ -4,6 +4,8 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <criterion/criterion.h>
+#include <errno.h>
+#include <time.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -405,4 +407,339 @@ Test(cli, misuse_corpus_exits_two_with_the_expected_line_and_writes_nothing)
     }
     closedir(dp);
     cr_expect_geq(ncases, 25, "only %d CLI cases", ncases);
+}
+
+/* ----------------------------------------------- outputs that never lie */
+
+/* Starts `sh -c "exec CMD"` with stderr into dir/err; returns ripple's pid. */
+static pid_t start(const char *fmt, ...)
+{
+    char cmd[4096], full[4400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    snprintf(full, sizeof full, "exec %s >/dev/null 2>'%s/err'", cmd, dir);
+    pid_t pid = fork();
+    cr_assert_neq(pid, -1);
+    if (pid == 0) {
+        execl("/bin/sh", "sh", "-c", full, (char *)NULL);
+        _exit(127);
+    }
+    return pid;
+}
+
+/* Waits for pid; its exit status, or 128 + signal when a signal ended it. */
+static int finish(pid_t pid)
+{
+    int st;
+    cr_assert_eq(waitpid(pid, &st, 0), pid);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static void pause_ms(long ms)
+{
+    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+    nanosleep(&ts, NULL);
+}
+
+/* Does dir hold an entry whose name starts with prefix? */
+static bool has_entry(const char *d, const char *prefix)
+{
+    DIR *dp = opendir(d);
+    bool found = false;
+    for (struct dirent *e; dp && !found && (e = readdir(dp));)
+        found = !strncmp(e->d_name, prefix, strlen(prefix));
+    if (dp)
+        closedir(dp);
+    return found;
+}
+
+/* Waits (up to 60 s) until a run into dir/out has created its temporary. */
+static void wait_until_running(pid_t pid)
+{
+    for (int i = 0; i < 6000 && !has_entry(dir, "out.tmp-"); i++) {
+        int st;
+        cr_assert_eq(waitpid(pid, &st, WNOHANG), 0, "the run ended early");
+        pause_ms(10);
+    }
+    cr_assert(has_entry(dir, "out.tmp-"), "no out.tmp-PID appeared");
+    pause_ms(300);                      /* well into the replications */
+}
+
+static void file_text(const char *name, char *buf, size_t cap)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    slurp(path, buf, cap);
+}
+
+/* A finished run into dir/out, to be kept safe by what follows. */
+static void previous_results(char *summary, size_t cap)
+{
+    char out[8192];
+    write_file("good.yaml", good);
+    cr_assert_eq(sh(out, sizeof out, "cd %s && " RIPPLE " run good.yaml -n 3 "
+                    "--quiet --out out", dir), 0, "%s", out);
+    file_text("out/summary.json", summary, cap);
+    cr_assert_not_null(strstr(summary, "\"replications\": 3"));
+}
+
+/* Nothing but DIR itself: no temporaries, no lock. */
+static void expect_no_leftovers(void)
+{
+    cr_expect_not(has_entry(dir, "out.tmp-"), "a temporary directory is left");
+    cr_expect_not(has_entry(dir, "out.old-"), "an old directory is left");
+    cr_expect_not(has_entry(dir, "out.lock"), "the lock file is left");
+}
+
+#define LONG_RUN RIPPLE " run %s/good.yaml -n 10000000 --threads 1 --quiet --out %s/out"
+
+static void stop_with(int sig, int want_status, const char *name)
+{
+    char before[1 << 16], after[1 << 16], err[4096];
+    previous_results(before, sizeof before);
+    pid_t pid = start(LONG_RUN, dir, dir);
+    wait_until_running(pid);
+    cr_assert_eq(kill(pid, sig), 0);
+    cr_expect_eq(finish(pid), want_status);
+    file_text("err", err, sizeof err);
+    char want[64];
+    snprintf(want, sizeof want, "ripple: stopped by %s after ", name);
+    cr_expect_not_null(strstr(err, want), "%s", err);
+    cr_expect_not_null(strstr(err, "is as it was"), "%s", err);
+    file_text("out/summary.json", after, sizeof after);
+    cr_expect_str_eq(after, before, "the previous results changed");
+    cr_expect_eq(count_files(strcat(strcpy(err, dir), "/out")), 5);
+    expect_no_leftovers();
+}
+
+Test(cli, sigterm_removes_the_temporary_and_exits_143)
+{
+    stop_with(SIGTERM, 143, "SIGTERM");
+}
+
+Test(cli, sigint_removes_the_temporary_and_exits_130)
+{
+    stop_with(SIGINT, 130, "SIGINT");
+}
+
+Test(cli, a_sigkilled_runs_temporary_is_removed_by_the_next_run)
+{
+    char before[1 << 16], after[1 << 16], out[8192];
+    previous_results(before, sizeof before);
+    pid_t pid = start(LONG_RUN, dir, dir);
+    wait_until_running(pid);
+    cr_assert_eq(kill(pid, SIGKILL), 0);
+    cr_expect_eq(finish(pid), 128 + SIGKILL);
+    /* what SIGKILL cannot prevent: its temporary stays, DIR is untouched */
+    cr_expect(has_entry(dir, "out.tmp-"));
+    file_text("out/summary.json", after, sizeof after);
+    cr_expect_str_eq(after, before);
+    int rc = sh(out, sizeof out, "cd %s && " RIPPLE " run good.yaml -n 4 "
+                "--quiet --out out", dir);
+    cr_expect_eq(rc, 0, "%s", out);
+    cr_expect_not_null(strstr(out, "ripple: removed 1 temporary directory "
+                                   "that killed runs had left beside out"),
+                       "%s", out);
+    expect_no_leftovers();
+    file_text("out/summary.json", after, sizeof after);
+    cr_expect_not_null(strstr(after, "\"replications\": 4"));
+}
+
+Test(cli, a_second_run_into_the_same_directory_is_refused_while_the_first_lives)
+{
+    char before[1 << 16], out[8192], want[128];
+    previous_results(before, sizeof before);
+    pid_t pid = start(LONG_RUN, dir, dir);
+    wait_until_running(pid);
+    int rc = sh(out, sizeof out, "cd %s && " RIPPLE " run good.yaml -n 4 "
+                "--quiet --out out/", dir);
+    cr_expect_eq(rc, 1, "%s", out);
+    snprintf(want, sizeof want, "ripple: out is being written by another "
+             "ripple run (pid %ld", (long)pid);
+    cr_expect_not_null(strstr(out, want), "%s", out);
+    kill(pid, SIGTERM);
+    cr_expect_eq(finish(pid), 143);
+    /* once the first is gone, the lock is free again */
+    rc = sh(out, sizeof out, "cd %s && " RIPPLE " run good.yaml -n 4 --quiet "
+            "--out out", dir);
+    cr_expect_eq(rc, 0, "%s", out);
+    expect_no_leftovers();
+}
+
+Test(cli, an_existing_directory_is_replaced_whole_not_mixed)
+{
+    char before[1 << 16], out[8192], path[600];
+    struct stat st;
+    previous_results(before, sizeof before);
+    /* the same scenario without series: series.csv must not survive */
+    char *noseries = strdup(good);
+    *strstr(noseries, "  series: true\n") = '\0';
+    write_file("noseries.yaml", noseries);
+    free(noseries);
+    int rc = sh(out, sizeof out, "cd %s && " RIPPLE " run noseries.yaml -n 2 "
+                "--quiet --out out", dir);
+    cr_assert_eq(rc, 0, "%s", out);
+    snprintf(path, sizeof path, "%s/out/series.csv", dir);
+    cr_expect_neq(stat(path, &st), 0, "an old series.csv sits beside new files");
+    snprintf(path, sizeof path, "%s/out", dir);
+    cr_expect_eq(count_files(path), 4);
+    expect_no_leftovers();
+}
+
+Test(cli, a_directory_holding_other_files_is_refused_and_left_alone)
+{
+    char out[8192], path[600];
+    struct stat st;
+    write_file("good.yaml", good);
+    snprintf(path, sizeof path, "%s/out", dir);
+    cr_assert_eq(mkdir(path, 0777), 0);
+    write_file("out/notes.txt", "mine\n");
+    int rc = sh(out, sizeof out, "cd %s && " RIPPLE " run good.yaml -n 2 "
+                "--quiet --out out", dir);
+    cr_expect_eq(rc, 2, "%s", out);
+    cr_expect_not_null(strstr(out, "ripple: --out: out holds 'notes.txt', "
+                                   "which ripple did not write"), "%s", out);
+    snprintf(path, sizeof path, "%s/out/notes.txt", dir);
+    cr_expect_eq(stat(path, &st), 0);
+    expect_no_leftovers();
+}
+
+/* A run that cannot write (full disk: here a file size limit) exits 1. */
+Test(cli, a_write_error_exits_one_naming_the_path_and_keeps_old_results)
+{
+    char before[1 << 16], after[1 << 16], out[8192];
+    previous_results(before, sizeof before);
+    /* ignoring SIGXFSZ turns the limit into EFBIG, as ENOSPC would be */
+    int rc = sh(out, sizeof out, "cd %s && trap '' XFSZ && ulimit -f 8 && "
+                RIPPLE " run good.yaml -n 200 --quiet --out out", dir);
+    cr_expect_eq(rc, 1, "%s", out);
+    cr_expect_not_null(strstr(out, "ripple: cannot write out.tmp-"), "%s", out);
+    cr_expect_not_null(strstr(out, "File too large"), "%s", out);
+    cr_expect_not_null(strstr(out, "ripple: out is as it was"), "%s", out);
+    file_text("out/summary.json", after, sizeof after);
+    cr_expect_str_eq(after, before);
+    expect_no_leftovers();
+}
+
+/* Without write permission beside DIR: exit 1 with the path. */
+Test(cli, a_read_only_parent_exits_one_naming_the_path)
+{
+    char before[1 << 16], after[1 << 16], out[8192];
+    cr_assert_eq(chmod(dir, 0755), 0);
+    previous_results(before, sizeof before);
+    /* root ignores permissions: run as nobody then */
+    const char *as = geteuid() == 0 ? "setpriv --reuid=65534 --regid=65534 "
+                                      "--clear-groups " : "";
+    cr_assert_eq(chmod(dir, 0555), 0);
+    int rc = sh(out, sizeof out, "cd %s && %s" RIPPLE " run good.yaml -n 2 "
+                "--quiet --out out", dir, as);
+    chmod(dir, 0755);
+    cr_expect_eq(rc, 1, "%s", out);
+    cr_expect_not_null(strstr(out, "ripple: cannot create the lock out.lock: "
+                                   "Permission denied"), "%s", out);
+    file_text("out/summary.json", after, sizeof after);
+    cr_expect_str_eq(after, before);
+    expect_no_leftovers();
+}
+
+/* Splits one RFC 4180 line into fields (a reader apart from the writer). */
+static int csv_split(const char *line, char fields[][128], int max)
+{
+    int n = 0;
+    const char *p = line;
+    while (n < max) {
+        size_t len = 0;
+        if (*p == '"') {
+            for (p++; *p && !(*p == '"' && p[1] != '"'); p++) {
+                if (*p == '"')
+                    p++;                /* "" is one quote */
+                fields[n][len++] = *p;
+            }
+            p++;
+        } else {
+            while (*p && *p != ',' && *p != '\n')
+                fields[n][len++] = *p++;
+        }
+        fields[n++][len] = '\0';
+        if (*p != ',')
+            break;
+        p++;
+    }
+    return n;
+}
+
+Test(cli, ids_with_commas_and_quotes_read_back_from_every_csv)
+{
+    char out[8192], text[1 << 17], f[8][128];
+    write_file("comma.yaml",
+               "ripple: 1\nhorizon: 20\nreplications: 2\nseed: 3\n"
+               "products: { \"x,y\": { unit: \"t, \\\"metric\\\"\" } }\n"
+               "nodes:\n"
+               "  sup: { country: JP, supply: unlimited }\n"
+               "  \"buy,ers\":\n"
+               "    country: KR\n"
+               "    demand: { product: \"x,y\", every: 1 }\n"
+               "    sources: { \"x,y\": { sup: { lead_time: 2 } } }\n"
+               "report:\n  groups: { \"all,of\": { nodes: [\"buy,ers\"] } }\n"
+               "  series: true\n");
+    int rc = sh(out, sizeof out, "cd %s && " RIPPLE " run comma.yaml --quiet "
+                "--out out", dir);
+    if (rc == 2 && strstr(out, "comma.yaml:"))
+        cr_skip_test("the loader refuses such ids: %s", out);
+    cr_assert_eq(rc, 0, "%s", out);
+
+    file_text("out/replications.csv", text, sizeof text);
+    int rows = 0, buyers = 0;
+    for (char *line = strchr(text, '\n') + 1; *line;
+         line = strchr(line, '\n') + 1, rows++) {
+        cr_assert_eq(csv_split(line, f, 8), 6, "row %d: %.80s", rows, line);
+        buyers += !strcmp(f[2], "buy,ers") && !strcmp(f[3], "x,y");
+    }
+    cr_expect_gt(rows, 0);
+    cr_expect_gt(buyers, 0, "no row names node 'buy,ers'");
+
+    file_text("out/groups.csv", text, sizeof text);
+    cr_assert_eq(csv_split(strchr(text, '\n') + 1, f, 8), 4);
+    cr_expect_str_eq(f[0], "all,of");
+    cr_expect_str_eq(f[2], "t, \"metric\"");
+    cr_expect_str_eq(f[3], "buy,ers");
+
+    file_text("out/series.csv", text, sizeof text);
+    cr_assert_eq(csv_split(strchr(text, '\n') + 1, f, 8), 8);
+    cr_expect_str_eq(f[0], "all,of");
+}
+
+Test(cli, report_refuses_a_truncated_or_foreign_summary)
+{
+    char before[1 << 16], out[8192], path[600];
+    struct stat st;
+    previous_results(before, sizeof before);
+    before[strlen(before) / 2] = '\0';
+    write_file("out/summary.json", before);
+    int rc = sh(out, sizeof out, RIPPLE " report %s/out", dir);
+    cr_expect_eq(rc, 2, "%s", out);
+    cr_expect_not_null(strstr(out, "/out/summary.json is not a whole ripple "
+                                   "summary"), "%s", out);
+    write_file("out/summary.json", "{\"name\": \"a package.json\"}\n");
+    rc = sh(out, sizeof out, RIPPLE " report %s/out", dir);
+    cr_expect_eq(rc, 2, "%s", out);
+    cr_expect_not_null(strstr(out, "/out/summary.json is not a ripple summary"),
+                       "%s", out);
+    snprintf(path, sizeof path, "%s/out/report.html", dir);
+    cr_expect_neq(stat(path, &st), 0, "a report was written");
+}
+
+Test(cli, bad_input_to_compare_with_out_creates_nothing)
+{
+    char out[8192], path[600];
+    struct stat st;
+    write_file("bad.yaml", "ripple: 1\nhorizon: -5\n");
+    int rc = sh(out, sizeof out, "cd %s && " RIPPLE " compare bad.yaml --out out",
+                dir);
+    cr_expect_eq(rc, 2, "%s", out);
+    snprintf(path, sizeof path, "%s/out", dir);
+    cr_expect_neq(stat(path, &st), 0);
+    expect_no_leftovers();
 }

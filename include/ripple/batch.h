@@ -18,6 +18,7 @@
 #ifndef RIPPLE_BATCH_H
 #define RIPPLE_BATCH_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -43,6 +44,12 @@ struct rp_batch_opts {
     long first_rep;             /* replication index of the first replication (job arrays) */
     rp_record_fn record;        /* may be NULL */
     void *record_ctx;
+    /*
+     * May be NULL. When *stop becomes non-zero (a signal handler sets it),
+     * the batch starts no more replications, drops the unfinished block
+     * and returns with stopped set: n counts only replications merged.
+     */
+    volatile sig_atomic_t *stop;
 };
 
 void rp_batch_opts_default(struct rp_batch_opts *o);
@@ -62,6 +69,7 @@ struct rp_batch {
     int threads;
     int ranks;
     bool precision_met;
+    bool stopped;               /* ended early by opts.stop */
     long watch;                 /* value the precision target watched, or -1 */
 };
 

@@ -13,6 +13,7 @@
 #ifndef RIPPLE_COMPARE_H
 #define RIPPLE_COMPARE_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -30,7 +31,9 @@ struct rp_compare_opts {
     unsigned long long seed;
     int threads;
     const char *format;             /* table | json | csv */
-    const char *out_dir;            /* NULL: stdout only */
+    const char *out_dir;            /* NULL: stdout only; where files are written */
+    const char *out_name;           /* the directory as messages name it (NULL: out_dir) */
+    volatile sig_atomic_t *stop;    /* NULL, or batch.h's stop flag for every arm */
     bool progress;
     bool report;
 };

@@ -22,6 +22,13 @@ struct rp_provenance {
     char started[32];           /* ISO 8601 UTC */
 };
 
+/*
+ * One CSV field as RFC 4180 has it: as is, or in double quotes (quotes
+ * inside doubled) when it holds a comma, a quote or a line break. Every
+ * text field of ripple's CSV files goes through it.
+ */
+void rp_csv_field(FILE *out, const char *s);
+
 /* JSON scalars: a number in shortest round-trip form (null for NaN/inf), a quoted, escaped string. */
 void rp_json_num(FILE *out, double x);
 void rp_json_str(FILE *out, const char *s);
