@@ -131,8 +131,3 @@ bool rp_evq_pop(struct rp_evq *q, struct rp_event *ev)
     sift_up(k, i, k[n]);
     return true;
 }
-
-const struct rp_event *rp_evq_peek(const struct rp_evq *q)
-{
-    return q->len ? &q->slots[q->keys[0].slot] : NULL;
-}

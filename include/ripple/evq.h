@@ -116,7 +116,10 @@ static inline void rp_evq_push(struct rp_evq *q, struct rp_event ev)
 bool rp_evq_pop(struct rp_evq *q, struct rp_event *ev);
 
 /* The first event without removing it, or NULL. */
-const struct rp_event *rp_evq_peek(const struct rp_evq *q);
+static inline const struct rp_event *rp_evq_peek(const struct rp_evq *q)
+{
+    return q->len ? &q->slots[q->keys[0].slot] : NULL;
+}
 
 static inline size_t rp_evq_len(const struct rp_evq *q)
 {
