@@ -5,6 +5,7 @@
 #   lib/pkgconfig/ripple.pc            for pkg-config
 #   lib/cmake/ripple/                  for find_package(ripple): ripple::ripple
 #                                      (shared) and ripple::ripple_static
+#   share/ripple/schema/               the scenario format's JSON Schema
 include(CMakePackageConfigHelpers)
 
 install(TARGETS ripple_cli
@@ -17,6 +18,9 @@ install(TARGETS ripple ripple_static EXPORT rippleTargets
 install(DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}/include/ripple
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
   FILES_MATCHING PATTERN "*.h")
+
+install(FILES ${CMAKE_CURRENT_SOURCE_DIR}/schema/ripple-scenario.schema.json
+  DESTINATION ${CMAKE_INSTALL_DATADIR}/ripple/schema)
 
 set(RP_CMAKEDIR ${CMAKE_INSTALL_LIBDIR}/cmake/ripple)
 install(EXPORT rippleTargets NAMESPACE ripple:: FILE ripple-targets.cmake

@@ -4,7 +4,23 @@
 # removed-but-configured packages); apt-get runs only when something is missing.
 set -euo pipefail
 
-packages=(gcc make cmake pkg-config libgsl-dev libyaml-dev libcriterion-dev gnuplot-nox)
+# One package a line, so that additions merge cleanly.
+packages=(
+    gcc                 # build
+    make
+    cmake
+    pkg-config
+    libgsl-dev          # libraries
+    libyaml-dev
+    libcriterion-dev    # tests
+    gnuplot-nox         # report plots
+    clang               # scripts/test.sh: the libFuzzer harness
+    libclang-rt-14-dev  #   libFuzzer and clang's sanitizer runtimes
+    libomp-dev          #   OpenMP for clang
+    python3             # tests/schema: Debian's /usr/bin/python3 with
+    python3-jsonschema  #   the JSON Schema validator
+    python3-yaml        #   and PyYAML
+)
 missing=()
 for p in "${packages[@]}"; do
     status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)

@@ -16,7 +16,9 @@
  * appends a row of the README's table to <file>;
  * scripts/validation-table.sh builds the tests, runs them and rewrites the
  * table. Each test runs its replications on 2 threads; results do not
- * depend on the thread count.
+ * depend on the thread count. RP_VALIDATION_SCALE=f (0 < f < 1) runs f
+ * times each file's replications, at least 30: the sanitizer build of
+ * scripts/test.sh does, since the tolerances follow from the run's own SE.
  */
 #include <criterion/criterion.h>
 
@@ -64,13 +66,27 @@ static void vcase_load(struct vcase *v, const char *file)
     v->ran = false;
 }
 
+/* The file's replications, scaled by $RP_VALIDATION_SCALE if set. */
+static long replications(const struct vcase *v)
+{
+    const char *env = getenv("RP_VALIDATION_SCALE");
+    double f = env ? strtod(env, NULL) : 1.0;
+
+    if (!(f > 0 && f < 1))
+        return v->sc.replications;
+    long n = (long)(f * (double)v->sc.replications);
+    if (n < 30)                         /* too few to estimate an SE */
+        n = v->sc.replications < 30 ? v->sc.replications : 30;
+    return n;
+}
+
 /* Runs the file's replications from its seed, keeping every value. */
 static void vcase_run(struct vcase *v)
 {
     struct rp_batch_opts o;
 
     rp_batch_opts_default(&o);
-    o.replications = v->sc.replications;
+    o.replications = replications(v);
     o.seed = v->sc.seed;
     o.threads = THREADS;
     o.mode = RP_ACC_EXACT;
@@ -78,7 +94,7 @@ static void vcase_run(struct vcase *v)
     o.keep_values = true;
     rp_batch_run(&v->b, v->m, &o);
     v->ran = true;
-    cr_assert_eq(v->b.n, v->sc.replications);
+    cr_assert_eq(v->b.n, o.replications);
 }
 
 static void vcase_release(struct vcase *v)

@@ -20,7 +20,8 @@ cmake --install "$build" --prefix "$prefix" >"$work/install.log"
 fail() { echo "install test: $*" >&2; exit 1; }
 
 # What a packager ships.
-for f in bin/ripple include/ripple/scenario.h include/ripple/batch.h; do
+for f in bin/ripple include/ripple/scenario.h include/ripple/batch.h \
+         share/ripple/schema/ripple-scenario.schema.json; do
     [ -f "$prefix/$f" ] || fail "$f not installed"
 done
 libdir=$(dirname "$(find "$prefix" -name ripple.pc)")/..
