@@ -20,6 +20,7 @@ packages=(
     python3             # tests/schema: Debian's /usr/bin/python3 with
     python3-jsonschema  #   the JSON Schema validator
     python3-yaml        #   and PyYAML
+    man-db              # tests/man: man -l renders the pages (groff-base)
 )
 missing=()
 for p in "${packages[@]}"; do
