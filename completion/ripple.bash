@@ -74,10 +74,22 @@ _ripple_set_paths()
                 else if (c == ":") { gsub(/^[ \t]+|[ \t]+$/, "", key)
                     cur = stack[n] "." key; key = ""
                     rest = substr(s, i + 1); sub(/^[ \t]+/, "", rest)
-                    if (substr(rest, 1, 1) != "{" && substr(rest, 1, 1) != "[") print cur
+                    if (substr(rest, 1, 1) != "{" && substr(rest, 1, 1) != "[") emit(cur)
                 } else if (c == ",") key = ""
                 else key = key c
             }
+        }
+        # Prints path, and files it under every anchor (&name) it lies in,
+        # so that an alias (*name) can repeat the anchored paths.
+        function emit(p,    a) {
+            print p
+            for (a in aprefix)
+                if (index(p, aprefix[a] ".") == 1)
+                    asuf[a] = asuf[a] SUBSEP substr(p, length(aprefix[a]) + 1)
+        }
+        function alias(p, a,    n, i, parts) {
+            n = split(asuf[a], parts, SUBSEP)
+            for (i = 2; i <= n; i++) emit(p parts[i])
         }
         function balance(s,    t) { t = s; return gsub(/\{/, "", t) - gsub(/\}/, "", s) }
         /^[ \t]*(#|$)/ { next }
@@ -94,18 +106,24 @@ _ripple_set_paths()
             line = substr($0, ind + 1)
             if (line !~ /^[A-Za-z0-9_.-]+:/) next
             key = line; sub(/:.*/, "", key)
-            val = line; sub(/^[^:]*:[ \t]*/, "", val); sub(/[ \t]+#.*/, "", val)
+            val = line; sub(/^[^:]*:[ \t]*/, "", val); sub(/^#.*|[ \t]+#.*/, "", val)
             while (depth > 0 && ind <= indent[depth]) depth--
             path = depth ? name[depth] "." key : key
-            if (val ~ /^[>|]/) {                # a text block below
-                print path; text = ind
+            if (val ~ /^&[^ \t]+/) {            # an anchor: &name, then the value
+                a = val; sub(/^&/, "", a); sub(/[ \t].*/, "", a); aprefix[a] = path
+                sub(/^&[^ \t]+[ \t]*/, "", val)
+            }
+            if (val ~ /^\*[^ \t]+$/) {          # an alias: the anchored paths again
+                alias(path, substr(val, 2))
+            } else if (val ~ /^[>|]/) {         # a text block below
+                emit(path); text = ind
             } else if (val == "") {             # a block map below
                 depth++; indent[depth] = ind; name[depth] = path
             } else if (val ~ /^\{/) {
                 if ((open = balance(val)) > 0) { pend = val; fpath = path }
                 else flow(path, substr(val, 2))
             } else if (val !~ /^\[/) {
-                print path
+                emit(path)
             }
         }
     ' "$1" | grep -Ev '^(variants|extends)(\.|$)' | sort -u
