@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ripple/sensitivity.h"      /* the limits of --samples */
 #include "rp_git.h"                /* RP_GIT_HASH, written at build time */
 
 #ifndef RP_VERSION
@@ -208,6 +209,7 @@ static int parse_set(struct cli_args *a, const char *opt, const char *s)
 
 static const char *const formats[] = { "table", "json", "csv", NULL };
 static const char *const quantile_modes[] = { "exact", "p2", "auto", NULL };
+static const char *const methods[] = { "sobol", "morris", NULL };
 
 /* Stores option o's value s (NULL for a flag); -1 after saying what is wrong. */
 static int set_option(struct cli_args *a, enum cli_opt o, const char *opt,
@@ -260,6 +262,23 @@ static int set_option(struct cli_args *a, enum cli_opt o, const char *opt,
         return 0;
     case CLI_O_QUIET:
         a->quiet = true;
+        return 0;
+    case CLI_O_METHOD:
+        return parse_word(opt, s, methods, &a->method);
+    case CLI_O_SAMPLES:
+        if (parse_whole(opt, s, 2, RP_SOBOL_MAX_SAMPLES, &u))
+            return -1;
+        a->samples = (long)u;
+        return 0;
+    case CLI_O_LEVELS:
+        if (parse_whole(opt, s, 2, 1000, &u))
+            return -1;
+        if (u % 2) {
+            fprintf(stderr, "ripple: %s: expected an even number of levels, "
+                    "not '%s'\n", opt, s);
+            return -1;
+        }
+        a->levels = (int)u;
         return 0;
     case CLI_O_HELP:
     case CLI_O_VERSION:

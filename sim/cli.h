@@ -70,6 +70,13 @@
       "exact (keep every value), p2 (streaming P-square estimates, constant " \
       "memory) or auto (default: exact while values fit in 1 GiB)")           \
     X(REPORT, "report", 0, NULL, "also write DIR/report.html (needs --out)")  \
+    X(METHOD, "method", 0, "M",                                               \
+      "sobol (first-order and total indices, the default) or morris "         \
+      "(elementary effects, for screening many inputs)")                      \
+    X(SAMPLES, "samples", 0, "N",                                             \
+      "sobol: N base rows, run N (k + 2) times (default 256); morris: N "     \
+      "trajectories, run N (k + 1) times (default 20)")                       \
+    X(LEVELS, "levels", 0, "P", "morris: levels of the grid, even (default 4)") \
     X(QUIET, "quiet", 'q', NULL, "no progress line")                          \
     X(HELP, "help", 'h', NULL, "this help")                                   \
     X(VERSION, "version", 0, NULL, "version and commit")
@@ -102,6 +109,9 @@ struct cli_args {
     const char *quantiles;              /* NULL, exact, p2 or auto */
     bool report;
     bool quiet;
+    const char *method;                 /* sensitivity: NULL (sobol), sobol or morris */
+    long samples;                       /* sensitivity: 0 = the method's default */
+    int levels;                         /* sensitivity: 0 = 4 */
 };
 
 struct cli_verb {
@@ -120,6 +130,7 @@ extern const struct cli_verb cli_verb_validate;
 extern const struct cli_verb cli_verb_compare;
 extern const struct cli_verb cli_verb_sweep;
 extern const struct cli_verb cli_verb_report;
+extern const struct cli_verb cli_verb_sensitivity;
 
 /*
  * Parses argv[1..argc) for verb v (argv[0] is the verb's name) into a.

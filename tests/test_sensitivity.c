@@ -756,3 +756,53 @@ Test(sensitivity, a_stop_request_ends_the_run_with_nothing)
     cr_assert_null(s.y);
     rp_diag_release(&diag);
 }
+
+/* Everything a command prints on stdout (the caller frees it). */
+static char *command_output(const char *cmd, int *status)
+{
+    FILE *p = popen(cmd, "r");
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    int c;
+
+    cr_assert(p && m);
+    while ((c = fgetc(p)) != EOF)
+        fputc(c, m);
+    *status = pclose(p);
+    fclose(m);
+    return buf;
+}
+
+/*
+ * `ripple sensitivity` reads the inputs from the file's uncertain: block
+ * and its seed and confidence from the scenario, and prints what the
+ * library computes for them, byte for byte.
+ */
+Test(sensitivity, the_command_prints_what_the_library_computes)
+{
+    struct rp_sensitivity_opts o = ban_opts(RP_SENS_SOBOL, 64);
+    struct rp_sensitivity s;
+    char *lib = NULL;
+    size_t len = 0;
+    int status;
+
+    char *cli = command_output(
+        "cd " RP_SOURCE_DIR "/tests/data && " RP_BINARY_DIR "/ripple "
+        "sensitivity sensitivity-ban-uncertain.yaml --samples 64 -n 1 -q "
+        "--format json", &status);
+    cr_assert_eq(status, 0, "ripple sensitivity failed");
+    o.file = RP_SOURCE_DIR "/tests/data/sensitivity-ban-uncertain.yaml";
+    o.replications = 1;
+    o.seed = 5;                         /* the scenario's */
+    o.boot.resamples = 500;             /* the command's */
+    run_or_fail(&s, &o);
+    FILE *f = open_memstream(&lib, &len);
+    rp_sensitivity_json(f, &s);
+    fputc('\n', f);
+    fclose(f);
+    cr_assert_str_eq(cli, lib);
+    free(cli);
+    free(lib);
+    rp_sensitivity_release(&s);
+}
