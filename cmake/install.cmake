@@ -6,6 +6,8 @@
 #   lib/cmake/ripple/                  for find_package(ripple): ripple::ripple
 #                                      (shared) and ripple::ripple_static
 #   share/ripple/schema/               the scenario format's JSON Schema
+#   share/man/man1/ripple.1, man5/ripple-scenario.5
+#   share/bash-completion/completions/ripple
 include(CMakePackageConfigHelpers)
 
 install(TARGETS ripple_cli
@@ -21,6 +23,15 @@ install(DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}/include/ripple
 
 install(FILES ${CMAKE_CURRENT_SOURCE_DIR}/schema/ripple-scenario.schema.json
   DESTINATION ${CMAKE_INSTALL_DATADIR}/ripple/schema)
+
+install(FILES ${CMAKE_CURRENT_SOURCE_DIR}/docs/man/ripple.1
+  DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+install(FILES ${CMAKE_CURRENT_SOURCE_DIR}/docs/man/ripple-scenario.5
+  DESTINATION ${CMAKE_INSTALL_MANDIR}/man5)
+# bash-completion loads completions/NAME on first use of NAME.
+install(FILES ${CMAKE_CURRENT_SOURCE_DIR}/completion/ripple.bash
+  DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions
+  RENAME ripple)
 
 set(RP_CMAKEDIR ${CMAKE_INSTALL_LIBDIR}/cmake/ripple)
 install(EXPORT rippleTargets NAMESPACE ripple:: FILE ripple-targets.cmake

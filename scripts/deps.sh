@@ -2,6 +2,9 @@
 # Installs the Debian packages ripple needs that are not installed yet.
 # Each is checked with dpkg-query's status field (dpkg -s also "knows"
 # removed-but-configured packages); apt-get runs only when something is missing.
+# Arguments name extra packages to install the same way (setup.sh passes the
+# benchmark's peers). python3 is Debian's /usr/bin/python3, which the
+# benchmark harness and its smoke test (ctest bench_smoke) run on.
 set -euo pipefail
 
 # One package a line, so that additions merge cleanly.
@@ -17,9 +20,11 @@ packages=(
     clang               # scripts/test.sh: the libFuzzer harness
     libclang-rt-14-dev  #   libFuzzer and clang's sanitizer runtimes
     libomp-dev          #   OpenMP for clang
-    python3             # tests/schema: Debian's /usr/bin/python3 with
+    python3             # tests/schema and bench/: Debian's /usr/bin/python3 with
     python3-jsonschema  #   the JSON Schema validator
     python3-yaml        #   and PyYAML
+    man-db              # tests/man: man -l renders the pages (groff-base)
+    "$@"                # extra packages from the caller (setup.sh: bench peers)
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -48,11 +48,15 @@
 #ifndef RIPPLE_SENSITIVITY_H
 #define RIPPLE_SENSITIVITY_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
+#include "ripple/diag.h"
 #include "ripple/dist.h"
+#include "ripple/model.h"
+#include "ripple/scenario.h"
 
 #define RP_SOBOL_MAX_DIM 40             /* gsl_qrng_sobol's dimension limit */
 #define RP_SOBOL_MAX_INPUTS (RP_SOBOL_MAX_DIM / 2)
@@ -72,6 +76,7 @@ enum rp_sens_method {
 struct rp_sens_input {
     const char *path;                   /* "events.jp_ban.severity" */
     struct rp_dist dist;
+    struct rp_loc loc;                  /* where it was declared; errors point here */
 };
 
 struct rp_sens_design {
@@ -134,5 +139,102 @@ void rp_sens_morris(const struct rp_sens_design *d, const double *y,
                     size_t stride, const struct rp_sens_boot *boot,
                     struct rp_sens_est *mu_star, struct rp_sens_est *mu,
                     struct rp_sens_est *sigma);
+
+/* ------------------------------------------------ on the simulator */
+
+/*
+ * rp_sensitivity_run() ranks a scenario's uncertain inputs. Each design row
+ * is the scenario loaded with the row's input values as --set overrides
+ * (after the caller's own --set overrides, and with the file's "uncertain:"
+ * block deleted, so that nothing redraws them), run for R replications
+ * with the same seed and replication indices as every other row: common
+ * random numbers, so the rows differ by their inputs and not by their
+ * noise. The model output of a row is the mean over its R replications of
+ * each report group's value of each metric. Replications run in parallel
+ * through the batch layer; rows run one after another, so results do not
+ * depend on threads.
+ *
+ * Bad values are caught before anything runs: the scenario is loaded once
+ * with every input at its smallest design value and once at its largest,
+ * and an error there is reported at the input's own line. Cost: rows x R
+ * replications and rows loads of the file.
+ */
+struct rp_sensitivity_opts {
+    const char *file;
+    const char *variant;                /* NULL: the base */
+    const struct rp_override *sets;     /* fixed overrides, applied first */
+    size_t nsets;
+    const struct rp_sens_input *inputs; /* borrowed */
+    size_t ninputs;
+    enum rp_sens_method method;
+    long samples;                       /* Sobol: N base rows; Morris: r trajectories */
+    int levels;                         /* Morris: p */
+    long replications;                  /* R per design row */
+    uint64_t seed;                      /* of the replications, the design and the bootstrap */
+    int threads;                        /* as in rp_batch_opts */
+    struct rp_sens_boot boot;           /* its seed is ignored: seed keys it */
+    bool progress;                      /* a line per row on stderr */
+    volatile sig_atomic_t *stop;        /* may be NULL; non-zero: stop between replications */
+};
+
+/* One reported output: a report group's metric. */
+struct rp_sens_output {
+    char *group;                        /* owned */
+    char *product;                      /* owned */
+    enum rp_metric metric;
+};
+
+/* Measures per (output, input): Sobol S1, ST; Morris mu*, mu, sigma. */
+#define RP_SENS_SOBOL_MEASURES 2
+#define RP_SENS_MORRIS_MEASURES 3
+
+struct rp_sensitivity {
+    enum rp_sens_method method;
+    size_t k;
+    char **paths;                       /* k owned copies of the inputs' paths */
+    struct rp_sens_design design;
+    size_t nout;
+    struct rp_sens_output *out;         /* nout */
+    double *y;                          /* design.rows x nout row means */
+    size_t nmeasures;
+    struct rp_sens_est *est;            /* [(o * k + i) * nmeasures + m] */
+    long replications;
+    uint64_t seed;
+    uint64_t events;                    /* events processed in every run */
+    double seconds;                     /* wall time of the runs */
+};
+
+/*
+ * Runs the design of o. Returns 0 and fills s (the caller releases it with
+ * rp_sensitivity_release); -1 with every problem in diag and s empty: bad
+ * overrides or values, a design the method refuses, or a scenario with no
+ * report groups to measure; or 1, s empty, when *o->stop was set.
+ */
+int rp_sensitivity_run(struct rp_sensitivity *s,
+                       const struct rp_sensitivity_opts *o,
+                       struct rp_diag *diag);
+
+void rp_sensitivity_release(struct rp_sensitivity *s);
+
+/* The estimate m of input i for output o. */
+static inline const struct rp_sens_est *
+rp_sensitivity_est(const struct rp_sensitivity *s, size_t o, size_t i,
+                   size_t m)
+{
+    return &s->est[(o * s->k + i) * s->nmeasures + m];
+}
+
+/*
+ * The contract's JSON: {"method", "inputs", "groups": {group: {product:
+ * {metric: {path: {"S1": {"mean", "ci"}, "ST": {...}}}}}}} (Morris:
+ * "mu_star", "mu", "sigma"). No trailing newline.
+ */
+void rp_sensitivity_json(FILE *out, const struct rp_sensitivity *s);
+
+/* Per group and metric, the inputs ranked by ST (Morris: mu*). */
+void rp_sensitivity_table(FILE *out, const struct rp_sensitivity *s);
+
+/* One row per design row: row, each input's value, each output's mean. */
+void rp_sensitivity_design_csv(FILE *out, const struct rp_sensitivity *s);
 
 #endif

@@ -17,12 +17,16 @@ work=${3:-$(mktemp -d "${TMPDIR:-/tmp}/ripple-fuzz.XXXXXX")}
 src=$(cd "$(dirname "$0")/../.." && pwd)
 
 mkdir -p "$work/corpus" "$work/seeds"
-i=0
-for f in $(find "$src/scenarios" "$src/tests/bad" "$src/tests/data" \
-               -name '*.yaml' 2>/dev/null | sort); do
-    i=$((i + 1))
-    cp "$f" "$work/seeds/$i-$(basename "$f")"
-done
+# Regular files only (tests/bad holds a directory named *.yaml), and none
+# past 1 MiB: libFuzzer cuts inputs at -max_len anyway.
+find "$src/scenarios" "$src/tests/bad" "$src/tests/data" -type f \
+    -name '*.yaml' -size -1024k 2>/dev/null | sort | {
+    i=0
+    while IFS= read -r f; do
+        i=$((i + 1))
+        cp "$f" "$work/seeds/$i.yaml"
+    done
+}
 echo "fuzz: $(ls "$work/seeds" | wc -l) seed files, $seconds s, in $work"
 
 # Files that `extends:` names are looked up beside "fuzz.yaml", i.e. here.

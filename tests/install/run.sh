@@ -21,9 +21,19 @@ fail() { echo "install test: $*" >&2; exit 1; }
 
 # What a packager ships.
 for f in bin/ripple include/ripple/scenario.h include/ripple/batch.h \
-         share/ripple/schema/ripple-scenario.schema.json; do
+         share/ripple/schema/ripple-scenario.schema.json \
+         share/bash-completion/completions/ripple; do
     [ -f "$prefix/$f" ] || fail "$f not installed"
 done
+# man finds both pages under the prefix, and the completion loads.
+for page in "1 ripple" "5 ripple-scenario"; do
+    # shellcheck disable=SC2086
+    MANPATH=$prefix/share/man man -w $page >/dev/null 2>&1 ||
+        fail "man $page: not found under $prefix/share/man"
+done
+bash -c '. "$1" && complete -p ripple' _ \
+    "$prefix/share/bash-completion/completions/ripple" >/dev/null ||
+    fail "the installed completion does not register for ripple"
 libdir=$(dirname "$(find "$prefix" -name ripple.pc)")/..
 libdir=$(cd "$libdir" && pwd)
 [ -f "$libdir/libripple.a" ] || fail "libripple.a not installed"
