@@ -23,6 +23,7 @@ packages=(
     python3             # tests/schema and bench/: Debian's /usr/bin/python3 with
     python3-jsonschema  #   the JSON Schema validator
     python3-yaml        #   and PyYAML
+    iso-codes           # test_scenario checks the country list against it
     man-db              # tests/man: man -l renders the pages (groff-base)
     "$@"                # extra packages from the caller (setup.sh: bench peers)
 )

@@ -413,7 +413,7 @@ int cli_load(struct rp_scenario *sc, const struct cli_args *a,
                                .noverrides = a->nsets };
     const char *file = a->pos[0];
     rp_diag_init(&diag);
-    int rc = rp_scenario_load(sc, file, &lo, &diag);
+    int rc = rp_scenario_load_strict(sc, file, &lo, &diag);
     if (rc) {
         rp_diag_print(&diag, stderr);
         fprintf(stderr, "ripple: %zu error%s in %s; nothing was run\n",

@@ -4,13 +4,14 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "ripple/describe.h"
 
 static int validate_main(const struct cli_args *a)
 {
     struct rp_scenario sc;
     if (cli_load(&sc, a, a->variant))
         return 2;
-    rp_scenario_summary(&sc, stdout);
+    rp_describe_scenario(&sc, stdout);
     printf("ok: %s is a valid scenario\n", a->pos[0]);
     rp_scenario_release(&sc);
     return 0;

@@ -51,6 +51,7 @@ void rp_diag_init(struct rp_diag *d)
     d->entries = NULL;
     d->len = 0;
     d->cap = 0;
+    d->dropped = 0;
 }
 
 void rp_diag_release(struct rp_diag *d)
@@ -68,6 +69,10 @@ void rp_diag_at(struct rp_diag *d, struct rp_loc loc, const char *fmt, ...)
     va_list ap;
     char buf[1024];
 
+    if (rp_diag_full(d)) {
+        d->dropped++;
+        return;
+    }
     va_start(ap, fmt);
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
@@ -102,6 +107,15 @@ void rp_diag_print(struct rp_diag *d, FILE *out)
     qsort(d->entries, d->len, sizeof *d->entries, by_place);
     for (size_t i = 0; i < d->len; i++) {
         const struct rp_diag_entry *e = &d->entries[i];
-        fprintf(out, "%s:%d:%d: %s\n", e->file, e->line, e->col, e->message);
+        if (i && !by_place(e, e - 1))
+            continue;                   /* the same error, found twice */
+        if (e->line > 0)
+            fprintf(out, "%s:%d:%d: %s\n", e->file, e->line, e->col,
+                    e->message);
+        else
+            fprintf(out, "%s: %s\n", e->file, e->message);
     }
+    if (d->dropped)
+        fprintf(out, "ripple: %zu more errors not listed; the limit is %d\n",
+                d->dropped, RP_DIAG_MAX);
 }

@@ -41,24 +41,11 @@ const char *rp_dist_name(enum rp_dist_kind kind)
         return "constant";
     case RP_DIST_FOREVER:
         return "forever";
-    case RP_DIST_EXPONENTIAL:
-        return "exponential";
-    case RP_DIST_LOGNORMAL:
-        return "lognormal";
-    case RP_DIST_GAMMA:
-        return "gamma";
-    case RP_DIST_NORMAL:
-        return "normal";
-    case RP_DIST_UNIFORM:
-        return "uniform";
-    case RP_DIST_TRIANGULAR:
-        return "triangular";
-    case RP_DIST_WEIBULL:
-        return "weibull";
-    case RP_DIST_GEOMETRIC:
-        return "geometric";
-    case RP_DIST_EMPIRICAL:
-        return "empirical";
+#define NAME_(k, name, p1, p2, p3)                                             \
+    case RP_DIST_##k:                                                          \
+        return name;
+    RP_DIST_FAMILIES(NAME_)
+#undef NAME_
     }
     return "unknown";
 }

@@ -456,30 +456,13 @@ void rp_report_table(FILE *out, const struct rp_batch *b)
     }
 }
 
-static const char *event_type_name(enum rp_event_type t)
-{
-    switch (t) {
-    case RP_EVENT_EXPORT_BAN:
-        return "export_ban";
-    case RP_EVENT_EXPORT_LICENCE:
-        return "export_licence";
-    case RP_EVENT_CAPACITY:
-        return "capacity";
-    case RP_EVENT_OUTAGE:
-        return "outage";
-    case RP_EVENT_DEMAND:
-        return "demand";
-    }
-    return "?";
-}
-
 void rp_report_events_csv(FILE *out, const struct rp_scenario *sc)
 {
     fputs("event,type,start,duration\n", out);
     for (size_t k = 0; k < sc->nevents; k++) {
         const struct rp_disruption *e = &sc->events[k];
         double dur = rp_dist_mean(&e->duration);
-        csv_fields(out, (const char *[]){ e->id, event_type_name(e->type) }, 2);
+        csv_fields(out, (const char *[]){ e->id, rp_event_type_name(e->type) }, 2);
         fputc(',', out);
         rp_json_num(out, rp_dist_mean(&e->start));
         fputc(',', out);

@@ -1,13 +1,21 @@
 /*
- * yamltree.c - libyaml's document turned into an editable tree.
+ * yamltree.c - libyaml's events turned into an editable tree.
  *
- * libyaml's document API resolves anchors and aliases for us; we copy its
- * nodes into our own so that merge patches can add, replace and delete
- * keys, which libyaml's arrays of indices do not allow.
+ * The tree is built from yaml_parser_parse() events rather than from
+ * libyaml's document API, so that every limit is checked as soon as the
+ * event that breaks it arrives: a hostile file is refused after a bounded
+ * amount of work instead of after libyaml has built all of it. Nesting is
+ * kept on an explicit stack of at most RP_YAML_MAX_DEPTH frames, never by
+ * recursion. Anchors are resolved here: an alias is a copy of its anchor's
+ * node, and copies may add at most RP_YAML_ALIAS_FACTOR nodes per node
+ * written plus RP_YAML_ALIAS_EXTRA ("billion laughs" stops there, after a
+ * bounded amount of copying; honest templates reused on every edge pass).
  */
 #include "ripple/yamltree.h"
 
 #include <assert.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdalign.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -15,10 +23,8 @@
 
 #include <yaml.h>
 
-#define MAX_DEPTH 200                   /* deeper is a mistake or an attack */
-/* Aliases may add ten nodes per node written plus this many: "billion
- * laughs" stops here, heavy honest use of anchors does not. */
-#define MAX_EXPANSION 1000000
+#include "ripple/idmap.h"
+
 
 /* ---- arena ---- */
 
@@ -183,7 +189,7 @@ struct rp_ynode *rp_ytree_get(const struct rp_ynode *map, const char *key)
 
 struct rp_ynode *rp_ytree_path(const struct rp_ynode *root, const char *path)
 {
-    char key[256];
+    char key[RP_YAML_MAX_KEY + 1];
     const struct rp_ynode *n = root;
 
     while (n && *path) {
@@ -271,15 +277,17 @@ struct rp_ynode *rp_ytree_merge(struct rp_ytree *t, struct rp_ynode *target,
 int rp_ytree_set(struct rp_ytree *t, struct rp_ynode **root, const char *path,
                  struct rp_ynode *value)
 {
-    char key[256];
+    char key[RP_YAML_MAX_KEY + 1];
     struct rp_ynode *n;
+    int depth = 0;
 
     if (!*root || (*root)->kind == RP_YNULL)
         *root = rp_ytree_node(t, RP_YMAP, value->loc, NULL);
     n = *root;
     for (;;) {
         size_t len = strcspn(path, ".");
-        if (len == 0 || len >= sizeof key || n->kind != RP_YMAP)
+        if (len == 0 || len >= sizeof key || n->kind != RP_YMAP ||
+            ++depth > RP_YAML_MAX_DEPTH)
             return -1;
         memcpy(key, path, len);
         key[len] = '\0';
@@ -316,76 +324,315 @@ static bool is_null(const char *s)
            !strcmp(s, "Null") || !strcmp(s, "NULL");
 }
 
-struct conv {
+/* One open list or map. A map alternates between wanting a key and wanting
+ * the value of the key it holds. */
+struct frame {
+    struct rp_ynode *node;
+    const char *anchor;                 /* of node, until it is complete */
+    const char *key;                    /* map: the key waiting for a value */
+    struct rp_loc key_loc;
+    bool want_value;
+    bool drop_value;                    /* the key was refused */
+};
+
+struct parse {
     struct rp_ytree *t;
-    yaml_document_t *doc;
+    const char *text;
+    size_t len;
     const char *file;
     struct rp_diag *diag;
-    size_t budget;                      /* conversions left */
+    struct frame stack[RP_YAML_MAX_DEPTH];
+    int depth;
+    struct rp_ynode *root;
+    struct rp_idmap keys;               /* (map, key): duplicates */
+    struct rp_idmap anchors;            /* name -> index into nodes */
+    struct rp_ynode **anchored;         /* complete anchored nodes */
+    size_t nanchored, capanchored;
+    size_t copied;                      /* nodes made by aliases */
     bool failed;
 };
 
-static struct rp_ynode *convert(struct conv *cv, yaml_node_t *yn, int depth)
+static void fail(struct parse *ps, struct rp_loc loc, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void fail(struct parse *ps, struct rp_loc loc, const char *fmt, ...)
 {
-    struct rp_loc loc = mark_loc(cv->file, yn->start_mark);
-    struct rp_ynode *n;
+    char buf[512];
+    va_list ap;
 
-    /* Without aliases each libyaml node is converted once; with them, a
-     * node is converted once per alias, which can grow exponentially. */
-    if (depth > MAX_DEPTH || cv->budget == 0) {
-        if (!cv->failed && depth > MAX_DEPTH)
-            rp_diag_at(cv->diag, loc, "document nests deeper than %d levels",
-                       MAX_DEPTH);
-        else if (!cv->failed)
-            rp_diag_at(cv->diag, loc, "aliases expand the document by more "
-                       "than %d nodes", MAX_EXPANSION);
-        cv->failed = true;
-        return rp_ytree_node(cv->t, RP_YNULL, loc, "");
-    }
-    cv->budget--;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    rp_diag_at(ps->diag, loc, "%s", buf);
+    ps->failed = true;
+}
 
-    switch (yn->type) {
-    case YAML_SCALAR_NODE: {
-        const char *text = (const char *)yn->data.scalar.value;
-        bool plain = yn->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
-        n = rp_ytree_node(cv->t, plain && is_null(text) ? RP_YNULL
-                                                        : RP_YSCALAR,
-                          loc, text);
-        n->plain = plain;
-        return n;
+/* Line and column of a byte offset, for libyaml's reader errors, which
+ * carry only the offset. Columns count characters, as libyaml's do. */
+static struct rp_loc offset_loc(const struct parse *ps, size_t off)
+{
+    struct rp_loc loc = { ps->file, 1, 1 };
+
+    for (size_t i = 0; i < off && i < ps->len; i++) {
+        unsigned char c = (unsigned char)ps->text[i];
+        if (c == '\n' || (c == '\r' && (i + 1 >= ps->len ||
+                                        ps->text[i + 1] != '\n'))) {
+            loc.line++;
+            loc.col = 1;
+        } else if ((c & 0xC0) != 0x80 && c != '\r') {
+            loc.col++;                  /* not a UTF-8 continuation byte */
+        }
     }
-    case YAML_SEQUENCE_NODE:
-        n = rp_ytree_node(cv->t, RP_YSEQ, loc, NULL);
-        for (yaml_node_item_t *it = yn->data.sequence.items.start;
-             it < yn->data.sequence.items.top && !cv->failed; it++) {
-            yaml_node_t *child = yaml_document_get_node(cv->doc, *it);
-            append_item(cv->t, n, convert(cv, child, depth + 1));
+    return loc;
+}
+
+static void syntax_error(struct parse *ps, const yaml_parser_t *p)
+{
+    const char *what = p->problem ? p->problem : "cannot parse YAML";
+
+    if (p->error == YAML_READER_ERROR) {
+        struct rp_loc at = offset_loc(ps, p->problem_offset);
+        if (p->problem_value >= 0)
+            fail(ps, at, "%s (byte 0x%02X)", what,
+                 (unsigned)p->problem_value & 0xFFu);
+        else
+            fail(ps, at, "%s", what);
+        return;
+    }
+    /* A plain key may be at most 1024 characters on one line; libyaml's
+     * own words for a longer one say nothing about its length. */
+    if (p->context && !strcmp(p->context, "while scanning a simple key") &&
+        p->problem_mark.line == p->context_mark.line &&
+        p->problem_mark.index - p->context_mark.index > 1024) {
+        fail(ps, mark_loc(ps->file, p->context_mark),
+             "key is longer than 1024 characters; the limit is %d",
+             RP_YAML_MAX_KEY);
+        return;
+    }
+    fail(ps, mark_loc(ps->file, p->problem_mark), "%s", what);
+}
+
+static void remember_anchor(struct parse *ps, struct rp_ynode *n,
+                            const char *anchor)
+{
+    if (ps->nanchored == ps->capanchored) {
+        ps->capanchored = ps->capanchored ? 2 * ps->capanchored : 16;
+        ps->anchored = rp_xrealloc(ps->anchored, ps->capanchored *
+                                                     sizeof *ps->anchored);
+    }
+    ps->anchored[ps->nanchored] = n;
+    /* a later anchor of the same name replaces the earlier one (YAML 1.2) */
+    const char *name = rp_arena_strdup(&ps->t->arena, anchor);
+    uint32_t old = rp_idmap_put(&ps->anchors, 0, name,
+                                (uint32_t)ps->nanchored);
+    if (old != RP_IDMAP_NONE)
+        ps->anchored[old] = n;
+    else
+        ps->nanchored++;
+}
+
+/* How many levels n spans; bounded by RP_YAML_MAX_DEPTH as n was built. */
+static int height(const struct rp_ynode *n)
+{
+    int h = 0;
+
+    for (size_t i = 0; n->kind == RP_YSEQ && i < n->n; i++) {
+        int k = height(n->items[i]);
+        h = k > h ? k : h;
+    }
+    for (size_t i = 0; n->kind == RP_YMAP && i < n->n; i++) {
+        int k = height(n->pairs[i].value);
+        h = k > h ? k : h;
+    }
+    return n->kind == RP_YSEQ || n->kind == RP_YMAP ? h + 1 : h;
+}
+
+/*
+ * Is key in map already? Small maps (most of a scenario) are scanned; a map
+ * that grows past SMALL_MAP keys moves its keys into the hash table, so a
+ * map of n keys costs O(n) in all, and the table holds only big maps' keys.
+ */
+#define SMALL_MAP 8
+
+static bool is_duplicate(struct parse *ps, const struct rp_ynode *map,
+                         const char *key)
+{
+    uintptr_t scope = (uintptr_t)map;
+
+    if (map->n < SMALL_MAP) {
+        for (size_t i = 0; i < map->n; i++)
+            if (!strcmp(map->pairs[i].key, key))
+                return true;
+        return false;
+    }
+    if (map->n == SMALL_MAP)
+        for (size_t i = 0; i < map->n; i++)
+            rp_idmap_put(&ps->keys, scope, map->pairs[i].key, 0);
+    return rp_idmap_put(&ps->keys, scope, key, 0) != RP_IDMAP_NONE;
+}
+
+/* A complete node: the root, an item, a key or a key's value. */
+static void add(struct parse *ps, struct rp_ynode *n, const char *anchor)
+{
+    if (anchor)
+        remember_anchor(ps, n, anchor);
+    if (ps->depth == 0) {
+        ps->root = n;
+        return;
+    }
+    struct frame *f = &ps->stack[ps->depth - 1];
+    struct rp_ynode *into = f->node;
+    if (into->kind == RP_YSEQ) {
+        append_item(ps->t, into, n);
+        return;
+    }
+    if (!f->want_value) {
+        f->want_value = true;
+        f->drop_value = false;
+        f->key = n->text;
+        f->key_loc = n->loc;
+        if (n->kind != RP_YSCALAR && n->kind != RP_YNULL) {
+            rp_diag_at(ps->diag, n->loc, "a key must be a plain word, not a "
+                                         "list or map");
+            f->drop_value = true;
+        } else if (strlen(n->text) > RP_YAML_MAX_KEY) {
+            rp_diag_at(ps->diag, n->loc, "key is %zu bytes long; the limit "
+                       "is %d", strlen(n->text), RP_YAML_MAX_KEY);
+            f->drop_value = true;
         }
-        return n;
-    case YAML_MAPPING_NODE:
-        n = rp_ytree_node(cv->t, RP_YMAP, loc, NULL);
-        for (yaml_node_pair_t *p = yn->data.mapping.pairs.start;
-             p < yn->data.mapping.pairs.top && !cv->failed; p++) {
-            yaml_node_t *k = yaml_document_get_node(cv->doc, p->key);
-            yaml_node_t *v = yaml_document_get_node(cv->doc, p->value);
-            struct rp_loc kloc = mark_loc(cv->file, k->start_mark);
-            if (k->type != YAML_SCALAR_NODE) {
-                rp_diag_at(cv->diag, kloc, "a key must be a plain word, "
-                                           "not a list or map");
-                continue;
+        return;
+    }
+    f->want_value = false;
+    if (f->drop_value)
+        return;
+    if (is_duplicate(ps, into, f->key)) {
+        rp_diag_at(ps->diag, f->key_loc, "duplicate key '%s'", f->key);
+        return;
+    }
+    if (into->n == RP_YAML_MAX_KEYS) {
+        fail(ps, f->key_loc, "map has more than %d keys; the limit is %d",
+             RP_YAML_MAX_KEYS, RP_YAML_MAX_KEYS);
+        return;
+    }
+    append_pair(ps->t, into, f->key, f->key_loc, n);
+}
+
+static void open_node(struct parse *ps, enum rp_ykind kind, struct rp_loc at,
+                      const char *anchor)
+{
+    if (ps->depth == RP_YAML_MAX_DEPTH) {
+        fail(ps, at, "scenario nests more than %d levels here; the limit is "
+             "%d", RP_YAML_MAX_DEPTH, RP_YAML_MAX_DEPTH);
+        return;
+    }
+    struct frame *f = &ps->stack[ps->depth++];
+    *f = (struct frame){ .node = rp_ytree_node(ps->t, kind, at, NULL) };
+    if (anchor)
+        f->anchor = rp_arena_strdup(&ps->t->arena, anchor);
+}
+
+static void alias(struct parse *ps, struct rp_loc at, const char *name)
+{
+    uint32_t i = rp_idmap_get(&ps->anchors, 0, name);
+
+    if (i == RP_IDMAP_NONE) {
+        for (int d = 0; d < ps->depth; d++) {
+            if (ps->stack[d].anchor && !strcmp(ps->stack[d].anchor, name)) {
+                fail(ps, at, "alias '*%s' refers to a node that contains it",
+                     name);
+                return;
             }
-            const char *key = (const char *)k->data.scalar.value;
-            if (rp_ytree_pair(n, key)) {
-                rp_diag_at(cv->diag, kloc, "duplicate key '%s'", key);
-                continue;
-            }
-            append_pair(cv->t, n, key, kloc, convert(cv, v, depth + 1));
         }
-        return n;
-    case YAML_NO_NODE:
+        fail(ps, at, "unknown alias '*%s'", name);
+        return;
+    }
+    const struct rp_ynode *n = ps->anchored[i];
+    if (ps->depth + height(n) > RP_YAML_MAX_DEPTH) {
+        fail(ps, at, "alias '*%s' makes the scenario nest more than %d "
+             "levels; the limit is %d", name, RP_YAML_MAX_DEPTH,
+             RP_YAML_MAX_DEPTH);
+        return;
+    }
+    size_t before = ps->t->nodes;
+    struct rp_ynode *c = rp_ytree_copy(ps->t, n);
+    ps->copied += ps->t->nodes - before;
+    size_t written = ps->t->nodes - ps->copied;
+    if (ps->copied > RP_YAML_ALIAS_FACTOR * written + RP_YAML_ALIAS_EXTRA) {
+        fail(ps, at, "aliases expand the scenario by %zu values; the limit "
+             "is %d per value written (%zu) plus %d", ps->copied,
+             RP_YAML_ALIAS_FACTOR, written, RP_YAML_ALIAS_EXTRA);
+        return;
+    }
+    c->loc = at;
+    add(ps, c, NULL);
+}
+
+static void scalar(struct parse *ps, const yaml_event_t *ev)
+{
+    struct rp_loc at = mark_loc(ps->file, ev->start_mark);
+    const char *text = (const char *)ev->data.scalar.value;
+    bool plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+
+    if (ev->data.scalar.length > RP_YAML_MAX_SCALAR) {
+        fail(ps, at, "value is %zu bytes long; the limit is %d",
+             ev->data.scalar.length, RP_YAML_MAX_SCALAR);
+        return;
+    }
+    if (strlen(text) != ev->data.scalar.length) {
+        fail(ps, at, "a value holds a NUL character");
+        return;
+    }
+    struct rp_ynode *n = rp_ytree_node(ps->t, plain && is_null(text)
+                                                  ? RP_YNULL : RP_YSCALAR,
+                                       at, text);
+    n->plain = plain;
+    add(ps, n, (const char *)ev->data.scalar.anchor);
+}
+
+/* One event into the tree; false once the document ends or fails. */
+static bool step(struct parse *ps, const yaml_event_t *ev, int *docs)
+{
+    struct rp_loc at = mark_loc(ps->file, ev->start_mark);
+
+    switch (ev->type) {
+    case YAML_DOCUMENT_START_EVENT:
+        if (++*docs > 1) {
+            rp_diag_at(ps->diag, at, "a scenario is one YAML document, not "
+                                     "several");
+            return false;
+        }
+        break;
+    case YAML_SCALAR_EVENT:
+        scalar(ps, ev);
+        break;
+    case YAML_ALIAS_EVENT:
+        alias(ps, at, (const char *)ev->data.alias.anchor);
+        break;
+    case YAML_SEQUENCE_START_EVENT:
+        open_node(ps, RP_YSEQ, at,
+                  (const char *)ev->data.sequence_start.anchor);
+        break;
+    case YAML_MAPPING_START_EVENT:
+        open_node(ps, RP_YMAP, at,
+                  (const char *)ev->data.mapping_start.anchor);
+        break;
+    case YAML_SEQUENCE_END_EVENT:
+    case YAML_MAPPING_END_EVENT: {
+        struct frame f = ps->stack[--ps->depth];
+        add(ps, f.node, f.anchor);
         break;
     }
-    return rp_ytree_node(cv->t, RP_YNULL, loc, "");
+    case YAML_STREAM_END_EVENT:
+        return false;
+    case YAML_NO_EVENT:
+    case YAML_STREAM_START_EVENT:
+    case YAML_DOCUMENT_END_EVENT:
+        break;
+    }
+    if (!ps->failed && ps->t->nodes > RP_YAML_MAX_VALUES)
+        fail(ps, at, "scenario has more than %d values; the limit is %d",
+             RP_YAML_MAX_VALUES, RP_YAML_MAX_VALUES);
+    return !ps->failed;
 }
 
 struct rp_ynode *rp_ytree_parse(struct rp_ytree *t, const char *text,
@@ -393,51 +640,40 @@ struct rp_ynode *rp_ytree_parse(struct rp_ytree *t, const char *text,
                                 struct rp_diag *diag)
 {
     yaml_parser_t parser;
-    yaml_document_t doc;
-    struct rp_ynode *root = NULL;
+    struct parse ps = { .t = t, .text = text, .len = len, .file = file,
+                        .diag = diag };
+    size_t before = t->nodes;
+    int docs = 0;
 
     if (!yaml_parser_initialize(&parser)) {
         rp_diag_at(diag, (struct rp_loc){ file, 0, 0 },
                    "cannot start the YAML parser");
         return NULL;
     }
+    t->nodes = 0;                       /* RP_YAML_MAX_VALUES is per text */
+    rp_idmap_init(&ps.keys);
+    rp_idmap_init(&ps.anchors);
     yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-    if (!yaml_parser_load(&parser, &doc))
-        goto out_syntax;
-
-    yaml_node_t *top = yaml_document_get_root_node(&doc);
-    bool failed = false;
-    if (top) {
-        size_t ndoc = (size_t)(doc.nodes.top - doc.nodes.start);
-        struct conv cv = { t, &doc, file, diag,
-                           10 * ndoc + MAX_EXPANSION, false };
-        root = convert(&cv, top, 0);
-        failed = cv.failed;
-    } else {
-        root = rp_ytree_node(t, RP_YNULL, (struct rp_loc){ file, 1, 1 }, "");
+    for (;;) {
+        yaml_event_t ev;
+        if (!yaml_parser_parse(&parser, &ev)) {
+            syntax_error(&ps, &parser);
+            break;
+        }
+        bool more = step(&ps, &ev, &docs);
+        yaml_event_delete(&ev);
+        if (!more)
+            break;
     }
-    yaml_document_delete(&doc);
-    if (failed) {
-        root = NULL;
-        goto out_parser;
-    }
-
-    /* A second document would be silently ignored: say so instead. */
-    if (!yaml_parser_load(&parser, &doc)) {
-        root = NULL;
-        goto out_syntax;
-    }
-    yaml_node_t *second = yaml_document_get_root_node(&doc);
-    if (second)
-        rp_diag_at(diag, mark_loc(file, second->start_mark),
-                   "a scenario is one YAML document, not several");
-    yaml_document_delete(&doc);
-    goto out_parser;
-
-out_syntax:
-    rp_diag_at(diag, mark_loc(file, parser.problem_mark), "%s",
-               parser.problem ? parser.problem : "cannot parse YAML");
-out_parser:
     yaml_parser_delete(&parser);
-    return root;
+    rp_idmap_release(&ps.keys);
+    rp_idmap_release(&ps.anchors);
+    free(ps.anchored);
+    t->nodes += before;
+    if (ps.failed)
+        return NULL;
+    if (!ps.root)
+        ps.root = rp_ytree_node(t, RP_YNULL, (struct rp_loc){ file, 1, 1 },
+                                "");
+    return ps.root;
 }

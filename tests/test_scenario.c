@@ -11,6 +11,7 @@
 
 #include <criterion/criterion.h>
 
+#include "ripple/describe.h"
 #include "ripple/diag.h"
 #include "ripple/rng.h"
 #include "ripple/scenario.h"
@@ -620,7 +621,7 @@ Test(scenario, base_variant_is_the_file_itself)
 Test(scenario, overrides_set_scalars_after_the_variant)
 {
     const struct rp_override set[] = {
-        { "horizon", "90" },
+        { "horizon", "400" },           /* after every event's start */
         { "events.jp_licence.duration", "forever" },
         { "nodes.lges.sources.pouch_film.dnp.lead_time", "4" },
         { "events.x4", "null" },
@@ -631,7 +632,7 @@ Test(scenario, overrides_set_scalars_after_the_variant)
                               .noverrides = 6 };
 
     loads(full, &o);
-    cr_assert_eq(sc.horizon, 90, "--set beats the variant's 730");
+    cr_assert_eq(sc.horizon, 400, "--set beats the variant's 730");
     cr_assert_eq(node("lges")->ntags, 1, "the variant still applied");
     uint32_t e = rp_scenario_event(&sc, "jp_licence");
     cr_assert_eq(sc.events[e].duration.kind, RP_DIST_FOREVER);
@@ -702,7 +703,7 @@ Test(scenario, summary_fits_and_names_things)
 
     loads(full, NULL);
     FILE *f = open_memstream(&buf, &len);
-    rp_scenario_summary(&sc, f);
+    rp_describe_scenario(&sc, f);
     fclose(f);
     cr_assert(strstr(buf, "mini-chain"));
     cr_assert(strstr(buf, "KR 2: ecopro youlchon"), "%s", buf);
@@ -950,7 +951,7 @@ Test(scenario, unknown_variant)
     char *all = messages();
     cr_assert_eq(rc, -1);
     cr_assert(is_empty(&sc));
-    cr_assert_str_eq(all, "t.yaml:10:1: unknown variant 'v3' "
+    cr_assert_str_eq(all, "--variant:1:1: unknown variant 'v3' "
                           "(known: v1, v2)\n");
     free(all);
 }
@@ -959,7 +960,7 @@ Test(scenario, unknown_variant_when_there_are_none)
 {
     struct rp_load_opts o = { .variant = "v3" };
 
-    reports(MINI, &o, "t.yaml:1:1: unknown variant 'v3' "
+    reports(MINI, &o, "--variant:1:1: unknown variant 'v3' "
                       "(the file defines none)");
 }
 
@@ -1217,4 +1218,581 @@ Test(scenario, a_bad_country_is_reported_once_and_breaks_no_later_check)
                "report:\n"
                "  groups: { kr: { country: KR } }\n",
                "t.yaml:5:17: country must be a two-letter ISO code, not 'K'");
+}
+
+/* ---- limits and messages of the hardening issue (8) ---- */
+
+/* The load of text fails, and its first (sorted) message is line. */
+static void first_is(const char *text, size_t len, const struct rp_load_opts *o,
+                     const char *line)
+{
+    char *buf = rp_xmalloc(len + 1);
+    memcpy(buf, text, len);
+    buf[len] = '\0';
+    FILE *f = fopen(RP_BINARY_DIR "/t_first.yaml", "wb");
+    cr_assert_not_null(f);
+    fwrite(text, 1, len, f);
+    fclose(f);
+    int rc = rp_scenario_load(&sc, RP_BINARY_DIR "/t_first.yaml", o, &diag);
+    char *all = messages();
+    const char *msg = strncmp(all, RP_BINARY_DIR "/", strlen(RP_BINARY_DIR "/"))
+                          ? all : all + strlen(RP_BINARY_DIR "/");
+    cr_assert_eq(rc, -1, "loaded although it should fail with %s", line);
+    cr_assert(is_empty(&sc));
+    cr_assert(strncmp(msg, line, strlen(line)) == 0 &&
+              msg[strlen(line)] == '\n', "expected\n  %s\ngot\n%s", line,
+              all);
+    free(all);
+    free(buf);
+}
+
+/* A text of n copies of piece between head and tail. Caller frees. */
+static char *repeat(const char *head, const char *piece, size_t n,
+                    const char *tail, size_t *len)
+{
+    size_t hl = strlen(head), pl = strlen(piece), tl = strlen(tail);
+    char *s = rp_xmalloc(hl + n * pl + tl + 1);
+    memcpy(s, head, hl);
+    for (size_t i = 0; i < n; i++)
+        memcpy(s + hl + i * pl, piece, pl);
+    memcpy(s + hl + n * pl, tail, tl + 1);
+    *len = hl + n * pl + tl;
+    return s;
+}
+
+Test(scenario, deep_nesting_is_refused_at_the_limit)
+{
+    size_t len;
+    char *open = repeat("ripple: 1\nhorizon: ", "[", 100000, "", &len);
+    char *all = repeat(open, "]", 100000, "\n", &len);
+    /* the top map is level 1: refused at the 200th "[" */
+    first_is(all, len, NULL, "t_first.yaml:2:209: scenario nests more than "
+             "200 levels here; the limit is 200");
+    free(open);
+    free(all);
+}
+
+Test(scenario, a_hundred_thousand_duplicate_keys_are_found_by_hashing)
+{
+    size_t len;
+    char *s = repeat("ripple: 1\nhorizon: 1\nx: {a: 1", ", a: 1", 100000,
+                     "}\n", &len);
+    int rc = rp_scenario_load_string(&sc, s, "t.yaml", NULL, &diag);
+    cr_assert_eq(rc, -1);
+    cr_assert_eq(rp_diag_count(&diag), 100000 + 3,
+                 "each duplicate, 'x' and two missing keys");
+    cr_assert_eq(diag.len, RP_DIAG_MAX, "the rest are counted, not kept");
+    free(s);
+}
+
+Test(scenario, aliases_cannot_explode)
+{
+    /* "billion laughs": each level nine aliases of the one before */
+    char text[4096] = "ripple: 1\nl0: &l0 [x, x, x, x, x, x, x, x, x]\n";
+    for (int i = 1; i < 10; i++)
+        snprintf(text + strlen(text), sizeof text - strlen(text),
+                 "l%d: &l%d [*l%d, *l%d, *l%d, *l%d, *l%d, *l%d, *l%d, *l%d, "
+                 "*l%d]\n", i, i, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1,
+                 i - 1, i - 1, i - 1);
+    int rc = rp_scenario_load_string(&sc, text, "t.yaml", NULL, &diag);
+    char *all = messages();
+    cr_assert_eq(rc, -1);
+    cr_assert(strstr(all, "values; the limit is 10 per value written (") &&
+              strstr(all, ") plus 100000\n"), "%s", all);
+    free(all);
+}
+
+Test(scenario, an_alias_inside_its_anchor_is_refused)
+{
+    fails_with("ripple: 1\nx: &a [1, *a]\n",
+               "t.yaml:2:11: alias '*a' refers to a node that contains it");
+}
+
+Test(scenario, an_unknown_alias_is_refused)
+{
+    fails_with("ripple: 1\nx: *nowhere\n",
+               "t.yaml:2:4: unknown alias '*nowhere'");
+}
+
+Test(scenario, a_megabyte_key_gets_a_clear_message)
+{
+    size_t len;
+    char *s = repeat("ripple: 1\n", "k", 1 << 20, ": 1\n", &len);
+    first_is(s, len, NULL, "t_first.yaml:2:1: key is longer than 1024 "
+             "characters; the limit is 256");
+    free(s);
+}
+
+Test(scenario, a_long_quoted_key_names_its_length)
+{
+    size_t len;
+    char *s = repeat(MINI "\"", "k", 300, "\": 1\n", &len);
+    fails_with(s, "t.yaml:10:1: key is 300 bytes long; the limit is 256");
+    free(s);
+}
+
+Test(scenario, bad_utf8_is_reported_where_it_is)
+{
+    static const char text[] = "ripple: 1\nhorizon: 100\nname: ab\xff\n";
+    first_is(text, sizeof text - 1, NULL, "t_first.yaml:3:9: invalid leading "
+             "UTF-8 octet (byte 0xFF)");
+}
+
+Test(scenario, a_nul_is_reported_where_it_is)
+{
+    static const char text[] = "ripple: 1\nhorizon: 100\n\n  name: x\0y\n";
+    first_is(text, sizeof text - 1, NULL, "t_first.yaml:4:10: control "
+             "characters are not allowed (byte 0x00)");
+}
+
+Test(scenario, a_control_character_is_reported_where_it_is)
+{
+    static const char text[] = "ripple: 1\nname: \x07\n";
+    first_is(text, sizeof text - 1, NULL, "t_first.yaml:2:7: control "
+             "characters are not allowed (byte 0x07)");
+}
+
+Test(scenario, only_regular_files_are_read)
+{
+    int rc = rp_scenario_load(&sc, RP_SOURCE_DIR "/tests", NULL, &diag);
+    char *all = messages();
+    cr_assert_eq(rc, -1);
+    cr_assert_str_eq(all, RP_SOURCE_DIR "/tests: cannot read '" RP_SOURCE_DIR
+                     "/tests': a directory, not a regular file\n");
+    free(all);
+}
+
+Test(scenario, a_device_is_not_read)
+{
+    int rc = rp_scenario_load(&sc, "/dev/zero", NULL, &diag);
+    char *all = messages();
+    cr_assert_eq(rc, -1);
+    cr_assert_str_eq(all, "/dev/zero: cannot read '/dev/zero': a device, not "
+                     "a regular file\n");
+    free(all);
+}
+
+Test(scenario, a_file_above_the_size_limit_is_not_read)
+{
+    struct rp_load_opts o = { .max_file_size = 100 };
+    int rc = rp_scenario_load(&sc, DATA "base.yaml", &o, &diag);
+    char *all = messages();
+    cr_assert_eq(rc, -1);
+    cr_assert(strstr(all, "bytes; the limit is 100\n"), "%s", all);
+    free(all);
+}
+
+Test(scenario, a_quoted_number_is_a_string)
+{
+    fails_with("ripple: 1\nhorizon: \"365\"\nproducts: {p: {}, q: {}}\n"
+               "nodes:\n" SRC MKT "    sources: {p: {src: {}}}\n",
+               "t.yaml:2:10: horizon must be a number, not the quoted "
+               "string '365'");
+}
+
+Test(scenario, an_unassigned_country_code_is_refused)
+{
+    fails_with(HEAD "  src: {country: XK, supply: unlimited}\n" MKT
+               "    sources: {p: {src: {}}}\n",
+               "t.yaml:5:18: country 'XK' is not an ISO 3166 alpha-2 "
+               "country code");
+}
+
+/* Every two-letter code loads exactly when Debian's iso-codes assigns it. */
+Test(scenario, country_codes_are_the_iso_3166_list)
+{
+    FILE *f = fopen("/usr/share/iso-codes/json/iso_3166-1.json", "rb");
+    cr_assert_not_null(f, "install iso-codes (scripts/deps.sh)");
+    static char json[1 << 20];
+    size_t n = fread(json, 1, sizeof json - 1, f);
+    fclose(f);
+    json[n] = '\0';
+    int assigned = 0;
+    for (char a = 'A'; a <= 'Z'; a++) {
+        for (char b = 'A'; b <= 'Z'; b++) {
+            char key[32], text[512];
+            snprintf(key, sizeof key, "\"alpha_2\": \"%c%c\"", a, b);
+            bool in = strstr(json, key) != NULL;
+            snprintf(text, sizeof text, HEAD "  src: {country: %c%c, supply: "
+                     "unlimited}\n" MKT "    sources: {p: {src: {}}}\n", a, b);
+            int rc = rp_scenario_load_string(&sc, text, "t.yaml", NULL, &diag);
+            cr_assert_eq(rc, in ? 0 : -1, "%c%c", a, b);
+            rp_scenario_release(&sc);
+            assigned += in;
+        }
+    }
+    cr_assert_eq(assigned, 249);
+}
+
+Test(scenario, shares_show_their_real_sum)
+{
+    fails_with(HEAD SRC "  src2: {country: JP, supply: unlimited}\n" MKT
+               "    sources: {p: {src: {share: 0.5}, src2: {share: 0.5000001}}}"
+               "\n",
+               "t.yaml:10:15: shares of 'p' in sources of 'mkt' sum to "
+               "1.0000001, not 1");
+}
+
+Test(scenario, an_event_after_the_horizon_is_refused)
+{
+    fails_with(MINI "events:\n  late: {type: outage, node: src, start: 150}\n",
+               "t.yaml:11:42: start must be before the horizon (100), not "
+               "150");
+}
+
+Test(scenario, a_random_start_after_the_horizon_is_refused)
+{
+    fails_with(MINI "events:\n  late: {type: outage, node: src, start: "
+               "{dist: uniform, min: 120, max: 200}}\n",
+               "t.yaml:11:42: start is never before the horizon (100): its "
+               "least value is 120");
+}
+
+Test(scenario, ids_are_letters_digits_underscores_and_dashes)
+{
+    fails_with(HEAD SRC MKT "    sources: {p: {src: {}}}\n"
+               "  \"a,b\": {country: JP, supply: unlimited}\n",
+               "t.yaml:10:3: node id 'a,b' must be letters, digits, '_' and "
+               "'-' only");
+}
+
+Test(scenario, a_triangular_with_an_extra_key_is_an_error_not_a_crash)
+{
+    fails_with(HEAD SRC MKT "    sources: {p: {src: {lead_time: {dist: "
+               "triangular, min: 1, mode: 2, max: 3, extra: 1}}}}\n",
+               "t.yaml:9:80: unknown key 'extra' in triangular "
+               "distribution");
+}
+
+Test(scenario, too_many_overrides_name_the_limit)
+{
+    struct rp_override set[RP_MAX_OVERRIDES + 1];
+    for (size_t i = 0; i <= RP_MAX_OVERRIDES; i++)
+        set[i] = (struct rp_override){ "horizon", "50" };
+    struct rp_load_opts o = { .overrides = set,
+                              .noverrides = RP_MAX_OVERRIDES + 1 };
+    reports(MINI, &o, "--set:17:1: too many --set overrides (17); the limit "
+                      "is 16");
+}
+
+Test(scenario, every_variant_is_checked_whichever_is_loaded)
+{
+    static const char text[] = MINI "variants:\n"
+        "  fine: {horizon: 50}\n"
+        "  broken: {nodes: {mkt: {sources: {p: {src: {lead_time: -1}}}}}}\n";
+    struct rp_load_opts o = { .variant = "fine" };
+    FILE *f = fopen(RP_BINARY_DIR "/t_variants.yaml", "wb");
+    fputs(text, f);
+    fclose(f);
+
+    int rc = rp_scenario_load(&sc, RP_BINARY_DIR "/t_variants.yaml", &o,
+                              &diag);
+    cr_assert_eq(rc, 0, "the plain load checks only the variant it loads");
+    rp_scenario_release(&sc);
+    rc = rp_scenario_load_strict(&sc, RP_BINARY_DIR "/t_variants.yaml", &o,
+                                 &diag);
+    char *all = messages();
+    cr_assert_eq(rc, -1);
+    cr_assert(is_empty(&sc));
+    cr_assert_str_eq(all, RP_BINARY_DIR "/t_variants.yaml:12:57: lead_time "
+                     "must be a non-negative number, not -1 (in variant "
+                     "'broken')\n");
+    free(all);
+}
+
+Test(scenario, a_valid_file_loads_strictly)
+{
+    struct rp_load_opts o = { .variant = "retag" };
+    FILE *f = fopen(RP_BINARY_DIR "/t_full.yaml", "wb");
+    fputs(full, f);
+    fclose(f);
+    cr_assert_eq(rp_scenario_load_strict(&sc, RP_BINARY_DIR "/t_full.yaml",
+                                         &o, &diag), 0);
+    cr_assert_str_eq(sc.variant, "retag");
+    cr_assert_eq(sc.horizon, 730);
+}
+
+/* ---- the Additions of the format: loaded, checked, stored ---- */
+
+#define ADD_HEAD                                                            \
+    "ripple: 1\nhorizon: 400\ncurrency: USD\nproducts: {p: {}, q: {}}\n"    \
+    "groups: {alliance: [US, JP]}\nnodes:\n"                                \
+    "  src: {country: JP, supply: unlimited}\n"                             \
+    "  cn: {country: CN, supply: unlimited}\n"
+/* lines 1-8 ADD_HEAD; 9-19 the maker; 20-22 its allocation; 23-26 market */
+#define ADD_MK                                                              \
+    "  mk:\n    country: KR\n    owner: JP\n"                               \
+    "    make: {product: p, capacity: 1, inputs: {q: 2}, margin: 9.0e7}\n"  \
+    "    stock:\n"                                                          \
+    "      q: {level: 5, holding: 2.0e3, alert: {cover: 90}}\n"             \
+    "      p: {cover: 3, alert: {level: 10}}\n"                             \
+    "    sources:\n      q:\n"                                              \
+    "        src: {share: 1, lead_time: 1, price: 3.0e6}\n"                 \
+    "        cn: {share: 0, backup: true, qualify: 30, "                    \
+    "trigger: {fill: 0.8, window: 30}}\n"
+#define ADD_MKT                                                             \
+    "  mkt:\n    country: US\n"                                             \
+    "    demand: {product: p, every: 1, penalty: 1.2e8}\n"                  \
+    "    sources: {p: {mk: {lead_time: 1}}}\n"
+
+static const char additions[] =
+    ADD_HEAD ADD_MK
+    "    allocation: quota\n"
+    "    quota: {alliance: 0.85, KR: 0.10, other: 0.05}\n"
+    "    priority_by: owner\n"
+    ADD_MKT
+    "events:\n"
+    "  ban: {type: export_ban, from: [JP], to: [KR], products: [q], "
+    "start: 180, severity: 1, announce: 30, cost: 1.5e8}\n"
+    "  grow: {type: capacity, node: mk, path: [[0, 0], [100, 1.0], "
+    "[300, 3.0]]}\n"
+    "  boom: {type: demand, node: mkt, factor: 1.3, ramp: 100}\n"
+    "  zero: {type: capacity, node: mk, factor: 0, start: 10, duration: 5}\n"
+    "uncertain:\n"
+    "  events.ban.severity: {dist: uniform, min: 0.5, max: 1}\n"
+    "  nodes.mk.make.capacity: {dist: triangular, min: 0.5, mode: 1, "
+    "max: 1.5}\n";
+
+Test(scenario, additions_load_into_the_structs)
+{
+    loads(additions, NULL);
+    cr_assert_str_eq(sc.currency, "USD");
+    const struct rp_node *mk = node("mk");
+    cr_assert_eq(mk->make.margin, 9.0e7);
+    cr_assert_eq(node("mkt")->demand.penalty, 1.2e8);
+    const struct rp_stock *q = stock(mk, "q");
+    cr_assert_eq(q->holding, 2.0e3);
+    cr_assert(q->has_alert);
+    cr_assert_eq(q->alert_cover, 90);
+    cr_assert_eq(q->alert_level, 180, "90 days x 1/day x 2 q per p");
+    const struct rp_stock *p = stock(mk, "p");
+    cr_assert_eq(p->cover, 3, "cover kept, for levels that follow capacity");
+    cr_assert_eq(p->level, 3);
+    cr_assert(p->has_alert && p->alert_level == 10 && p->alert_cover == 0);
+    cr_assert_eq(source(mk, "q", "src")->price, 3.0e6);
+    const struct rp_source *cn = source(mk, "q", "cn");
+    cr_assert(cn->has_trigger);
+    cr_assert_eq(cn->trigger_fill, 0.8);
+    cr_assert_eq(cn->trigger_window, 30);
+    cr_assert_eq(mk->allocation, RP_ALLOC_QUOTA);
+    cr_assert_eq(mk->priority_by, RP_BY_OWNER);
+    cr_assert_eq(mk->nquota, 3);
+    cr_assert(rp_cset_has(&mk->quota[0].members, RP_COUNTRY("JP")));
+    cr_assert_eq(mk->quota[0].share, 0.85);
+    cr_assert(mk->quota[2].other);
+    cr_assert_eq(node("src")->priority_by, RP_BY_COUNTRY, "the default");
+
+    const struct rp_disruption *ban =
+        &sc.events[rp_scenario_event(&sc, "ban")];
+    cr_assert_eq(ban->announce, 30);
+    cr_assert_eq(ban->cost, 1.5e8);
+    const struct rp_disruption *grow =
+        &sc.events[rp_scenario_event(&sc, "grow")];
+    cr_assert_eq(grow->npath, 3);
+    cr_assert_eq(grow->path[0].factor, 0, "a plant not yet built");
+    cr_assert_eq(grow->path[2].day, 300);
+    cr_assert_eq(grow->path[2].factor, 3.0);
+    cr_assert_not(grow->has_factor);
+    const struct rp_disruption *boom =
+        &sc.events[rp_scenario_event(&sc, "boom")];
+    cr_assert_eq(boom->ramp, 100, "ramp works on demand too");
+    const struct rp_disruption *zero =
+        &sc.events[rp_scenario_event(&sc, "zero")];
+    cr_assert(zero->has_factor && zero->factor == 0);
+
+    cr_assert_eq(sc.nuncertain, 2);
+    cr_assert_str_eq(sc.uncertain[0].path, "events.ban.severity");
+    cr_assert_eq(sc.uncertain[0].dist.kind, RP_DIST_UNIFORM);
+    cr_assert(dist_keyed(&sc.uncertain[0].dist,
+                         "uncertain.events.ban.severity"));
+    cr_assert_eq(sc.uncertain[1].dist.kind, RP_DIST_TRIANGULAR);
+    cr_assert_eq(sc.uncertain[1].loc.line, 34, "the line of its key");
+}
+
+Test(scenario, costs_default_to_zero)
+{
+    loads(MINI, NULL);
+    cr_assert_null(sc.currency);
+    cr_assert_eq(node("mkt")->demand.penalty, 0);
+    cr_assert_eq(source(node("mkt"), "p", "src")->price, 0);
+    cr_assert_eq(sc.nuncertain, 0);
+}
+
+/* The additions file with one line swapped for another. */
+static char *with(const char *old, const char *new)
+{
+    const char *at = strstr(additions, old);
+    cr_assert_not_null(at, "no '%s' in the additions file", old);
+    size_t n = strlen(additions) - strlen(old) + strlen(new) + 1;
+    char *s = rp_xmalloc(n);
+    snprintf(s, n, "%.*s%s%s", (int)(at - additions), additions, new,
+             at + strlen(old));
+    return s;
+}
+
+static void additions_reports(const char *old, const char *new,
+                              const char *line)
+{
+    char *s = with(old, new);
+    reports(s, NULL, line);
+    free(s);
+}
+
+static void additions_fail(const char *old, const char *new,
+                           const char *line)
+{
+    char *s = with(old, new);
+    fails_with(s, line);
+    free(s);
+}
+
+Test(scenario, a_trigger_is_for_backups)
+{
+    additions_fail("price: 3.0e6}", "price: 3.0e6, trigger: {fill: 1, "
+                   "window: 1}}", "t.yaml:18:53: trigger applies only to "
+                   "backup sources");
+}
+
+Test(scenario, a_trigger_fill_is_at_most_one)
+{
+    additions_fail("fill: 0.8", "fill: 1.2", "t.yaml:19:67: fill must be "
+                   "in (0, 1], not 1.2");
+}
+
+Test(scenario, a_trigger_needs_its_window)
+{
+    additions_fail(", window: 30}", "}", "t.yaml:19:60: missing key "
+                   "'window' in trigger");
+}
+
+Test(scenario, path_days_must_increase)
+{
+    additions_fail("[300, 3.0]", "[90, 3.0]", "t.yaml:29:64: path days must "
+                   "increase: 90 follows 100");
+}
+
+Test(scenario, path_factors_are_not_negative)
+{
+    additions_fail("[100, 1.0]", "[100, -1]", "t.yaml:29:57: a path factor "
+                   "must be a non-negative number, not -1");
+}
+
+Test(scenario, a_path_point_is_a_pair)
+{
+    additions_fail("[100, 1.0]", "[100]", "t.yaml:29:51: a path point must "
+                   "be a list [day, factor]");
+}
+
+Test(scenario, path_cannot_be_given_with_factor)
+{
+    additions_fail("node: mk, path:", "node: mk, factor: 2, path:",
+                   "t.yaml:29:53: path cannot be given with factor");
+}
+
+Test(scenario, ramp_cannot_be_given_with_path)
+{
+    additions_fail("node: mk, path:", "node: mk, ramp: 5, path:",
+                   "t.yaml:29:36: ramp cannot be given with path (a path "
+                   "says how the factor changes)");
+}
+
+Test(scenario, quota_shares_sum_to_one)
+{
+    additions_fail("other: 0.05", "other: 0.1", "t.yaml:21:5: quota shares "
+                   "of 'mk' sum to 1.05, not 1");
+}
+
+Test(scenario, quota_classes_do_not_overlap)
+{
+    additions_fail("KR: 0.10", "JP: 0.10", "t.yaml:21:29: quota class 'JP' "
+                   "overlaps an earlier class: a buyer would be in two");
+}
+
+Test(scenario, quota_classes_are_countries_or_groups)
+{
+    additions_fail("KR: 0.10", "Korea: 0.10", "t.yaml:21:29: unknown "
+                   "country or group 'Korea' in quota");
+}
+
+Test(scenario, quota_needs_allocation_quota)
+{
+    additions_reports("    allocation: quota\n", "", "t.yaml:20:5: quota "
+                   "applies only to allocation: quota");
+}
+
+Test(scenario, allocation_quota_needs_a_quota)
+{
+    additions_fail("    quota: {alliance: 0.85, KR: 0.10, other: 0.05}\n", "",
+                   "t.yaml:20:17: allocation quota needs a quota map in "
+                   "node 'mk'");
+}
+
+Test(scenario, priority_by_is_owner_or_country)
+{
+    additions_fail("priority_by: owner", "priority_by: flag",
+                   "t.yaml:22:18: priority_by must be one of country, "
+                   "owner, not 'flag'");
+}
+
+Test(scenario, priority_by_needs_a_ranking_allocation)
+{
+    additions_fail("    allocation: quota\n"
+                   "    quota: {alliance: 0.85, KR: 0.10, other: 0.05}\n", "",
+                   "t.yaml:20:5: priority_by applies only to allocation: "
+                   "priority or quota");
+}
+
+Test(scenario, announce_is_not_negative)
+{
+    additions_fail("announce: 30", "announce: -30", "t.yaml:28:99: announce "
+                   "must be a non-negative number, not -30");
+}
+
+Test(scenario, announce_is_for_restrictions)
+{
+    additions_fail("factor: 0, start: 10", "factor: 0, announce: 5, start: 10",
+                   "t.yaml:31:47: unknown key 'announce' in event 'zero'");
+}
+
+Test(scenario, costs_are_not_negative)
+{
+    additions_fail("price: 3.0e6", "price: -1", "t.yaml:18:46: price must "
+                   "be a non-negative number, not -1");
+}
+
+Test(scenario, an_alert_needs_cover_or_level)
+{
+    additions_fail("alert: {level: 10}", "alert: {}", "t.yaml:15:28: alert "
+                   "needs cover or level");
+}
+
+Test(scenario, an_uncertain_path_must_exist)
+{
+    additions_fail("events.ban.severity:", "events.ban.severty:",
+                   "t.yaml:33:3: uncertain input 'events.ban.severty' names "
+                   "no value of the scenario");
+}
+
+Test(scenario, an_uncertain_path_must_be_a_scalar)
+{
+    additions_fail("events.ban.severity:", "events.ban:",
+                   "t.yaml:33:3: uncertain input 'events.ban' must name a "
+                   "single value, not a map");
+}
+
+Test(scenario, an_uncertain_input_is_a_distribution)
+{
+    additions_fail("events.ban.severity: {dist: uniform, min: 0.5, max: 1}",
+                   "events.ban.severity: 0.7", "t.yaml:33:24: uncertain "
+                   "input 'events.ban.severity' must be a distribution "
+                   "{dist: ...}, not '0.7'");
+}
+
+Test(scenario, a_set_start_after_the_horizon_is_left_to_the_run)
+{
+    const struct rp_override set[] = { { "events.late.start", "150" } };
+    struct rp_load_opts o = { .overrides = set, .noverrides = 1 };
+
+    loads(MINI "events:\n  late: {type: outage, node: src, start: 5}\n", &o);
+    cr_assert_eq(sc.events[0].start.a, 150, "sweeps may cross the horizon");
 }

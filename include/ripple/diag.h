@@ -27,28 +27,43 @@ struct rp_diag_entry {
     char *message;              /* owned */
 };
 
+/* Past this many errors the rest are counted, not kept: a file of a
+ * million mistakes is refused as fast as one of ten. */
+#define RP_DIAG_MAX 1000
+
 struct rp_diag {
     struct rp_diag_entry *entries;
     size_t len;
     size_t cap;
+    size_t dropped;             /* errors beyond RP_DIAG_MAX */
 };
 
 void rp_diag_init(struct rp_diag *d);
 void rp_diag_release(struct rp_diag *d);
 
-/* Records one error at loc. printf-style. */
+/* Records one error at loc (line 0: the file as a whole). printf-style. */
 void rp_diag_at(struct rp_diag *d, struct rp_loc loc, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* Number of errors recorded. */
 static inline size_t rp_diag_count(const struct rp_diag *d)
 {
-    return d->len;
+    return d->len + d->dropped;
+}
+
+/* True once further errors are only counted: callers may skip the work of
+ * wording them (a "did you mean" search, say). */
+static inline int rp_diag_full(const struct rp_diag *d)
+{
+    return d->len >= RP_DIAG_MAX;
 }
 
 /*
- * Writes every error, one per line, as "file:line:col: message", sorted by
- * file, line and column so the order does not depend on how checks ran.
+ * Writes every error, one per line, as "file:line:col: message" ("file:
+ * message" where the line is unknown), sorted by file, line and column so
+ * the order does not depend on how checks ran; an error recorded twice at
+ * one place is written once. Errors past RP_DIAG_MAX are summed up in a
+ * last line.
  */
 void rp_diag_print(struct rp_diag *d, FILE *out);
 

@@ -21,18 +21,31 @@
 
 #include "ripple/rng.h"
 
+/*
+ * The families a scenario may name, listed once: X(KIND, "name", p1, p2, p3)
+ * gives the enum constant RP_DIST_<KIND>, the name written after "dist:"
+ * and the parameter names in the order they fill a, b and c (NULL where
+ * unused). Empirical's "values" and "weights" fill values[] and weights[]
+ * instead, and its weights are optional (equal when absent). Geometric
+ * draws whole numbers >= 1; normal is truncated at 0 (resampled).
+ */
+#define RP_DIST_FAMILIES(X)                                             \
+    X(EXPONENTIAL, "exponential", "mean", NULL, NULL)                   \
+    X(LOGNORMAL, "lognormal", "mean", "sd", NULL)                       \
+    X(GAMMA, "gamma", "shape", "scale", NULL)                           \
+    X(NORMAL, "normal", "mean", "sd", NULL)                             \
+    X(UNIFORM, "uniform", "min", "max", NULL)                           \
+    X(TRIANGULAR, "triangular", "min", "mode", "max")                   \
+    X(WEIBULL, "weibull", "shape", "scale", NULL)                       \
+    X(GEOMETRIC, "geometric", "mean", NULL, NULL)                       \
+    X(EMPIRICAL, "empirical", "values", "weights", NULL)
+
 enum rp_dist_kind {
     RP_DIST_CONST,          /* a: the value */
     RP_DIST_FOREVER,        /* +infinity: only where a duration may be unbounded */
-    RP_DIST_EXPONENTIAL,    /* a: mean */
-    RP_DIST_LOGNORMAL,      /* a: mean, b: sd of the variable (not its log) */
-    RP_DIST_GAMMA,          /* a: shape, b: scale */
-    RP_DIST_NORMAL,         /* a: mean, b: sd; truncated at 0 (resampled) */
-    RP_DIST_UNIFORM,        /* a: min, b: max */
-    RP_DIST_TRIANGULAR,     /* a: min, b: mode, c: max */
-    RP_DIST_WEIBULL,        /* a: shape, b: scale */
-    RP_DIST_GEOMETRIC,      /* a: mean; whole numbers >= 1 */
-    RP_DIST_EMPIRICAL,      /* values[n] with weights[n] */
+#define RP_DIST_ENUM_(kind, name, p1, p2, p3) RP_DIST_##kind,
+    RP_DIST_FAMILIES(RP_DIST_ENUM_)
+#undef RP_DIST_ENUM_
 };
 
 struct rp_dist {

@@ -6,7 +6,8 @@
  * format page asks to be checked, and resolves every id to an index. After a
  * successful load nothing in the scenario changes: the engine and every
  * thread read it concurrently. All memory hangs off one arena released by
- * rp_scenario_release(). Only scenario.c includes <yaml.h>.
+ * rp_scenario_release(). Only yamltree.c includes <yaml.h>; the stages of
+ * the loader are sim/scenario*.c (see scenario_impl.h).
  *
  * Every struct keeps the rp_loc it was read from, so checks done later
  * (by the engine build, say) still point at the line.
@@ -17,7 +18,11 @@
  *   make.to_order false; stock.review 0 (continuous); source.share 1 when a
  *   product has one source; node.owner = node.country; allocation fifo;
  *   demand.size 1, demand.unmet backorder; event.severity 1, in_transit
- *   deliver, duration forever, start 0, approval 1, ramp 0.
+ *   deliver, duration forever, start 0, approval 1, ramp 0, announce 0;
+ *   priority_by country; every cost (price, holding, margin, penalty, cost)
+ *   0. The Additions of the format (trigger, announce, alert, priority_by,
+ *   quota, path, costs, uncertain) are loaded and checked here; what they
+ *   do is the engine's.
  */
 #ifndef RIPPLE_SCENARIO_H
 #define RIPPLE_SCENARIO_H
@@ -30,6 +35,8 @@
 #include "ripple/dist.h"
 
 #define RP_NONE UINT32_MAX              /* an absent index */
+
+struct rp_idmap;
 
 /* ISO 3166 alpha-2 code packed in 16 bits: ('K' << 8) | 'R'. */
 typedef uint16_t rp_country;
@@ -99,6 +106,11 @@ struct rp_stock {
     double s, S;                        /* sS */
     double r, Q;                        /* rQ */
     double review;                      /* days; 0 = continuous */
+    double cover;                       /* days, when level was given as cover (0: not); the level follows capacity */
+    bool has_alert;                     /* alert: raise the target while an announced restriction lasts */
+    double alert_level;                 /* alert target (units); alert: {cover: D} resolved at full capacity */
+    double alert_cover;                 /* days, when the alert was given as cover (0: as level) */
+    double holding;                     /* currency per unit held per day */
     struct rp_loc loc;
 };
 
@@ -109,6 +121,10 @@ struct rp_source {
     struct rp_dist lead_time;           /* days; path ...sources.P.S.lead_time */
     bool backup;                        /* joins only when a block calls for it */
     struct rp_dist qualify;             /* days from that block to joining */
+    bool has_trigger;                   /* backup: trigger given */
+    double trigger_fill;                /* qualify when the regular sources delivered < fill ... */
+    double trigger_window;              /* ... of what was due over the last window days */
+    double price;                       /* currency per unit bought over this edge */
     struct rp_loc loc;
 };
 
@@ -132,6 +148,7 @@ struct rp_make {
     struct rp_bom_line *inputs;
     size_t ninputs;
     bool to_order;                      /* make only against backlog */
+    double margin;                      /* currency per unit of output lost (starved or down) */
     struct rp_loc loc;
 };
 
@@ -145,6 +162,7 @@ struct rp_demand {
     struct rp_dist every;               /* days between demands; nodes.N.demand.every */
     struct rp_dist size;                /* units per demand; nodes.N.demand.size */
     enum rp_unmet unmet;
+    double penalty;                     /* currency per unit unmet at the horizon */
     struct rp_loc loc;
 };
 
@@ -159,6 +177,21 @@ enum rp_allocation {
     RP_ALLOC_FIFO,
     RP_ALLOC_PROPORTIONAL,
     RP_ALLOC_PRIORITY,
+    RP_ALLOC_QUOTA,                     /* shares per buyer class (quota) */
+};
+
+/* Which of a buyer's countries its class is matched on (priority_by). */
+enum rp_priority_by {
+    RP_BY_COUNTRY,                      /* the buyer's site (default) */
+    RP_BY_OWNER,                        /* the nationality of its owner */
+};
+
+/* One class of allocation: quota: { alliance: 0.85, KR: 0.10, other: 0.05 } */
+struct rp_quota {
+    struct rp_cset members;             /* empty for other */
+    bool other;                         /* every buyer in no named class */
+    double share;                       /* 0..1; the shares sum to 1 */
+    struct rp_loc loc;
 };
 
 struct rp_node {
@@ -179,16 +212,37 @@ struct rp_node {
     enum rp_allocation allocation;
     struct rp_cset *priority;           /* priority classes, first served first */
     size_t npriority;
+    enum rp_priority_by priority_by;    /* priority and quota classes match this */
+    struct rp_quota *quota;             /* allocation: quota */
+    size_t nquota;
     struct rp_loc loc;
 };
 
-enum rp_event_type {
-    RP_EVENT_EXPORT_BAN,
-    RP_EVENT_EXPORT_LICENCE,
-    RP_EVENT_CAPACITY,
-    RP_EVENT_OUTAGE,
-    RP_EVENT_DEMAND,
+/* One point of a path: the factor in force on day (linear between). */
+struct rp_path_point {
+    double day;                         /* days since the start of the run */
+    double factor;                      /* >= 0 */
 };
+
+/*
+ * The event types, listed once: X(TYPE, "name") gives RP_EVENT_<TYPE> and
+ * the name written after "type:". Their keys are in scenario_events.c.
+ */
+#define RP_EVENT_TYPES(X)                                               \
+    X(EXPORT_BAN, "export_ban")                                         \
+    X(EXPORT_LICENCE, "export_licence")                                 \
+    X(CAPACITY, "capacity")                                             \
+    X(OUTAGE, "outage")                                                 \
+    X(DEMAND, "demand")
+
+enum rp_event_type {
+#define RP_EVENT_ENUM_(type, name) RP_EVENT_##type,
+    RP_EVENT_TYPES(RP_EVENT_ENUM_)
+#undef RP_EVENT_ENUM_
+};
+
+/* The name of an event type as a scenario writes it ("export_ban"). */
+const char *rp_event_type_name(enum rp_event_type t);
 
 enum rp_in_transit {
     RP_IN_TRANSIT_DELIVER,
@@ -218,7 +272,11 @@ struct rp_disruption {
     bool has_factor;
     double factor;                      /* capacity or demand multiplier */
     double add;                         /* capacity: units/day added (when !has_factor) */
-    double ramp;                        /* days of linear ramp to full effect */
+    double ramp;                        /* capacity, demand: days of linear ramp to full effect */
+    struct rp_path_point *path;         /* capacity, demand: factor over time, days increasing */
+    size_t npath;                       /* 0: no path (factor or add applies) */
+    double announce;                    /* ban, licence: days before start it is known (0: at start) */
+    double cost;                        /* currency, one-off at the event's start */
     struct rp_loc loc;
 };
 
@@ -228,6 +286,13 @@ struct rp_report_group {
     uint32_t *nodes;
     size_t nnodes;
     struct rp_loc loc;
+};
+
+/* uncertain: { <scalar path>: <distribution> }, one draw per replication. */
+struct rp_uncertain {
+    const char *path;                   /* "events.jp_ban.severity" */
+    struct rp_dist dist;                /* keyed by "uncertain.<path>" */
+    struct rp_loc loc;                  /* of the key */
 };
 
 struct rp_scenario {
@@ -240,6 +305,7 @@ struct rp_scenario {
     long replications;
     uint64_t seed;
     double confidence;
+    const char *currency;               /* label of every cost; NULL if not given */
 
     struct rp_product *products;
     size_t nproducts;
@@ -252,12 +318,15 @@ struct rp_scenario {
     struct rp_report_group *report_groups;
     size_t nreport_groups;
     bool series;                        /* report.series */
+    struct rp_uncertain *uncertain;     /* uncertain inputs, in file order */
+    size_t nuncertain;
 
     const char **variants;              /* names of the variants the file defines */
     size_t nvariants;
 
     unsigned char sha256[32];           /* of the file's bytes (the top file) */
     void *arena;                        /* owns everything above */
+    struct rp_idmap *ids;               /* id -> index, for the lookups below */
 };
 
 /*
@@ -271,10 +340,15 @@ struct rp_override {
     const char *value;                  /* "90", "forever", "{dist: ...}" not allowed: scalars only */
 };
 
+/* Limits a user may raise (from the command line). */
+#define RP_SCENARIO_MAX_FILE ((size_t)64 << 20)  /* bytes of one file: 64 MiB */
+#define RP_MAX_OVERRIDES 16                      /* --set overrides */
+
 struct rp_load_opts {
     const char *variant;                /* NULL or "base": no variant */
     const struct rp_override *overrides;
-    size_t noverrides;
+    size_t noverrides;                  /* at most RP_MAX_OVERRIDES */
+    size_t max_file_size;               /* bytes of each file; 0 = RP_SCENARIO_MAX_FILE */
 };
 
 /*
@@ -285,6 +359,18 @@ struct rp_load_opts {
 int rp_scenario_load(struct rp_scenario *sc, const char *path,
                      const struct rp_load_opts *opts, struct rp_diag *diag);
 
+/*
+ * As rp_scenario_load, and a file is valid only when every variant it
+ * defines is: the base and each other variant are loaded too (with the same
+ * overrides), checked and dropped, and their errors recorded in diag as
+ * "... (in variant 'v')". Costs one load per variant. The CLI loads through
+ * this, so "validate" and "run" refuse a file with a broken variant
+ * whichever variant they run.
+ */
+int rp_scenario_load_strict(struct rp_scenario *sc, const char *path,
+                            const struct rp_load_opts *opts,
+                            struct rp_diag *diag);
+
 /* As rp_scenario_load, from a string; name is used as the file in messages. */
 int rp_scenario_load_string(struct rp_scenario *sc, const char *text,
                             const char *name, const struct rp_load_opts *opts,
@@ -292,14 +378,12 @@ int rp_scenario_load_string(struct rp_scenario *sc, const char *text,
 
 void rp_scenario_release(struct rp_scenario *sc);
 
-/* Index of the product, node, event or report group with this id, or RP_NONE. */
+/* Index of the product, node, event or report group with this id, or
+ * RP_NONE. O(1): hashed. */
 uint32_t rp_scenario_product(const struct rp_scenario *sc, const char *id);
 uint32_t rp_scenario_node(const struct rp_scenario *sc, const char *id);
 uint32_t rp_scenario_event(const struct rp_scenario *sc, const char *id);
 uint32_t rp_scenario_report_group(const struct rp_scenario *sc,
                                   const char *id);
-
-/* Writes a one-screen summary (nodes per country, products, flows, events). */
-void rp_scenario_summary(const struct rp_scenario *sc, FILE *out);
 
 #endif
