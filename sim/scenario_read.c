@@ -65,11 +65,16 @@ const char *ld_hint(char *buf, size_t cap, const char *word,
                         const char *const *cands, size_t n)
 {
     const char *best = NULL;
-    size_t bestd = 3;
+    size_t bestd = 3, len = strlen(word);
 
+    /* O(n) candidates, but only those of about the right length pay for a
+     * distance: the lengths of a pair bound its distance from below. */
     for (size_t i = 0; i < n; i++) {
-        size_t d = cands[i] ? distance(word, cands[i]) : SIZE_MAX;
-        if (d < bestd && d < strlen(word)) {
+        size_t cl = cands[i] ? strlen(cands[i]) : SIZE_MAX;
+        if (cl == SIZE_MAX || (cl > len ? cl - len : len - cl) > 2)
+            continue;
+        size_t d = distance(word, cands[i]);
+        if (d < bestd && d < len) {
             best = cands[i];
             bestd = d;
         }
@@ -415,6 +420,22 @@ void ld_name_id(struct ld *ld, enum id_kind kind, const char *id,
     rp_idmap_put(ld->sc->ids, kind, id, (uint32_t)i);
 }
 
+/* Past this many errors an unknown id gets no "did you mean": each hint
+ * scans every id, and a file of a million bad references must still be
+ * refused fast. */
+#define HINT_ERRORS 100
+
+static const char *id_hint(struct ld *ld, char *buf, size_t cap,
+                           const char *word, const char *const *ids,
+                           size_t n)
+{
+    if (rp_diag_count(ld->diag) >= HINT_ERRORS) {
+        buf[0] = '\0';
+        return buf;
+    }
+    return ld_hint(buf, cap, word, ids, n);
+}
+
 /* The index of a product named by n, or RP_NONE after an error. */
 uint32_t ld_product_ref(struct ld *ld, const struct rp_ynode *n,
                             struct rp_loc loc, const char *id,
@@ -430,9 +451,10 @@ uint32_t ld_product_ref(struct ld *ld, const struct rp_ynode *n,
         return RP_NONE;
     }
     i = ld_find(ld->sc, ID_PRODUCT, id);
-    if (i == RP_NONE && !rp_diag_full(ld->diag))
+    if (i == RP_NONE)
         ld_err(ld, loc, "unknown product '%s' %s%s", id, ctx,
-            ld_hint(h, sizeof h, id, ld->product_ids, ld->sc->nproducts));
+               id_hint(ld, h, sizeof h, id, ld->product_ids,
+                       ld->sc->nproducts));
     return i;
 }
 
@@ -442,9 +464,9 @@ uint32_t ld_node_ref(struct ld *ld, struct rp_loc loc, const char *id,
     char h[128];
     uint32_t i = ld_find(ld->sc, ID_NODE, id);
 
-    if (i == RP_NONE && !rp_diag_full(ld->diag))
+    if (i == RP_NONE)
         ld_err(ld, loc, "unknown node '%s' %s%s", id, ctx,
-            ld_hint(h, sizeof h, id, ld->node_ids, ld->sc->nnodes));
+               id_hint(ld, h, sizeof h, id, ld->node_ids, ld->sc->nnodes));
     return i;
 }
 

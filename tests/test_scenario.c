@@ -1796,3 +1796,32 @@ Test(scenario, a_set_start_after_the_horizon_is_left_to_the_run)
     loads(MINI "events:\n  late: {type: outage, node: src, start: 5}\n", &o);
     cr_assert_eq(sc.events[0].start.a, 150, "sweeps may cross the horizon");
 }
+
+/*
+ * The vocabularies are listed once in C (RP_DIST_FAMILIES, RP_EVENT_TYPES);
+ * the JSON Schema shipped beside them must name each, so the two cannot
+ * drift apart unnoticed.
+ */
+Test(scenario, the_schema_names_every_family_and_event_type)
+{
+    static const char *const names[] = {
+#define FAMILY_(k, name, p1, p2, p3) name,
+        RP_DIST_FAMILIES(FAMILY_)
+#undef FAMILY_
+#define TYPE_(k, name) name,
+        RP_EVENT_TYPES(TYPE_)
+#undef TYPE_
+    };
+    FILE *f = fopen(RP_SOURCE_DIR "/schema/ripple-scenario.schema.json", "rb");
+    cr_assert_not_null(f);
+    static char json[1 << 20];
+    size_t n = fread(json, 1, sizeof json - 1, f);
+    fclose(f);
+    json[n] = '\0';
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        char quoted[64];
+        snprintf(quoted, sizeof quoted, "\"%s\"", names[i]);
+        cr_expect(strstr(json, quoted), "the schema does not name %s",
+                  names[i]);
+    }
+}

@@ -52,13 +52,15 @@ struct rp_ypair {
 
 struct rp_ynode {
     enum rp_ykind kind;
+    bool plain;                 /* scalar: written without quotes */
     struct rp_loc loc;          /* where the node starts */
     const char *text;           /* scalar and null: the text as written */
-    bool plain;                 /* scalar: written without quotes */
     size_t n;                   /* seq: items; map: pairs */
     size_t cap;
-    struct rp_ynode **items;    /* seq */
-    struct rp_ypair *pairs;     /* map, in file order */
+    union {                     /* 64 bytes a node: big files hold millions */
+        struct rp_ynode **items;        /* seq */
+        struct rp_ypair *pairs;         /* map, in file order */
+    };
 };
 
 struct rp_ytree {
