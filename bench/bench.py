@@ -17,14 +17,16 @@ median over runs, with min and max beside it):
 - Programs that are compared run alternately in the same call (ripple,
   bare, SimPy, ripple, bare, ...) and each ratio is taken within one round,
   so a burst of load from the machine's other users hits both sides.
-- Anything slow runs under a timeout; a step that hits it is recorded as
-  timed out, with the limit, and the harness goes on.
+- Anything slow runs under a limit of CPU time (so other users' load does
+  not trip it) and a wall-clock backstop; a step that hits either is
+  recorded as timed out, with the limit, and the harness goes on.
 """
 import argparse
 import json
 import os
 import platform
 import re
+import resource
 import signal
 import statistics
 import subprocess
@@ -42,36 +44,45 @@ SIMPY_MISSING = ("skipped: SimPy is not installed for /usr/bin/python3 "
 
 
 class TimedOut(Exception):
-    def __init__(self, limit):
-        super().__init__(f"timed out after {limit:g} s")
+    def __init__(self, limit, clock):
+        super().__init__(f"timed out after {limit:g} {clock}-seconds")
         self.limit = limit
 
 
-def run(argv, timeout, cwd=None):
+def run(argv, timeout, cwd=None, threads=1):
     """Runs argv to completion as one process; returns its measurements.
 
     stdout goes to a temporary file (no pipe to fill), stderr is kept for
-    the error message. Raises TimedOut when the limit is hit, RuntimeError
-    when the program fails.
+    the error message. The limit is on CPU time (timeout x threads, by
+    RLIMIT_CPU), so a loaded machine does not make a step time out, with a
+    wall-clock backstop of 5 x timeout. Raises TimedOut when either is hit,
+    RuntimeError when the program fails.
     """
+    cpu = int(timeout * threads) + 1
+
+    def limit():
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
+
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
         p = subprocess.Popen(argv, stdout=out, stderr=err, cwd=cwd,
-                             start_new_session=True)
+                             start_new_session=True, preexec_fn=limit)
         hit = []
 
         def kill():
             hit.append(True)
             os.killpg(p.pid, signal.SIGKILL)
 
-        timer = threading.Timer(timeout, kill)
+        timer = threading.Timer(5 * timeout, kill)
         timer.start()
         _, status, ru = os.wait4(p.pid, 0)
         wall = time.perf_counter() - t0
         timer.cancel()
         p.returncode = os.waitstatus_to_exitcode(status)
         if hit:
-            raise TimedOut(timeout)
+            raise TimedOut(5 * timeout, "wall")
+        if p.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
+            raise TimedOut(cpu, "CPU")
         out.seek(0)
         err.seek(0)
         text = out.read().decode()
@@ -208,7 +219,7 @@ def bench_flagship(cfg):
     for i in range(cfg.runs):
         for t in per:
             m = run([cfg.ripple, "run", FLAGSHIP, "-n", str(reps), "--threads", str(t),
-                     "--format", "json", "--quiet"], cfg.timeout)
+                     "--format", "json", "--quiet"], cfg.timeout, threads=t)
             prov = json.loads(m.pop("stdout"))["provenance"]
             m.update(seconds=prov["seconds"], events=prov["events"])
             per[t].append(m)
@@ -228,6 +239,11 @@ def bench_flagship(cfg):
     sp = [per[1][i]["seconds"] / per[threads][i]["seconds"] for i in range(cfg.runs)]
     res["speedup"] = stats(sp)
     res["efficiency"] = stats([s / threads for s in sp])
+    # Work per CPU-second on all threads against one: what threading costs
+    # per core, which a loaded machine does not hide as it hides speed-up.
+    res["per_core_efficiency"] = stats([
+        (per[threads][i]["events"] / per[threads][i]["cpu_s"])
+        / (per[1][i]["events"] / per[1][i]["cpu_s"]) for i in range(cfg.runs)])
     return res
 
 
@@ -241,7 +257,7 @@ def bench_compare(cfg):
         try:
             m = run([cfg.ripple, "compare", FLAGSHIP, "-n", str(reps), "--threads",
                      str(cfg.threads), "--format", "json", "--quiet"],
-                    cfg.compare_timeout)
+                    cfg.compare_timeout, threads=cfg.threads)
         except TimedOut as e:
             res["timed_out"] = str(e)
             break
@@ -274,6 +290,7 @@ def network_point(cfg, nodes, fanin, tmp):
         try:
             v = run([cfg.ripple, "validate", path], cfg.timeout)
             r["validate_s"], r["validate_maxrss_kib"] = v["wall_s"], v["maxrss_kib"]
+            r["validate_cpu_s"] = v["cpu_s"]
         except TimedOut as e:
             row["timed_out"] = f"validate {e}"
             break
@@ -281,6 +298,9 @@ def network_point(cfg, nodes, fanin, tmp):
             s = run([cfg.bench_scale, path], cfg.timeout)
         except TimedOut as e:
             row["timed_out"] = f"load + build + run {e}"
+            if not runs:        # what validate took is still worth keeping
+                row["validate_cpu_s"] = stats([r["validate_cpu_s"]])
+                row["validate_s"] = stats([r["validate_s"]])
             break
         r.update(json.loads(s["stdout"]))
         r["maxrss_kib"] = s["maxrss_kib"]
@@ -289,21 +309,25 @@ def network_point(cfg, nodes, fanin, tmp):
     if runs:
         row["edges"] = runs[0]["edges"]
         row["events"] = runs[0]["events"]
-        for k in ("validate_s", "load_s", "build_s", "run_s"):
-            row[k] = stats([r[k] for r in runs])
+        for k in ("validate_s", "load_s", "build_s", "run_s", "validate_cpu_s",
+                  "load_cpu_s", "build_cpu_s", "run_cpu_s"):
+            row[k] = stats([max(r[k], 1e-6) for r in runs])
         row["events_per_s"] = stats([r["events"] / r["run_s"] for r in runs])
+        row["events_per_cpu_s"] = stats([r["events"] / r["run_cpu_s"] for r in runs])
         row["maxrss_kib"] = max(r["maxrss_kib"] for r in runs)
         for k in ("rss_start_kib", "rss_load_kib", "rss_build_kib", "rss_run_kib"):
             row[k] = runs[0][k]
     log(f"network {nodes} nodes, fan-in {fanin}: " + (
-        row.get("timed_out") or f"validate {row['validate_s']['median']:.3f} s, "
-        f"build {row['build_s']['median']:.3f} s, run {row['run_s']['median']:.3f} s"))
+        row.get("timed_out") or f"validate {row['validate_cpu_s']['median']:.3f} s, "
+        f"build {row['build_cpu_s']['median']:.3f} s, run {row['run_cpu_s']['median']:.3f} "
+        "CPU-s"))
     return row
 
 
 def bench_network(cfg):
     res = {"sizes": [], "horizon_days": 365,
-           "time": "validate: whole-process wall; load/build/run: bench_scale's clock"}
+           "time": "CPU seconds (validate: the whole process; load/build/run: "
+                   "bench_scale's phases); *_s without cpu are wall seconds"}
     with tempfile.TemporaryDirectory() as tmp:
         for n in cfg.sizes:
             res["sizes"].append(network_point(cfg, n, 3, tmp))
@@ -325,8 +349,9 @@ def bench_network(cfg):
                              f"at fan-in 3, and fan-in 3 vs 6 at {cfg.fanin_size} nodes")
     k = {r["nodes"]: r for r in ok}
     if 1000 in k and cfg.sizes[-1] in k and cfg.sizes[-1] != 1000:
-        res["events_per_s_largest_over_1000"] = (
-            k[cfg.sizes[-1]]["events_per_s"]["median"] / k[1000]["events_per_s"]["median"])
+        res["events_per_cpu_s_largest_over_1000"] = (
+            k[cfg.sizes[-1]]["events_per_cpu_s"]["median"]
+            / k[1000]["events_per_cpu_s"]["median"])
     return res
 
 
@@ -391,12 +416,17 @@ def mmm(s, digits=3, unit=""):
 
 
 def markdown(res):
+    res = {k: v for k, v in res.items()
+           if not (isinstance(v, dict) and "error" in v)} | {
+        "failed": [k for k, v in res.items() if isinstance(v, dict) and "error" in v]}
     m = res["machine"]
     out = [f"Measured by `bench/run.sh{res['args']}` on {m['date']}, commit "
            f"`{m['commit'][:12]}`{' (dirty)' if m['dirty'] else ''}: {m['cpu']}, "
            f"{m['cores']} cores (shared), {m['compiler']}, {m['build_type']} `{m['flags']}`, "
            f"SimPy {m['simpy'] or 'not installed'}. Each cell: median [min, max] of "
            f"{res['runs']} runs.", ""]
+    for k in res["failed"]:
+        out += [f"**{k}**: failed (see results.json).", ""]
     if "mm1" in res:
         r = res["mm1"]
         p = r["programs"]
@@ -442,13 +472,17 @@ def markdown(res):
         out += [f"**Flagship** (scenarios/japan-excludes-korea.yaml), {r['replications']} "
                 f"replications, {fmt(r['events'])} events; the batch's own clock:", "",
                 "| threads | replications/s | events/s | events per CPU-second (process) "
-                "| speed-up | efficiency |",
-                "|---|---|---|---|---|---|",
+                "| speed-up | efficiency | per-core efficiency |",
+                "|---|---|---|---|---|---|---|",
                 f"| 1 | {mmm(one['replications_per_s'])} | {mmm(one['events_per_s'])} | "
-                f"{mmm(one['events_per_cpu_s'])} | 1 | 100% |",
+                f"{mmm(one['events_per_cpu_s'])} | 1 | 100% | 100% |",
                 f"| {t} | {mmm(all_['replications_per_s'])} | {mmm(all_['events_per_s'])} | "
                 f"{mmm(all_['events_per_cpu_s'])} | {mmm(r['speedup'])} | "
-                f"{100 * r['efficiency']['median']:.0f}% |", ""]
+                f"{100 * r['efficiency']['median']:.0f}% | "
+                f"{100 * r['per_core_efficiency']['median']:.0f}% |", "",
+                "Speed-up and efficiency are wall-clock (replications/s on all threads "
+                "over 1 thread); per-core efficiency is events per CPU-second on all "
+                "threads over 1 thread, which other users' load does not distort.", ""]
     if "compare" in res:
         r = res["compare"]
         if "wall_s" in r:
@@ -463,27 +497,39 @@ def markdown(res):
     if "network" in res:
         r = res["network"]
         out += ["**Network scale** (bench/gen_network: 5 tiers, fan-in 3, outages, a ban; "
-                "365 days, 1 replication, 1 thread):", "",
+                "365 days, 1 replication, 1 thread), CPU seconds (validate: the whole "
+                "process; load, build, run: the phases in bench_scale):", "",
                 "| nodes | edges | validate (s) | load (s) | build (s) | run (s) | events | "
-                "events/s | peak RSS (MiB) |", "|---|---|---|---|---|---|---|---|---|"]
+                "events per CPU-s | peak RSS (MiB) |", "|---|---|---|---|---|---|---|---|---|"]
         for row in r["sizes"] + [r["fanin_6"]]:
             name = f"{row['nodes']:,}" + (" (fan-in 6)" if row["fanin"] != 3 else "")
             if "run_s" not in row:
-                out.append(f"| {name} | | {row.get('timed_out', 'failed')} | | | | | | |")
+                v = mmm(row["validate_cpu_s"]) if "validate_cpu_s" in row else ""
+                out.append(f"| {name} | | {v} | {row.get('timed_out', 'failed')} | | | | | |")
                 continue
-            out.append(f"| {name} | {row['edges']:,} | {mmm(row['validate_s'])} | "
-                       f"{mmm(row['load_s'])} | {mmm(row['build_s'])} | {mmm(row['run_s'])} | "
-                       f"{fmt(row['events'])} | {mmm(row['events_per_s'])} | "
-                       f"{row['maxrss_kib'] / 1024:.0f} |" +
+            out.append(f"| {name} | {row['edges']:,} | {mmm(row['validate_cpu_s'])} | "
+                       f"{mmm(row['load_cpu_s'])} | {mmm(row['build_cpu_s'])} | "
+                       f"{mmm(row['run_cpu_s'])} | {fmt(row['events'])} | "
+                       f"{mmm(row['events_per_cpu_s'])} | {row['maxrss_kib'] / 1024:.0f} |" +
                        (f" {row['timed_out']} |" if "timed_out" in row else ""))
         if "bytes_per_node" in r:
             out += ["", f"Memory: {fmt(r['bytes_per_node'])} bytes per node and "
                     f"{fmt(r['bytes_per_edge'])} per edge ({r['memory_fit']})."]
-        if "events_per_s_largest_over_1000" in r:
-            out.append(f"Events/s at {r['sizes'][-1]['nodes']:,} nodes are "
-                       f"{r['events_per_s_largest_over_1000']:.2f}x those at 1,000.")
+        if "events_per_cpu_s_largest_over_1000" in r:
+            out.append(f"Events per CPU-second at {r['sizes'][-1]['nodes']:,} nodes are "
+                       f"{r['events_per_cpu_s_largest_over_1000']:.2f}x those at 1,000.")
         out.append("")
     return "\n".join(out)
+
+
+def write(out, res):
+    os.makedirs(out, exist_ok=True)
+    for name, text in (("results.json", json.dumps(res, indent=1) + "\n"),
+                       ("results.md", markdown(res) + "\n")):
+        tmp = os.path.join(out, f".{name}.tmp")
+        with open(tmp, "w") as f:
+            f.write(text)
+        os.replace(tmp, os.path.join(out, name))
 
 
 def main():
@@ -496,6 +542,8 @@ def main():
     ap.add_argument("--sizes", help="network sizes, comma-separated")
     ap.add_argument("--timeout", type=float, help="seconds allowed for one step")
     ap.add_argument("--compare-runs", type=int)
+    ap.add_argument("--compare-timeout", type=float,
+                    help="seconds allowed for one compare (default 10 x --timeout)")
     ap.add_argument("--compare-reps", type=int)
     ap.add_argument("--flagship-reps", type=int)
     ap.add_argument("--threads", type=int, default=os.cpu_count())
@@ -514,7 +562,7 @@ def main():
     cfg.compare_reps = cfg.compare_reps or (4 if q else 1000)
     cfg.compare_runs = cfg.compare_runs or (1 if q else 3)
     cfg.timeout = cfg.timeout or (120 if q else 600)
-    cfg.compare_timeout = 10 * cfg.timeout
+    cfg.compare_timeout = cfg.compare_timeout or 10 * cfg.timeout
     cfg.network_budget = 5 if q else 60    # seconds of repeats per size
     cfg.sizes = ([int(x) for x in cfg.sizes.split(",")] if cfg.sizes else
                  [100, 1000] if q else [100, 1000, 10000, 100000])
@@ -539,19 +587,22 @@ def main():
             sys.exit(f"bench: unknown section '{s}' (known: {', '.join(SECTIONS)})")
     res = {"bench": 1, "runs": cfg.runs, "quick": q, "args": cfg.args,
            "machine": machine(cfg)}
+    # Written after every section, so a long run stopped half-way keeps
+    # what it measured; a section that fails says why and the rest goes on.
+    failed = []
     for s in sections:
         log(f"== {s}")
-        res[s] = globals()[f"bench_{s}"](cfg)
-    res["machine"]["load_average_end"] = os.getloadavg()
-
-    os.makedirs(cfg.out, exist_ok=True)
-    for name, text in (("results.json", json.dumps(res, indent=1) + "\n"),
-                       ("results.md", markdown(res) + "\n")):
-        tmp = os.path.join(cfg.out, f".{name}.tmp")
-        with open(tmp, "w") as f:
-            f.write(text)
-        os.replace(tmp, os.path.join(cfg.out, name))
+        try:
+            res[s] = globals()[f"bench_{s}"](cfg)
+        except (RuntimeError, OSError, TimedOut, KeyError, ValueError) as e:
+            log(f"bench: section {s} failed: {e}")
+            res[s] = {"error": str(e)}
+            failed.append(s)
+        res["machine"]["load_average_end"] = os.getloadavg()
+        write(cfg.out, res)
     print(markdown(res))
+    if failed:
+        sys.exit(f"bench: failed sections: {', '.join(failed)}")
     log(f"bench: wrote {os.path.join(cfg.out, 'results.json')} and results.md")
 
 

@@ -78,7 +78,8 @@ def main():
     for row in net["sizes"] + [net["fanin_6"]]:
         if "timed_out" in row and "run_s" not in row:
             continue
-        for k in ("validate_s", "load_s", "run_s", "events_per_s"):
+        for k in ("validate_s", "load_s", "run_s", "events_per_s", "run_cpu_s",
+                  "events_per_cpu_s"):
             timed(row[k], f"network {row['nodes']}.{k}")
         if row["edges"] < row["nodes"]:
             fail(f"network {row['nodes']}: fewer edges than nodes")
