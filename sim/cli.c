@@ -156,6 +156,49 @@ static int parse_open(const char *opt, const char *s, double lo, double hi,
     return 0;
 }
 
+/* A count >= 0 written as digits or with an exponent (1e10), whole. */
+static int parse_count(const char *opt, const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (!(*s >= '0' && *s <= '9') || *end || errno == ERANGE || !isfinite(v)
+        || v != floor(v)) {
+        fprintf(stderr, "ripple: %s: expected a whole number >= 0 (digits or "
+                "1e10), not '%s'\n", opt, s);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+/* Bytes: a number >= 0 with an optional binary unit K, M, G or T (KiB...). */
+static int parse_bytes(const char *opt, const char *s, double *out)
+{
+    static const char units[] = "KMGT";
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    double scale = 1;
+    const char *u = *end ? strchr(units, *end) : NULL;
+    if (u && *u) {
+        scale = pow(1024, (double)(u - units + 1));
+        end++;
+        if (!strcmp(end, "iB") || !strcmp(end, "B"))
+            end += strlen(end);
+    } else if (!strcmp(end, "B")) {
+        end++;
+    }
+    if (!(*s >= '0' && *s <= '9') || *end || errno == ERANGE
+        || !isfinite(v * scale)) {
+        fprintf(stderr, "ripple: %s: expected a size in bytes >= 0, with K, M, "
+                "G or T for binary units (4G), not '%s'\n", opt, s);
+        return -1;
+    }
+    *out = v * scale;
+    return 0;
+}
+
 /* One of the words in list (NULL-terminated). */
 static int parse_word(const char *opt, const char *s, const char *const *list,
                       const char **out)
@@ -255,6 +298,10 @@ static int set_option(struct cli_args *a, enum cli_opt o, const char *opt,
         return 0;
     case CLI_O_QUANTILES:
         return parse_word(opt, s, quantile_modes, &a->quantiles);
+    case CLI_O_MAX_EVENTS:
+        return parse_count(opt, s, &a->limits.max_events);
+    case CLI_O_MAX_MEMORY:
+        return parse_bytes(opt, s, &a->limits.max_memory);
     case CLI_O_REPORT:
         a->report = true;
         return 0;
@@ -342,7 +389,8 @@ int cli_parse(struct cli_args *a, const struct cli_verb *v, int argc,
     size_t nl = 0, ns = 1;
     bool seen[CLI_O_END] = { false };
 
-    *a = (struct cli_args){ .verb = v, .reps = -1, .format = "table" };
+    *a = (struct cli_args){ .verb = v, .reps = -1, .format = "table",
+                            .limits = { RP_BUDGET_EVENTS, RP_BUDGET_MEMORY } };
     for (int i = 0; i < CLI_O_END; i++) {
         if (!takes(v, (enum cli_opt)i))
             continue;
@@ -499,7 +547,7 @@ int cli_out_finish(struct cli_out *co, int rc, long done)
             fprintf(stderr, "removed %s, %s is as it was\n", co->od.tmp,
                     co->od.dir);
         } else {
-            fputs("nothing was written\n", stderr);
+            fputs("no files were written\n", stderr);
         }
         co->active = false;
         return 128 + sig;
@@ -521,6 +569,60 @@ int cli_out_finish(struct cli_out *co, int rc, long done)
         fprintf(stderr, "ripple: %s\nripple: %s is as it was\n", co->od.why,
                 co->od.dir);
         return 1;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------ budget */
+
+/* Bytes as people read them: "3.2 GiB". */
+static void fmt_bytes(char *buf, size_t cap, double x)
+{
+    static const char *const unit[] = { "bytes", "KiB", "MiB", "GiB", "TiB",
+                                        "PiB", "EiB" };
+    int u = 0;
+    while (x >= 1024 && u < 6) {
+        x /= 1024;
+        u++;
+    }
+    if (x >= 1e4)                       /* beyond EiB */
+        snprintf(buf, cap, "%.3g %s", x, unit[u]);
+    else
+        snprintf(buf, cap, u ? "%.1f %s" : "%.0f %s", x, unit[u]);
+}
+
+int cli_check_budget(const struct cli_args *a, const struct rp_model *m,
+                     const struct rp_batch_opts *o, double batches)
+{
+    struct rp_budget b;
+    const struct rp_budget_limits *l = &a->limits;
+    rp_budget_estimate(&b, m, o, batches);
+    if (l->max_events > 0 && !(b.events <= l->max_events)) {
+        char arms[48] = "";
+        if (batches > 1)
+            snprintf(arms, sizeof arms, " x %.0f arms", batches);
+        fprintf(stderr, "ripple: the batch needs at least %.3g events (%.3g "
+                "per replication x %.0f replications%s), above the limit of "
+                "%.3g; raise it with --max-events N (0: no limit)%s\n",
+                b.events, b.events_per_rep, b.replications, arms,
+                l->max_events,
+                b.events_per_rep > l->max_events ? "" : " or run fewer "
+                "replications");
+        return 2;
+    }
+    if (l->max_memory > 0 && !(b.bytes <= l->max_memory)) {
+        char total[32], per[32], sums[32], kept[32], lim[32];
+        fmt_bytes(total, sizeof total, b.bytes);
+        fmt_bytes(per, sizeof per, b.bytes_per_thread);
+        fmt_bytes(sums, sizeof sums, b.bytes_summaries);
+        fmt_bytes(kept, sizeof kept, b.bytes_kept);
+        fmt_bytes(lim, sizeof lim, l->max_memory);
+        fprintf(stderr, "ripple: the batch needs about %s of memory (%s per "
+                "thread x %.0f thread%s, %s of summaries, %s of kept "
+                "values), above the limit of %s; raise it with --max-memory "
+                "BYTES (0: no limit)\n", total, per, b.threads,
+                b.threads == 1 ? "" : "s", sums, kept, lim);
+        return 2;
     }
     return 0;
 }

@@ -28,6 +28,7 @@
 #include <stdio.h>
 
 #include "ripple/batch.h"
+#include "ripple/budget.h"
 #include "ripple/outdir.h"
 #include "ripple/scenario.h"
 
@@ -69,6 +70,12 @@
     X(QUANTILES, "quantiles", 0, "Q",                                         \
       "exact (keep every value), p2 (streaming P-square estimates, constant " \
       "memory) or auto (default: exact while values fit in 1 GiB)")           \
+    X(MAX_EVENTS, "max-events", 0, "N",                                       \
+      "refuse a batch estimated to need more than N events (default 1e10; "   \
+      "0: no limit)")                                                         \
+    X(MAX_MEMORY, "max-memory", 0, "BYTES",                                   \
+      "refuse a batch estimated to need more memory (K, M, G, T: binary "     \
+      "units; default 4G; 0: no limit)")                                      \
     X(REPORT, "report", 0, NULL, "also write DIR/report.html (needs --out)")  \
     X(QUIET, "quiet", 'q', NULL, "no progress line")                          \
     X(HELP, "help", 'h', NULL, "this help")                                   \
@@ -100,6 +107,7 @@ struct cli_args {
     const char *watch;
     long max_reps;
     const char *quantiles;              /* NULL, exact, p2 or auto */
+    struct rp_budget_limits limits;     /* --max-events, --max-memory */
     bool report;
     bool quiet;
 };
@@ -158,6 +166,15 @@ int cli_load(struct rp_scenario *sc, const struct cli_args *a,
 /* The batch options that a's flags and the scenario's defaults ask for. */
 void cli_batch_opts(struct rp_batch_opts *o, const struct cli_args *a,
                     const struct rp_scenario *sc);
+
+/*
+ * Refuses, before any work, a batch whose estimate (budget.h) breaks a's
+ * limits, saying which number is over which limit and which option raises
+ * it. batches is how many batches of o the command keeps alive at once.
+ * Returns 0 or 2.
+ */
+int cli_check_budget(const struct cli_args *a, const struct rp_model *m,
+                     const struct rp_batch_opts *o, double batches);
 
 /*
  * SIGINT and SIGTERM: the handler only records the signal in the flag

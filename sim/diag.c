@@ -104,7 +104,8 @@ static int by_place(const void *pa, const void *pb)
 
 void rp_diag_print(struct rp_diag *d, FILE *out)
 {
-    qsort(d->entries, d->len, sizeof *d->entries, by_place);
+    if (d->len)                 /* qsort(NULL, 0, ...) is undefined (UBSan) */
+        qsort(d->entries, d->len, sizeof *d->entries, by_place);
     for (size_t i = 0; i < d->len; i++) {
         const struct rp_diag_entry *e = &d->entries[i];
         if (i && !by_place(e, e - 1))

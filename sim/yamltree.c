@@ -35,6 +35,8 @@ struct rp_arena_chunk {
 };
 
 #define CHUNK_SIZE ((size_t)64 * 1024)
+/* Maps of at most this many keys are scanned; bigger ones are hashed. */
+#define SMALL_MAP 8
 #define ALIGN (alignof(max_align_t))
 
 void rp_arena_init(struct rp_arena *a)
@@ -257,7 +259,56 @@ struct rp_ynode *rp_ytree_copy(struct rp_ytree *t, const struct rp_ynode *n)
     return c;
 }
 
-/* RFC 7386, section 2, MergePatch(Target, Patch), nearly word for word. */
+/*
+ * A big map patched by a big patch (a variant touching every node of a
+ * 100,000-node file): the target's keys are hashed once and deletions are
+ * marked and compacted at the end, so the merge is O(target + patch)
+ * instead of a scan per key.
+ */
+static void merge_big(struct rp_ytree *t, struct rp_ynode *target,
+                      const struct rp_ynode *patch)
+{
+    struct rp_idmap at;
+    size_t n0 = target->n;
+    bool *gone = rp_xcalloc(n0 + patch->n + 1, sizeof *gone);
+
+    rp_idmap_init(&at);
+    for (size_t i = 0; i < target->n; i++)
+        rp_idmap_put(&at, 0, target->pairs[i].key, (uint32_t)i);
+    for (size_t i = 0; i < patch->n; i++) {
+        const struct rp_ypair *p = &patch->pairs[i];
+        uint32_t k = rp_idmap_get(&at, 0, p->key);
+        bool live = k != RP_IDMAP_NONE && !gone[k];
+        if (p->value->kind == RP_YNULL) {
+            if (live)
+                gone[k] = true;
+            continue;
+        }
+        if (live) {
+            target->pairs[k].value = rp_ytree_merge(t, target->pairs[k].value,
+                                                    p->value);
+            continue;
+        }
+        append_pair(t, target, p->key, p->key_loc,
+                    rp_ytree_merge(t, NULL, p->value));
+        /* the table keeps the arena's copy of the key, which outlives it */
+        uint32_t idx = (uint32_t)(target->n - 1);
+        if (k == RP_IDMAP_NONE)
+            rp_idmap_put(&at, 0, target->pairs[idx].key, idx);
+        else
+            gone[k] = true;             /* deleted, then added again: the new one */
+    }
+    size_t w = 0;
+    for (size_t i = 0; i < target->n; i++)
+        if (!gone[i])
+            target->pairs[w++] = target->pairs[i];
+    target->n = w;
+    rp_idmap_release(&at);
+    free(gone);
+}
+
+/* RFC 7386, section 2, MergePatch(Target, Patch), nearly word for word.
+ * Recursion is as deep as the patch, at most RP_YAML_MAX_DEPTH. */
 struct rp_ynode *rp_ytree_merge(struct rp_ytree *t, struct rp_ynode *target,
                                 const struct rp_ynode *patch)
 {
@@ -265,6 +316,10 @@ struct rp_ynode *rp_ytree_merge(struct rp_ytree *t, struct rp_ynode *target,
         return rp_ytree_copy(t, patch);
     if (!target || target->kind != RP_YMAP)
         target = rp_ytree_node(t, RP_YMAP, patch->loc, NULL);
+    if (patch->n > SMALL_MAP && target->n > SMALL_MAP) {
+        merge_big(t, target, patch);
+        return target;
+    }
     for (size_t i = 0; i < patch->n; i++) {
         const struct rp_ypair *p = &patch->pairs[i];
         if (p->value->kind == RP_YNULL) {
@@ -459,8 +514,6 @@ static int height(const struct rp_ynode *n)
  * that grows past SMALL_MAP keys moves its keys into the hash table, so a
  * map of n keys costs O(n) in all, and the table holds only big maps' keys.
  */
-#define SMALL_MAP 8
-
 static bool is_duplicate(struct parse *ps, const struct rp_ynode *map,
                          const char *key)
 {

@@ -1825,3 +1825,37 @@ Test(scenario, the_schema_names_every_family_and_event_type)
                   names[i]);
     }
 }
+
+/* A big patch on a big map (hashed) means what RFC 7386 says, as a small
+ * one (scanned) does: deletes, replaces in place, appends in patch order. */
+Test(yamltree, a_big_merge_patch_follows_rfc7386)
+{
+    char target[1024] = "{", patch[1024] = "{";
+    struct rp_ytree t;
+
+    for (int i = 0; i < 20; i++)
+        snprintf(target + strlen(target), sizeof target - strlen(target),
+                 "%sk%d: %d", i ? ", " : "", i, i);
+    strcat(target, "}");
+    strcat(patch, "k0: null, k1: 100, k3: {a: 1}, new1: 5, k5: null, "
+                  "k7: x, new2: 6, k9: null, k11: 11, nothere: null}");
+    rp_ytree_init(&t);
+    struct rp_ynode *a = rp_ytree_parse(&t, target, strlen(target), "a",
+                                        &diag);
+    struct rp_ynode *b = rp_ytree_parse(&t, patch, strlen(patch), "b", &diag);
+    struct rp_ynode *m = rp_ytree_merge(&t, a, b);
+
+    cr_assert_eq(m->n, 20 - 3 + 2, "three deleted, two added");
+    cr_assert_null(rp_ytree_get(m, "k0"));
+    cr_assert_null(rp_ytree_get(m, "k5"));
+    cr_assert_null(rp_ytree_get(m, "nothere"));
+    cr_assert_str_eq(rp_ytree_get(m, "k1")->text, "100");
+    cr_assert_eq(rp_ytree_get(m, "k3")->kind, RP_YMAP);
+    cr_assert_str_eq(rp_ytree_get(m, "k7")->text, "x");
+    cr_assert_str_eq(m->pairs[0].key, "k1", "survivors keep their order");
+    cr_assert_str_eq(m->pairs[1].key, "k2");
+    cr_assert_str_eq(m->pairs[m->n - 2].key, "new1", "new keys at the end");
+    cr_assert_str_eq(m->pairs[m->n - 1].key, "new2");
+    cr_assert_eq(rp_diag_count(&diag), 0);
+    rp_ytree_release(&t);
+}
