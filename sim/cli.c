@@ -304,6 +304,15 @@ static int set_option(struct cli_args *a, enum cli_opt o, const char *opt,
         return parse_count(opt, s, &a->limits.max_events);
     case CLI_O_MAX_MEMORY:
         return parse_bytes(opt, s, &a->limits.max_memory);
+    case CLI_O_MAX_FILE_SIZE:
+        if (parse_bytes(opt, s, &a->max_file_size))
+            return -1;
+        if (!(a->max_file_size >= 1 && a->max_file_size < 1e18)) {
+            fprintf(stderr, "ripple: %s: expected a size from 1 byte to 1e18, "
+                    "not '%s'\n", opt, s);
+            return -1;
+        }
+        return 0;
     case CLI_O_REPORT:
         a->report = true;
         return 0;
@@ -477,7 +486,8 @@ int cli_load(struct rp_scenario *sc, const struct cli_args *a,
 {
     struct rp_diag diag;
     struct rp_load_opts lo = { .variant = variant, .overrides = a->sets,
-                               .noverrides = a->nsets };
+                               .noverrides = a->nsets,
+                               .max_file_size = (size_t)a->max_file_size };
     const char *file = a->pos[0];
     rp_diag_init(&diag);
     int rc = rp_scenario_load_strict(sc, file, &lo, &diag);

@@ -76,6 +76,9 @@
     X(MAX_MEMORY, "max-memory", 0, "BYTES",                                   \
       "refuse a batch estimated to need more memory (K, M, G, T: binary "     \
       "units; default 4G; 0: no limit)")                                      \
+    X(MAX_FILE_SIZE, "max-file-size", 0, "BYTES",                             \
+      "refuse scenario files larger than this (K, M, G: binary units; "      \
+      "default 64M)")                                                         \
     X(REPORT, "report", 0, NULL, "also write DIR/report.html (needs --out)")  \
     X(METHOD, "method", 0, "M",                                               \
       "sobol (first-order and total indices, the default) or morris "         \
@@ -115,6 +118,7 @@ struct cli_args {
     long max_reps;
     const char *quantiles;              /* NULL, exact, p2 or auto */
     struct rp_budget_limits limits;     /* --max-events, --max-memory */
+    double max_file_size;               /* bytes; 0: the loader's default */
     bool report;
     bool quiet;
     const char *method;                 /* sensitivity: NULL (sobol), sobol or morris */
