@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ripple/sensitivity.h"      /* the limits of --samples */
 #include "rp_git.h"                /* RP_GIT_HASH, written at build time */
 
 #ifndef RP_VERSION
@@ -156,6 +157,49 @@ static int parse_open(const char *opt, const char *s, double lo, double hi,
     return 0;
 }
 
+/* A count >= 0 written as digits or with an exponent (1e10), whole. */
+static int parse_count(const char *opt, const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (!(*s >= '0' && *s <= '9') || *end || errno == ERANGE || !isfinite(v)
+        || v != floor(v)) {
+        fprintf(stderr, "ripple: %s: expected a whole number >= 0 (digits or "
+                "1e10), not '%s'\n", opt, s);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+/* Bytes: a number >= 0 with an optional binary unit K, M, G or T (KiB...). */
+static int parse_bytes(const char *opt, const char *s, double *out)
+{
+    static const char units[] = "KMGT";
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    double scale = 1;
+    const char *u = *end ? strchr(units, *end) : NULL;
+    if (u && *u) {
+        scale = pow(1024, (double)(u - units + 1));
+        end++;
+        if (!strcmp(end, "iB") || !strcmp(end, "B"))
+            end += strlen(end);
+    } else if (!strcmp(end, "B")) {
+        end++;
+    }
+    if (!(*s >= '0' && *s <= '9') || *end || errno == ERANGE
+        || !isfinite(v * scale)) {
+        fprintf(stderr, "ripple: %s: expected a size in bytes >= 0, with K, M, "
+                "G or T for binary units (4G), not '%s'\n", opt, s);
+        return -1;
+    }
+    *out = v * scale;
+    return 0;
+}
+
 /* One of the words in list (NULL-terminated). */
 static int parse_word(const char *opt, const char *s, const char *const *list,
                       const char **out)
@@ -208,6 +252,7 @@ static int parse_set(struct cli_args *a, const char *opt, const char *s)
 
 static const char *const formats[] = { "table", "json", "csv", NULL };
 static const char *const quantile_modes[] = { "exact", "p2", "auto", NULL };
+static const char *const methods[] = { "sobol", "morris", NULL };
 
 /* Stores option o's value s (NULL for a flag); -1 after saying what is wrong. */
 static int set_option(struct cli_args *a, enum cli_opt o, const char *opt,
@@ -255,11 +300,41 @@ static int set_option(struct cli_args *a, enum cli_opt o, const char *opt,
         return 0;
     case CLI_O_QUANTILES:
         return parse_word(opt, s, quantile_modes, &a->quantiles);
+    case CLI_O_MAX_EVENTS:
+        return parse_count(opt, s, &a->limits.max_events);
+    case CLI_O_MAX_MEMORY:
+        return parse_bytes(opt, s, &a->limits.max_memory);
+    case CLI_O_MAX_FILE_SIZE:
+        if (parse_bytes(opt, s, &a->max_file_size))
+            return -1;
+        if (!(a->max_file_size >= 1 && a->max_file_size < 1e18)) {
+            fprintf(stderr, "ripple: %s: expected a size from 1 byte to 1e18, "
+                    "not '%s'\n", opt, s);
+            return -1;
+        }
+        return 0;
     case CLI_O_REPORT:
         a->report = true;
         return 0;
     case CLI_O_QUIET:
         a->quiet = true;
+        return 0;
+    case CLI_O_METHOD:
+        return parse_word(opt, s, methods, &a->method);
+    case CLI_O_SAMPLES:
+        if (parse_whole(opt, s, 2, RP_SOBOL_MAX_SAMPLES, &u))
+            return -1;
+        a->samples = (long)u;
+        return 0;
+    case CLI_O_LEVELS:
+        if (parse_whole(opt, s, 2, 1000, &u))
+            return -1;
+        if (u % 2) {
+            fprintf(stderr, "ripple: %s: expected an even number of levels, "
+                    "not '%s'\n", opt, s);
+            return -1;
+        }
+        a->levels = (int)u;
         return 0;
     case CLI_O_HELP:
     case CLI_O_VERSION:
@@ -342,7 +417,8 @@ int cli_parse(struct cli_args *a, const struct cli_verb *v, int argc,
     size_t nl = 0, ns = 1;
     bool seen[CLI_O_END] = { false };
 
-    *a = (struct cli_args){ .verb = v, .reps = -1, .format = "table" };
+    *a = (struct cli_args){ .verb = v, .reps = -1, .format = "table",
+                            .limits = { RP_BUDGET_EVENTS, RP_BUDGET_MEMORY } };
     for (int i = 0; i < CLI_O_END; i++) {
         if (!takes(v, (enum cli_opt)i))
             continue;
@@ -410,7 +486,8 @@ int cli_load(struct rp_scenario *sc, const struct cli_args *a,
 {
     struct rp_diag diag;
     struct rp_load_opts lo = { .variant = variant, .overrides = a->sets,
-                               .noverrides = a->nsets };
+                               .noverrides = a->nsets,
+                               .max_file_size = (size_t)a->max_file_size };
     const char *file = a->pos[0];
     rp_diag_init(&diag);
     int rc = rp_scenario_load_strict(sc, file, &lo, &diag);
@@ -499,7 +576,7 @@ int cli_out_finish(struct cli_out *co, int rc, long done)
             fprintf(stderr, "removed %s, %s is as it was\n", co->od.tmp,
                     co->od.dir);
         } else {
-            fputs("nothing was written\n", stderr);
+            fputs("no files were written\n", stderr);
         }
         co->active = false;
         return 128 + sig;
@@ -521,6 +598,60 @@ int cli_out_finish(struct cli_out *co, int rc, long done)
         fprintf(stderr, "ripple: %s\nripple: %s is as it was\n", co->od.why,
                 co->od.dir);
         return 1;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------ budget */
+
+/* Bytes as people read them: "3.2 GiB". */
+static void fmt_bytes(char *buf, size_t cap, double x)
+{
+    static const char *const unit[] = { "bytes", "KiB", "MiB", "GiB", "TiB",
+                                        "PiB", "EiB" };
+    int u = 0;
+    while (x >= 1024 && u < 6) {
+        x /= 1024;
+        u++;
+    }
+    if (x >= 1e4)                       /* beyond EiB */
+        snprintf(buf, cap, "%.3g %s", x, unit[u]);
+    else
+        snprintf(buf, cap, u ? "%.1f %s" : "%.0f %s", x, unit[u]);
+}
+
+int cli_check_budget(const struct cli_args *a, const struct rp_model *m,
+                     const struct rp_batch_opts *o, double batches)
+{
+    struct rp_budget b;
+    const struct rp_budget_limits *l = &a->limits;
+    rp_budget_estimate(&b, m, o, batches);
+    if (l->max_events > 0 && !(b.events <= l->max_events)) {
+        char arms[48] = "";
+        if (batches > 1)
+            snprintf(arms, sizeof arms, " x %.0f arms", batches);
+        fprintf(stderr, "ripple: the batch needs at least %.3g events (%.3g "
+                "per replication x %.0f replications%s), above the limit of "
+                "%.3g; raise it with --max-events N (0: no limit)%s\n",
+                b.events, b.events_per_rep, b.replications, arms,
+                l->max_events,
+                b.events_per_rep > l->max_events ? "" : " or run fewer "
+                "replications");
+        return 2;
+    }
+    if (l->max_memory > 0 && !(b.bytes <= l->max_memory)) {
+        char total[32], per[32], sums[32], kept[32], lim[32];
+        fmt_bytes(total, sizeof total, b.bytes);
+        fmt_bytes(per, sizeof per, b.bytes_per_thread);
+        fmt_bytes(sums, sizeof sums, b.bytes_summaries);
+        fmt_bytes(kept, sizeof kept, b.bytes_kept);
+        fmt_bytes(lim, sizeof lim, l->max_memory);
+        fprintf(stderr, "ripple: the batch needs about %s of memory (%s per "
+                "thread x %.0f thread%s, %s of summaries, %s of kept "
+                "values), above the limit of %s; raise it with --max-memory "
+                "BYTES (0: no limit)\n", total, per, b.threads,
+                b.threads == 1 ? "" : "s", sums, kept, lim);
+        return 2;
     }
     return 0;
 }

@@ -7,6 +7,13 @@
 #include "cli.h"
 #include "ripple/compare.h"
 
+/* compare.h's check: every arm keeps its values, so all count at once. */
+static int check_arm(void *ctx, const struct rp_model *m,
+                     const struct rp_batch_opts *o, size_t narms)
+{
+    return cli_check_budget(ctx, m, o, (double)narms);
+}
+
 static int compare_main(const struct cli_args *a)
 {
     struct cli_out out;
@@ -30,6 +37,8 @@ static int compare_main(const struct cli_args *a)
         .stop = out.stop,
         .progress = !a->quiet && isatty(STDERR_FILENO),
         .report = a->report,
+        .check = check_arm,
+        .check_ctx = (void *)a,
     };
     rc = rp_compare_main(&co);
     return cli_out_finish(&out, rc, -1);    /* compare counts per arm */
@@ -37,12 +46,14 @@ static int compare_main(const struct cli_args *a)
 
 static const enum cli_opt compare_opts[] = {
     CLI_O_REPS, CLI_O_SEED, CLI_O_THREADS, CLI_O_FORMAT, CLI_O_OUT,
-    CLI_O_SET, CLI_O_REPORT, CLI_O_QUIET, CLI_O_END
+    CLI_O_SET, CLI_O_MAX_EVENTS, CLI_O_MAX_MEMORY, CLI_O_REPORT, CLI_O_QUIET,
+    CLI_O_END
 };
 
 static const enum cli_opt sweep_opts[] = {
     CLI_O_SWEEP_SET, CLI_O_REPS, CLI_O_SEED, CLI_O_THREADS, CLI_O_FORMAT,
-    CLI_O_OUT, CLI_O_REPORT, CLI_O_QUIET, CLI_O_END
+    CLI_O_OUT, CLI_O_MAX_EVENTS, CLI_O_MAX_MEMORY, CLI_O_REPORT, CLI_O_QUIET,
+    CLI_O_END
 };
 
 const struct cli_verb cli_verb_compare = {

@@ -110,6 +110,9 @@ static int run_main(const struct cli_args *a)
         rc = 2;
         goto out_model;
     }
+    rc = cli_check_budget(a, m, &o, 1);
+    if (rc)
+        goto out_model;
     rc = cli_out_begin(&out, a);
     if (rc)
         goto out_model;
@@ -159,7 +162,8 @@ out_model:
 static const enum cli_opt run_opts[] = {
     CLI_O_REPS, CLI_O_SEED, CLI_O_THREADS, CLI_O_FORMAT, CLI_O_OUT,
     CLI_O_VARIANT, CLI_O_SET, CLI_O_PRECISION, CLI_O_WATCH, CLI_O_MAX_REPS,
-    CLI_O_QUANTILES, CLI_O_REPORT, CLI_O_QUIET, CLI_O_END
+    CLI_O_QUANTILES, CLI_O_MAX_EVENTS, CLI_O_MAX_MEMORY, CLI_O_MAX_FILE_SIZE,
+    CLI_O_REPORT, CLI_O_QUIET, CLI_O_END
 };
 
 const struct cli_verb cli_verb_run = {

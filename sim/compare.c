@@ -781,22 +781,42 @@ static int load_all(struct job *j, struct rp_diag *all)
     return bad ? -1 : 0;
 }
 
+static void arm_opts(const struct job *j, struct rp_batch_opts *bo)
+{
+    rp_batch_opts_default(bo);
+    bo->replications = j->reps;
+    bo->seed = j->seed;
+    bo->threads = j->o->threads;
+    bo->keep_values = true;
+    bo->progress = j->o->progress;
+    bo->stop = j->o->stop;
+}
+
+/* Builds every arm's model and lets o->check refuse the job; 0 or its status. */
+static int build_all(struct job *j)
+{
+    for (size_t a = 0; a < j->narms; a++) {
+        struct rp_batch_opts bo;
+        arm_opts(j, &bo);
+        j->arms[a].m = rp_model_new(&j->arms[a].sc);
+        int rc = j->o->check ? j->o->check(j->o->check_ctx, j->arms[a].m, &bo,
+                                           j->narms)
+                             : 0;
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
 static void run_all(struct job *j)
 {
     for (size_t a = 0; a < j->narms; a++) {
         struct arm *arm = &j->arms[a];
         struct rp_batch_opts bo;
-        rp_batch_opts_default(&bo);
-        bo.replications = j->reps;
-        bo.seed = j->seed;
-        bo.threads = j->o->threads;
-        bo.keep_values = true;
-        bo.progress = j->o->progress;
-        bo.stop = j->o->stop;
+        arm_opts(j, &bo);
         if (j->o->progress)
             fprintf(stderr, "ripple: %s (%zu of %zu)\n", arm->label, a + 1,
                     j->narms);
-        arm->m = rp_model_new(&arm->sc);
         rp_provenance_init(&arm->prov, &arm->sc);
         rp_batch_run(&arm->b, arm->m, &bo);
         arm->ran = true;
@@ -862,6 +882,9 @@ int rp_compare_main(const struct rp_compare_opts *o)
     j.confidence = ref->confidence;
     j.reps = o->reps > 0 ? o->reps : ref->replications;
     j.seed = o->have_seed ? o->seed : ref->seed;
+    rc = build_all(&j);
+    if (rc)
+        goto out;
     run_all(&j);
     if (o->stop && *o->stop) {          /* the caller says what was stopped */
         rc = 1;

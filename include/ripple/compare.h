@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "ripple/batch.h"
 #include "ripple/scenario.h"
 
 struct rp_compare_opts {
@@ -36,6 +37,14 @@ struct rp_compare_opts {
     volatile sig_atomic_t *stop;    /* NULL, or batch.h's stop flag for every arm */
     bool progress;
     bool report;
+    /*
+     * May be NULL. Called with each arm's model and batch options before
+     * any arm runs (narms: how many run, each keeping its values); a
+     * non-zero result refuses the job and is returned as its exit status.
+     */
+    int (*check)(void *ctx, const struct rp_model *m,
+                 const struct rp_batch_opts *o, size_t narms);
+    void *check_ctx;
 };
 
 /* Runs compare or sweep; returns the exit status (0, 1 run failed, 2 bad input). */
