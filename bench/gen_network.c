@@ -10,8 +10,10 @@
  *   15% markets demanding m3 (7 units at Poisson times of rate 1/7 a
  *   day, backordered).
  * Every maker and market buys from F (default 3) distinct nodes of the tier
- * before it (equal shares, uniform lead times of 1-5 days), so the edges
- * number about 0.9 F x nodes. A tier's capacity is 1.5 x the markets'
+ * before it (equal shares, a fixed lead time of 1-5 days per edge, drawn
+ * here), so the edges number about 0.9 F x nodes. Constant lead times
+ * keep the file small: at about 40 YAML values a node, 100,000 nodes stay
+ * under the loader's limit of RP_YAML_MAX_VALUES (5e6) values. A tier's capacity is 1.5 x the markets'
  * demand, spread evenly over its makers; input stocks cover 10 days,
  * reviewed weekly, and output stocks cover 5 days, reviewed continuously. Every tenth maker has random outages (up exponential,
  * mean 365 d; down exponential, mean 14 d), and Japan bans exports of m1 to
@@ -62,7 +64,7 @@ static void sources(const struct tier *t, const char *product, int fanin,
         printf("        %s%ld: { ", t->prefix, pick[i]);
         if (k > 1)
             printf("share: %.17g, ", 1.0 / k);
-        printf("lead_time: { dist: uniform, min: 1, max: 5 } }\n");
+        printf("lead_time: %d }\n", 1 + (int)(next(rng) % 5));
     }
 
 }

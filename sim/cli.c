@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "ripple/model.h"
+#include "ripple/sensitivity.h"      /* the limits of --samples */
 #include "rp_git.h"                /* RP_GIT_HASH, written at build time */
 
 #ifndef RP_VERSION
@@ -252,6 +253,7 @@ static int parse_set(struct cli_args *a, const char *opt, const char *s)
 
 static const char *const formats[] = { "table", "json", "csv", NULL };
 static const char *const quantile_modes[] = { "exact", "p2", "auto", NULL };
+static const char *const methods[] = { "sobol", "morris", NULL };
 
 /* Stores option o's value s (NULL for a flag); -1 after saying what is wrong. */
 static int set_option(struct cli_args *a, enum cli_opt o, const char *opt,
@@ -303,11 +305,37 @@ static int set_option(struct cli_args *a, enum cli_opt o, const char *opt,
         return parse_count(opt, s, &a->limits.max_events);
     case CLI_O_MAX_MEMORY:
         return parse_bytes(opt, s, &a->limits.max_memory);
+    case CLI_O_MAX_FILE_SIZE:
+        if (parse_bytes(opt, s, &a->max_file_size))
+            return -1;
+        if (!(a->max_file_size >= 1 && a->max_file_size < 1e18)) {
+            fprintf(stderr, "ripple: %s: expected a size from 1 byte to 1e18, "
+                    "not '%s'\n", opt, s);
+            return -1;
+        }
+        return 0;
     case CLI_O_REPORT:
         a->report = true;
         return 0;
     case CLI_O_QUIET:
         a->quiet = true;
+        return 0;
+    case CLI_O_METHOD:
+        return parse_word(opt, s, methods, &a->method);
+    case CLI_O_SAMPLES:
+        if (parse_whole(opt, s, 2, RP_SOBOL_MAX_SAMPLES, &u))
+            return -1;
+        a->samples = (long)u;
+        return 0;
+    case CLI_O_LEVELS:
+        if (parse_whole(opt, s, 2, 1000, &u))
+            return -1;
+        if (u % 2) {
+            fprintf(stderr, "ripple: %s: expected an even number of levels, "
+                    "not '%s'\n", opt, s);
+            return -1;
+        }
+        a->levels = (int)u;
         return 0;
     case CLI_O_HELP:
     case CLI_O_VERSION:
@@ -459,7 +487,8 @@ int cli_load(struct rp_scenario *sc, const struct cli_args *a,
 {
     struct rp_diag diag;
     struct rp_load_opts lo = { .variant = variant, .overrides = a->sets,
-                               .noverrides = a->nsets };
+                               .noverrides = a->nsets,
+                               .max_file_size = (size_t)a->max_file_size };
     const char *file = a->pos[0];
     rp_diag_init(&diag);
     int rc = rp_scenario_load_strict(sc, file, &lo, &diag);

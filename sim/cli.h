@@ -76,7 +76,17 @@
     X(MAX_MEMORY, "max-memory", 0, "BYTES",                                   \
       "refuse a batch estimated to need more memory (K, M, G, T: binary "     \
       "units; default 4G; 0: no limit)")                                      \
+    X(MAX_FILE_SIZE, "max-file-size", 0, "BYTES",                             \
+      "refuse scenario files larger than this (K, M, G: binary units; "      \
+      "default 64M)")                                                         \
     X(REPORT, "report", 0, NULL, "also write DIR/report.html (needs --out)")  \
+    X(METHOD, "method", 0, "M",                                               \
+      "sobol (first-order and total indices, the default) or morris "         \
+      "(elementary effects, for screening many inputs)")                      \
+    X(SAMPLES, "samples", 0, "N",                                             \
+      "sobol: N base rows, run N (k + 2) times (default 256); morris: N "     \
+      "trajectories, run N (k + 1) times (default 20)")                       \
+    X(LEVELS, "levels", 0, "P", "morris: levels of the grid, even (default 4)") \
     X(QUIET, "quiet", 'q', NULL, "no progress line")                          \
     X(HELP, "help", 'h', NULL, "this help")                                   \
     X(VERSION, "version", 0, NULL, "version and commit")
@@ -108,8 +118,12 @@ struct cli_args {
     long max_reps;
     const char *quantiles;              /* NULL, exact, p2 or auto */
     struct rp_budget_limits limits;     /* --max-events, --max-memory */
+    double max_file_size;               /* bytes; 0: the loader's default */
     bool report;
     bool quiet;
+    const char *method;                 /* sensitivity: NULL (sobol), sobol or morris */
+    long samples;                       /* sensitivity: 0 = the method's default */
+    int levels;                         /* sensitivity: 0 = 4 */
 };
 
 struct cli_verb {
@@ -128,6 +142,7 @@ extern const struct cli_verb cli_verb_validate;
 extern const struct cli_verb cli_verb_compare;
 extern const struct cli_verb cli_verb_sweep;
 extern const struct cli_verb cli_verb_report;
+extern const struct cli_verb cli_verb_sensitivity;
 
 /*
  * Parses argv[1..argc) for verb v (argv[0] is the verb's name) into a.

@@ -18,7 +18,7 @@ static int validate_main(const struct cli_args *a)
 }
 
 static const enum cli_opt validate_opts[] = {
-    CLI_O_VARIANT, CLI_O_SET, CLI_O_END
+    CLI_O_VARIANT, CLI_O_SET, CLI_O_MAX_FILE_SIZE, CLI_O_END
 };
 
 const struct cli_verb cli_verb_validate = {

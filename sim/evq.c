@@ -1,36 +1,49 @@
 /*
  * evq.c - the pending-event heap.
  *
- * Keys (time, class << 56 | push order, slot) are heap-ordered in a 4-ary
- * heap; the events stay in their slots. (time, class, push order) is a total
- * order with no two events equal, so the order events leave in never
- * depends on how the heap happens to be laid out: it is the sorted order,
- * on any machine. A 4-ary heap is half as deep as a binary one, and its
- * four children share a cache line or two, which pays off on pops, the
+ * Keys (time bits, class << 56 | push order, slot) are heap-ordered in a
+ * 4-ary heap; the events stay in their slots. (time, class, push order) is
+ * a total order with no two events equal, so the order events leave in
+ * never depends on how the heap happens to be laid out: it is the sorted
+ * order, on any machine. A 4-ary heap is half as deep as a binary one, and
+ * its four children share a cache line or two, which pays off on pops, the
  * costlier half of the work.
+ *
+ * Comparisons are branch-free: which of two pending events is due first is
+ * as good as a coin toss to a branch predictor, and a mispredicted branch
+ * per heap level cost more than the comparison itself. Times are compared
+ * as the integers their bits spell (rp_evq_time_bits), which order exactly
+ * as the times do for times >= 0, so the order is the same as comparing
+ * doubles, bit for bit.
  */
 #include "ripple/evq.h"
 
-#include <assert.h>
-#include <math.h>
 #include <stdlib.h>
 
 #include "ripple/diag.h"
 
 #define INITIAL_CAP 64
 #define ARITY 4
-#define SEQ_BITS 56
 
-/* Is a due before b? Equal times fall back to class, then push order. */
-static inline bool before(const struct rp_evq_key *a, const struct rp_evq_key *b)
+/*
+ * Is a due before b? (time, order) compared as one 128-bit number: with
+ * c = 1 when a's order is lower, a < b exactly when a.time < b.time + c.
+ * b.time + c cannot wrap: the largest time, +infinity, is far below 2^64.
+ */
+static inline bool before(const struct rp_evq_key *a,
+                          const struct rp_evq_key *b)
 {
-    if (a->time != b->time)
-        return a->time < b->time;
-    return a->order < b->order;
+    return a->time < b->time + (a->order < b->order);
+}
+
+/* The earlier of keys x and y, without a branch. */
+static inline size_t earlier(const struct rp_evq_key *k, size_t x, size_t y)
+{
+    return before(&k[y], &k[x]) ? y : x;
 }
 
 /* The only allocation: doubling keeps pushes amortised O(1). */
-static void grow(struct rp_evq *q)
+void rp_evq_grow(struct rp_evq *q)
 {
     size_t cap = q->cap ? 2 * q->cap : INITIAL_CAP;
 
@@ -61,63 +74,60 @@ void rp_evq_clear(struct rp_evq *q)
     q->next_seq = 0;
 }
 
-void rp_evq_push(struct rp_evq *q, struct rp_event ev)
+/* Sifts the hole at i up to where key belongs and files key there. */
+static void sift_up(struct rp_evq_key *keys, size_t i, struct rp_evq_key key)
 {
-    assert(!isnan(ev.time));            /* NaN would break the order */
-    assert(q->next_seq < ((uint64_t)1 << SEQ_BITS));
-    if (q->len == q->cap)
-        grow(q);
-    ev.seq = q->next_seq++;
-
-    uint32_t slot = q->nfree ? q->free[--q->nfree] : (uint32_t)q->used++;
-    q->slots[slot] = ev;
-    struct rp_evq_key key = {
-        .time = ev.time,
-        .order = (uint64_t)ev.cls << SEQ_BITS | ev.seq,
-        .slot = slot,
-    };
-
-    size_t i = q->len++;                /* sift the new hole up */
     while (i > 0) {
         size_t parent = (i - 1) / ARITY;
-        if (!before(&key, &q->keys[parent]))
+        if (!before(&key, &keys[parent]))
             break;
-        q->keys[i] = q->keys[parent];
+        keys[i] = keys[parent];
         i = parent;
     }
-    q->keys[i] = key;
+    keys[i] = key;
 }
 
+void rp_evq_insert_key(struct rp_evq *q, uint64_t time, uint64_t order,
+                       uint32_t slot)
+{
+    struct rp_evq_key key = { .time = time, .order = order, .slot = slot };
+
+    sift_up(q->keys, q->len++, key);
+}
+
+/*
+ * Removes the root. The hole left at the root sinks along the earliest
+ * children to a leaf, then the last key fills it by sifting up from there
+ * (Floyd's bottom-up variant): the last key came from the bottom and almost
+ * always belongs near it, so comparing it at every level on the way down,
+ * as the textbook sift does, would be wasted work.
+ */
 bool rp_evq_pop(struct rp_evq *q, struct rp_event *ev)
 {
     if (q->len == 0)
         return false;
-    uint32_t slot = q->keys[0].slot;
+    struct rp_evq_key *k = q->keys;
+    uint32_t slot = k[0].slot;
     *ev = q->slots[slot];
     q->free[q->nfree++] = slot;
 
-    struct rp_evq_key last = q->keys[--q->len];
-    size_t n = q->len, i = 0;
-    for (;;) {                          /* sift the hole at the root down */
-        size_t first = ARITY * i + 1;
-        if (first >= n)
+    size_t n = --q->len, i = 0;
+    if (n == 0)
+        return true;
+    for (;;) {
+        size_t c = ARITY * i + 1, best;
+        if (c + ARITY <= n) {           /* all four children: a tournament */
+            best = earlier(k, earlier(k, c, c + 1), earlier(k, c + 2, c + 3));
+        } else if (c < n) {
+            best = c;
+            for (size_t j = c + 1; j < n; j++)
+                best = earlier(k, best, j);
+        } else {
             break;
-        size_t end = first + ARITY < n ? first + ARITY : n;
-        size_t best = first;
-        for (size_t c = first + 1; c < end; c++)
-            if (before(&q->keys[c], &q->keys[best]))
-                best = c;
-        if (!before(&q->keys[best], &last))
-            break;
-        q->keys[i] = q->keys[best];
+        }
+        k[i] = k[best];
         i = best;
     }
-    if (n)
-        q->keys[i] = last;
+    sift_up(k, i, k[n]);
     return true;
-}
-
-const struct rp_event *rp_evq_peek(const struct rp_evq *q)
-{
-    return q->len ? &q->slots[q->keys[0].slot] : NULL;
 }

@@ -19,6 +19,7 @@ static const struct cli_verb *const verbs[] = {
     &cli_verb_compare,
     &cli_verb_sweep,
     &cli_verb_report,
+    &cli_verb_sensitivity,
 };
 #define NVERBS (sizeof verbs / sizeof *verbs)
 

@@ -24,12 +24,15 @@
 #include "ripple/diag.h"
 #include "ripple/rng.h"
 
+#define RELATIVE_NOISE 1e-9     /* spread below this share of |y|: rounding */
+
 /* A constant or forever has nothing to vary; everything else has a quantile. */
 static int check_inputs(const struct rp_sens_input *in, size_t k, char *msg,
                         size_t cap)
 {
     if (k == 0) {
-        snprintf(msg, cap, "no uncertain inputs to rank");
+        snprintf(msg, cap, "no uncertain inputs to rank (an uncertain: block "
+                 "maps scalar paths to distributions)");
         return -1;
     }
     for (size_t i = 0; i < k; i++)
@@ -237,7 +240,7 @@ static void sobol_once(const struct rp_sens_design *d, const double *y,
                        size_t stride, const size_t *idx, double *out)
 {
     size_t N = d->base, k = d->k;
-    double mean = 0, var = 0;
+    double mean = 0, var = 0, scale = 0;
 
     /*
      * Two-pass variance over A and B. The S1 sum uses f(B) - mean in place
@@ -252,8 +255,17 @@ static void sobol_once(const struct rp_sens_design *d, const double *y,
         double a = y[idx[j] * stride] - mean;
         double b = y[(N + idx[j]) * stride] - mean;
         var += a * a + b * b;
+        scale = fmax(scale, fmax(fabs(y[idx[j] * stride]),
+                                 fabs(y[(N + idx[j]) * stride])));
     }
     var /= (double)(2 * N);
+    /*
+     * An output whose spread is below RELATIVE_NOISE of its size varies by
+     * rounding alone (the same amounts summed in another order): its
+     * indices would be ratios of rounding errors, so they are undefined.
+     */
+    if (!(sqrt(var) > RELATIVE_NOISE * scale))
+        var = 0;
     for (size_t i = 0; i < k; i++) {
         double s1 = 0, st = 0;
         for (size_t j = 0; j < N; j++) {

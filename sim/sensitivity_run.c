@@ -142,6 +142,13 @@ static int check_extremes(struct rp_sensitivity *s,
     for (int end = 0; end < 2 && !rc; end++) {
         struct rp_scenario sc;
         if (load_row(&sc, o, rs, &x[end * k], diag)) {
+            /* a whole-network check points at the network, not the input */
+            struct rp_loc at = o->inputs[0].loc.file
+                                   ? o->inputs[0].loc
+                                   : (struct rp_loc){ o->file, 1, 1 };
+            rp_diag_at(diag, at, "the scenario is invalid with every "
+                       "uncertain input at its %s value in the design",
+                       end ? "largest" : "smallest");
             rc = -1;
             break;
         }

@@ -4,6 +4,7 @@
  * Reference orders come from qsort or a plain sorted array with the same
  * rule, never from the heap itself.
  */
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -175,7 +176,7 @@ Test(evq, grows_by_doubling)
     size_t caps = 0, last = 0;
 
     for (uint32_t i = 0; i < 10000; i++) {
-        rp_evq_push(&q, (struct rp_event){ .time = -(double)i });
+        rp_evq_push(&q, (struct rp_event){ .time = 10000 - (double)i });
         if (q.cap != last) {
             cr_assert(last == 0 || q.cap == 2 * last, "%zu -> %zu", last,
                       q.cap);
@@ -184,7 +185,33 @@ Test(evq, grows_by_doubling)
         }
     }
     cr_assert_leq(caps, 16);
-    cr_assert_eq(rp_evq_peek(&q)->time, -9999.0);
+    cr_assert_eq(rp_evq_peek(&q)->time, 1.0);
+}
+
+/*
+ * The heap compares times by their bits: that must agree with comparing the
+ * doubles across every magnitude a time can have, from 0 and subnormals to
+ * infinity, and -0 must be the same instant as +0 (+0 is pushed before -0
+ * here, so it leaves first).
+ */
+Test(evq, bit_order_is_time_order)
+{
+    const double t[] = { INFINITY, 1e300, 3.5, 0x1p-1074, 0x1p-1022, 1.0,
+                         0.0, 2.0, 3.5000000000000004, -0.0, 1e-300 };
+    const double want[] = { 0.0, -0.0, 0x1p-1074, 0x1p-1022, 1e-300, 1.0,
+                            2.0, 3.5, 3.5000000000000004, 1e300, INFINITY };
+    size_t n = sizeof t / sizeof t[0];
+    struct rp_event ev;
+
+    for (size_t i = 0; i < n; i++)
+        rp_evq_push(&q, (struct rp_event){ .time = t[i], .a = (uint32_t)i });
+    for (size_t i = 0; i < n; i++) {
+        cr_assert(rp_evq_pop(&q, &ev));
+        cr_assert_eq(ev.time, want[i], "pop %zu: %g, want %g", i, ev.time,
+                     want[i]);
+        if (ev.time == 0)   /* +0 (pushed 7th) before -0 (pushed 10th) */
+            cr_assert_eq(ev.a, i == 0 ? 6u : 9u, "zeros out of push order");
+    }
 }
 
 /*

@@ -10,14 +10,21 @@
  * rule of the model, never an accident of insertion.
  * Push and pop are O(log n); storage grows by doubling only when full, so a
  * queue reused across replications stops allocating once it has reached its
- * working size.
+ * working size. Times must be zero or more (a replication's clock starts at
+ * 0): the heap compares them as the integers their bits spell, which order
+ * like the times themselves only for non-negative doubles.
+ * Push is inline: the caller's event is written straight into its slot,
+ * never built on the stack and copied (a copy read wider than it was
+ * written stalls the store buffer, the most expensive line of a push).
  */
 #ifndef RIPPLE_EVQ_H
 #define RIPPLE_EVQ_H
 
+#include <assert.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /*
  * What happens first at equal times. The warm-up reset is pushed first with
@@ -46,9 +53,11 @@ struct rp_event {
     double t0;              /* a second time: when the order behind a shipment was placed */
 };
 
+#define RP_EVQ_SEQ_BITS 56
+
 struct rp_evq_key {
-    double time;
-    uint64_t order;         /* class << 56 | push order */
+    uint64_t time;          /* the time's bits: same order as the times >= 0 */
+    uint64_t order;         /* class << RP_EVQ_SEQ_BITS | push order */
     uint32_t slot;          /* where the event is */
 };
 
@@ -69,14 +78,48 @@ void rp_evq_release(struct rp_evq *q);
 /* Empties q, keeping its storage; push order restarts at 0. */
 void rp_evq_clear(struct rp_evq *q);
 
-/* Adds ev (its seq is overwritten). */
-void rp_evq_push(struct rp_evq *q, struct rp_event ev);
+/* Internal to rp_evq_push: doubles the storage; files the key in the heap. */
+void rp_evq_grow(struct rp_evq *q);
+void rp_evq_insert_key(struct rp_evq *q, uint64_t time, uint64_t order,
+                       uint32_t slot);
+
+/*
+ * A time's bits as an unsigned integer. +0 is added first so that -0,
+ * whose sign bit would sort it last, becomes +0; NaN and negative times
+ * would not order, so push refuses them.
+ */
+static inline uint64_t rp_evq_time_bits(double t)
+{
+    uint64_t bits;
+
+    t += 0.0;
+    memcpy(&bits, &t, sizeof bits);
+    return bits;
+}
+
+/* Adds ev (its seq is overwritten); ev.time must be zero or more. */
+static inline void rp_evq_push(struct rp_evq *q, struct rp_event ev)
+{
+    assert(ev.time >= 0);               /* false for NaN too */
+    assert(q->next_seq < ((uint64_t)1 << RP_EVQ_SEQ_BITS));
+    if (q->len == q->cap)
+        rp_evq_grow(q);
+    uint32_t slot = q->nfree ? q->free[--q->nfree] : (uint32_t)q->used++;
+
+    ev.seq = q->next_seq++;
+    q->slots[slot] = ev;
+    rp_evq_insert_key(q, rp_evq_time_bits(ev.time),
+                      (uint64_t)ev.cls << RP_EVQ_SEQ_BITS | ev.seq, slot);
+}
 
 /* Removes the first event into *ev; false when q is empty. */
 bool rp_evq_pop(struct rp_evq *q, struct rp_event *ev);
 
 /* The first event without removing it, or NULL. */
-const struct rp_event *rp_evq_peek(const struct rp_evq *q);
+static inline const struct rp_event *rp_evq_peek(const struct rp_evq *q)
+{
+    return q->len ? &q->slots[q->keys[0].slot] : NULL;
+}
 
 static inline size_t rp_evq_len(const struct rp_evq *q)
 {

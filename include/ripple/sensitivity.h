@@ -127,8 +127,9 @@ struct rp_sens_boot {
 /*
  * Sobol indices of one metric: y[row * stride] is the model's output at
  * design row `row` (so y may be a column of a row-major matrix). Fills
- * s1[k] and st[k]. When the output does not vary over A and B every index
- * is NaN (it is undefined, not zero).
+ * s1[k] and st[k]. When the output does not vary over A and B (or only by
+ * rounding: an sd below 1e-9 of its largest |value|) every index is NaN:
+ * it is undefined, not zero.
  */
 void rp_sens_sobol(const struct rp_sens_design *d, const double *y,
                    size_t stride, const struct rp_sens_boot *boot,
