@@ -662,8 +662,9 @@ static void merge_diag(struct rp_diag *all, const struct rp_diag *d)
 
 /*
  * Strict (every variant of the file checked too, as run and validate do)
- * for the base and each sweep point; a variant arm is one of those the
- * base's strict load checked already.
+ * for compare's base, so a variant arm is one that load checked already.
+ * A sweep point loads plainly: the file was checked strictly once before
+ * the points, as written (a swept path may be one a variant deletes).
  */
 static int load_arm(struct arm *a, const struct rp_compare_opts *o,
                     const char *variant, const struct rp_override *ov,
@@ -674,8 +675,9 @@ static int load_arm(struct arm *a, const struct rp_compare_opts *o,
                                .noverrides = nov,
                                .max_file_size = o->max_file_size };
     rp_diag_init(&d);
-    int rc = variant ? rp_scenario_load(&a->sc, o->file, &lo, &d)
-                     : rp_scenario_load_strict(&a->sc, o->file, &lo, &d);
+    int rc = variant || o->sweep
+                 ? rp_scenario_load(&a->sc, o->file, &lo, &d)
+                 : rp_scenario_load_strict(&a->sc, o->file, &lo, &d);
     if (!rc && rp_model_check(&a->sc, &d)) {
         rp_scenario_release(&a->sc);
         rc = -1;
@@ -746,6 +748,12 @@ static int load_all(struct job *j, struct rp_diag *all)
                 return -1;
             }
         }
+        struct arm check = { 0 };
+        struct rp_compare_opts strict = *o;
+        strict.sweep = false;
+        if (load_arm(&check, &strict, NULL, NULL, 0, all))
+            return -1;
+        rp_scenario_release(&check.sc);
         struct rp_override *ov = rp_xcalloc(j->naxes + 1, sizeof *ov);
         for (size_t p = 0; p < npoints; p++) {
             /* point p in row-major order: the last path varies fastest */
