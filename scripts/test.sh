@@ -48,9 +48,9 @@ flagship=$root/scenarios/japan-excludes-korea.yaml
 lsan_out=$(mktemp -d)
 # exitcode=23 on a leak; any non-zero status fails the script.
 build-asan/ripple validate "$flagship" >/dev/null
-build-asan/ripple run "$flagship" -n 40 --quiet --out "$lsan_out/run" \
+build-asan/ripple run "$flagship" -n 4 --quiet --out "$lsan_out/run" \
     --report >/dev/null
-build-asan/ripple compare "$flagship" -n 20 --quiet >/dev/null
+build-asan/ripple compare "$flagship" no_squeeze localise_film -n 4 --quiet >/dev/null
 build-asan/ripple report "$lsan_out/run" >/dev/null
 rm -rf "$lsan_out"
 echo "flagship: validate, run --out --report, compare and report leak-free"

@@ -19,6 +19,7 @@
 #include "ripple/compare.h"
 #include "ripple/engine.h"
 #include "ripple/report.h"
+#include "support.h"
 
 static const char yaml[] =
     "ripple: 1\n"
@@ -110,56 +111,19 @@ static void teardown(void)
 TestSuite(compare, .init = setup, .fini = teardown);
 
 /* One arm loaded from the test's text and run with kept values. */
-struct arm {
-    struct rp_scenario sc;
-    struct rp_model *m;
-    struct rp_batch b;
-};
-
-static void run_arm(struct arm *a, const char *variant,
+static void run_arm(struct test_arm *a, const char *variant,
                     const struct rp_override *ov, size_t nov)
 {
-    struct rp_diag d;
-    struct rp_load_opts lo = { .variant = variant, .overrides = ov,
-                               .noverrides = nov };
-    struct rp_batch_opts bo;
-    rp_diag_init(&d);
-    int rc = rp_scenario_load_string(&a->sc, yaml, "two.yaml", &lo, &d);
-    if (rc)
-        rp_diag_print(&d, stderr);
-    cr_assert_eq(rc, 0, "variant %s does not load", variant ? variant : "base");
-    rp_diag_release(&d);
-    a->m = rp_model_new(&a->sc);
-    rp_batch_opts_default(&bo);
-    bo.replications = 40;
-    bo.seed = 11;
-    bo.threads = 1;
-    bo.keep_values = true;
-    rp_batch_run(&a->b, a->m, &bo);
-}
-
-static void release_arm(struct arm *a)
-{
-    rp_batch_release(&a->b);
-    rp_model_free(a->m);
-    rp_scenario_release(&a->sc);
-}
-
-/* Per-replication values of the value called name, or NULL. */
-static const double *column(const struct arm *a, const char *name, double *buf)
-{
-    size_t i = rp_value_index(a->m, name);
-    if (i == SIZE_MAX)
-        return NULL;
-    for (long r = 0; r < a->b.n; r++)
-        buf[r] = a->b.values[(size_t)r * a->b.nvalues + i];
-    return buf;
+    const struct test_run how = { .text = yaml, .name = "two.yaml", .variant = variant,
+                                  .ov = ov, .nov = nov, .replications = 40,
+                                  .seed = 11, .threads = 1 };
+    test_arm_run(a, &how);
 }
 
 Test(compare, identical_variants_differ_by_exactly_zero_everywhere)
 {
     static const char *const same[] = { "same", "same_value" };
-    struct arm base, v;
+    struct test_arm base, v;
     run_arm(&base, NULL, NULL, 0);
     cr_assert_eq(base.b.n, 40);
     for (size_t k = 0; k < 2; k++) {
@@ -176,8 +140,8 @@ Test(compare, identical_variants_differ_by_exactly_zero_everywhere)
         /* and the paired summary says so: diff 0, better 0 */
         struct rp_paired p;
         double bu[64], vu[64];
-        cr_assert_not_null(column(&base, "groups.kr.cell.unmet", bu));
-        cr_assert_not_null(column(&v, "groups.kr.cell.unmet", vu));
+        cr_assert_not_null(test_column(&base, "groups.kr.cell.unmet", bu));
+        cr_assert_not_null(test_column(&v, "groups.kr.cell.unmet", vu));
         rp_paired_init(&p, RP_ACC_EXACT);
         for (long r = 0; r < base.b.n; r++)
             rp_paired_add(&p, bu[r], vu[r], 1);
@@ -187,14 +151,14 @@ Test(compare, identical_variants_differ_by_exactly_zero_everywhere)
         cr_assert_eq(s.hw, 0.0);
         cr_assert_eq(p.better, 0);
         rp_paired_release(&p);
-        release_arm(&v);
+        test_arm_release(&v);
     }
-    release_arm(&base);
+    test_arm_release(&base);
 }
 
 Test(compare, a_change_elsewhere_leaves_unrelated_values_identical)
 {
-    struct arm base, v;
+    struct test_arm base, v;
     double bx[64], vx[64];
     run_arm(&base, NULL, NULL, 0);
     run_arm(&v, "us_slow", NULL, 0);
@@ -205,15 +169,15 @@ Test(compare, a_change_elsewhere_leaves_unrelated_values_identical)
                                       "nodes.kr_market.cell.unmet",
                                       "groups.kr.cell.fill_rate" };
     for (size_t k = 0; k < 4; k++) {
-        cr_assert_not_null(column(&base, kr[k], bx), "%s missing", kr[k]);
-        cr_assert_not_null(column(&v, kr[k], vx));
+        cr_assert_not_null(test_column(&base, kr[k], bx), "%s missing", kr[k]);
+        cr_assert_not_null(test_column(&v, kr[k], vx));
         for (long r = 0; r < base.b.n; r++)
             cr_assert(bx[r] == vx[r], "%s differs in replication %ld", kr[k], r);
     }
 
     /* the American chain did change, and for the worse on average */
-    cr_assert_not_null(column(&base, "nodes.us_maker.cell.unmet", bx));
-    cr_assert_not_null(column(&v, "nodes.us_maker.cell.unmet", vx));
+    cr_assert_not_null(test_column(&base, "nodes.us_maker.cell.unmet", bx));
+    cr_assert_not_null(test_column(&v, "nodes.us_maker.cell.unmet", vx));
     double sum = 0;
     long changed = 0;
     for (long r = 0; r < base.b.n; r++) {
@@ -223,13 +187,13 @@ Test(compare, a_change_elsewhere_leaves_unrelated_values_identical)
     cr_assert_gt(changed, base.b.n / 2, "a 15-day lead time changed only %ld "
                  "of %ld replications", changed, base.b.n);
     cr_assert_gt(sum, 0, "a longer lead time should not reduce shortfall");
-    release_arm(&v);
-    release_arm(&base);
+    test_arm_release(&v);
+    test_arm_release(&base);
 }
 
 Test(compare, merge_patches_delete_replace_and_add)
 {
-    struct arm base, del, rep, add;
+    struct test_arm base, del, rep, add;
     double bx[64], vx[64];
     run_arm(&base, NULL, NULL, 0);
     run_arm(&del, "no_ban", NULL, 0);
@@ -240,11 +204,11 @@ Test(compare, merge_patches_delete_replace_and_add)
     cr_assert_eq(base.sc.nevents, 1);
     cr_assert_eq(del.sc.nevents, 0);
     cr_assert_eq(rp_scenario_event(&del.sc, "ban"), RP_NONE);
-    cr_assert_null(column(&del, "events.ban.kr_maker.tts", vx));
-    cr_assert_not_null(column(&base, "events.ban.kr_maker.tts", bx));
+    cr_assert_null(test_column(&del, "events.ban.kr_maker.tts", vx));
+    cr_assert_not_null(test_column(&base, "events.ban.kr_maker.tts", bx));
     /* ... and the Korean maker, no longer cut off, produces at least as much */
-    cr_assert_not_null(column(&base, "groups.kr.cell.produced", bx));
-    cr_assert_not_null(column(&del, "groups.kr.cell.produced", vx));
+    cr_assert_not_null(test_column(&base, "groups.kr.cell.produced", bx));
+    cr_assert_not_null(test_column(&del, "groups.kr.cell.produced", vx));
     double gain = 0;
     for (long r = 0; r < base.b.n; r++)
         gain += vx[r] - bx[r];
@@ -256,8 +220,8 @@ Test(compare, merge_patches_delete_replace_and_add)
     cr_assert_float_eq(rp_dist_mean(&rep.sc.events[e].duration), 120, 1e-12);
     cr_assert_float_eq(rp_dist_mean(&rep.sc.events[e].start), 50, 1e-12);
     cr_assert_eq(rep.sc.events[e].nproducts, 1);
-    cr_assert_not_null(column(&base, "groups.kr.cell.unmet", bx));
-    cr_assert_not_null(column(&rep, "groups.kr.cell.unmet", vx));
+    cr_assert_not_null(test_column(&base, "groups.kr.cell.unmet", bx));
+    cr_assert_not_null(test_column(&rep, "groups.kr.cell.unmet", vx));
     double worse = 0;
     for (long r = 0; r < base.b.n; r++)
         worse += vx[r] - bx[r];
@@ -267,21 +231,21 @@ Test(compare, merge_patches_delete_replace_and_add)
     cr_assert_eq(add.sc.nevents, 2);
     cr_assert_neq(rp_scenario_event(&add.sc, "ban"), RP_NONE);
     cr_assert_neq(rp_scenario_event(&add.sc, "fire"), RP_NONE);
-    cr_assert_not_null(column(&base, "groups.us.cell.produced", bx));
-    cr_assert_not_null(column(&add, "groups.us.cell.produced", vx));
+    cr_assert_not_null(test_column(&base, "groups.us.cell.produced", bx));
+    cr_assert_not_null(test_column(&add, "groups.us.cell.produced", vx));
     double lost = 0;
     for (long r = 0; r < base.b.n; r++)
         lost += bx[r] - vx[r];
     cr_assert_gt(lost, 0, "30 days down should cost output");
-    cr_assert_not_null(column(&base, "groups.kr.cell.produced", bx));
-    cr_assert_not_null(column(&add, "groups.kr.cell.produced", vx));
+    cr_assert_not_null(test_column(&base, "groups.kr.cell.produced", bx));
+    cr_assert_not_null(test_column(&add, "groups.kr.cell.produced", vx));
     for (long r = 0; r < base.b.n; r++)
         cr_assert(bx[r] == vx[r], "the fire leaked into Korea in rep %ld", r);
 
-    release_arm(&add);
-    release_arm(&rep);
-    release_arm(&del);
-    release_arm(&base);
+    test_arm_release(&add);
+    test_arm_release(&rep);
+    test_arm_release(&del);
+    test_arm_release(&base);
 }
 
 /* ---------------------------------------------------- through the CLI entry */

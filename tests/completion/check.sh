@@ -79,8 +79,8 @@ PY
     same "--set paths of ${f#"$src"/}" "$(echo "$want" | LC_ALL=C sort)" \
         "$(echo "$got" | LC_ALL=C sort)"
 done < <(find "$src/scenarios" -name '*.yaml' | sort)
-same "--set events.jp_ban.d" "events.jp_ban.duration=" \
-    "$(complete_words run "$flagship" --set events.jp_ban.d)"
+same "--set events.youlchon_expansion.st" "events.youlchon_expansion.start=" \
+    "$(complete_words run "$flagship" --set events.youlchon_expansion.st)"
 
 echo "completion: $(echo $verbs | wc -w) commands, $n scenarios' --set paths"
 echo "$passed passed, $failed failed"
