@@ -305,6 +305,15 @@ static int set_option(struct cli_args *a, enum cli_opt o, const char *opt,
         return parse_count(opt, s, &a->limits.max_events);
     case CLI_O_MAX_MEMORY:
         return parse_bytes(opt, s, &a->limits.max_memory);
+    case CLI_O_MAX_REP_EVENTS:
+        if (parse_count(opt, s, &a->max_rep_events))
+            return -1;
+        if (a->max_rep_events >= 1.8e19) {
+            fprintf(stderr, "ripple: %s: expected at most 1.8e19, not '%s'\n",
+                    opt, s);
+            return -1;
+        }
+        return 0;
     case CLI_O_MAX_FILE_SIZE:
         if (parse_bytes(opt, s, &a->max_file_size))
             return -1;
@@ -419,6 +428,7 @@ int cli_parse(struct cli_args *a, const struct cli_verb *v, int argc,
     bool seen[CLI_O_END] = { false };
 
     *a = (struct cli_args){ .verb = v, .reps = -1, .format = "table",
+                            .max_rep_events = -1,
                             .limits = { RP_BUDGET_EVENTS, RP_BUDGET_MEMORY } };
     for (int i = 0; i < CLI_O_END; i++) {
         if (!takes(v, (enum cli_opt)i))

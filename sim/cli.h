@@ -76,6 +76,10 @@
     X(MAX_MEMORY, "max-memory", 0, "BYTES",                                   \
       "refuse a batch estimated to need more memory (K, M, G, T: binary "     \
       "units; default 4G; 0: no limit)")                                      \
+    X(MAX_REP_EVENTS, "max-rep-events", 0, "N",                               \
+      "stop the batch (exit 1) when one replication takes more than N "      \
+      "engine steps (default: 1000 x its estimate, at least 1e6; 0: no "      \
+      "limit)")                                                               \
     X(MAX_FILE_SIZE, "max-file-size", 0, "BYTES",                             \
       "refuse scenario files larger than this (K, M, G: binary units; "      \
       "default 64M)")                                                         \
@@ -118,6 +122,7 @@ struct cli_args {
     long max_reps;
     const char *quantiles;              /* NULL, exact, p2 or auto */
     struct rp_budget_limits limits;     /* --max-events, --max-memory */
+    double max_rep_events;              /* --max-rep-events; -1: the default */
     double max_file_size;               /* bytes; 0: the loader's default */
     bool report;
     bool quiet;

@@ -37,6 +37,8 @@ static int compare_main(const struct cli_args *a)
         .stop = out.stop,
         .progress = !a->quiet && isatty(STDERR_FILENO),
         .report = a->report,
+        .max_file_size = (size_t)a->max_file_size,
+        .max_rep_events = a->max_rep_events,
         .check = check_arm,
         .check_ctx = (void *)a,
     };
@@ -46,14 +48,14 @@ static int compare_main(const struct cli_args *a)
 
 static const enum cli_opt compare_opts[] = {
     CLI_O_REPS, CLI_O_SEED, CLI_O_THREADS, CLI_O_FORMAT, CLI_O_OUT,
-    CLI_O_SET, CLI_O_MAX_EVENTS, CLI_O_MAX_MEMORY, CLI_O_REPORT, CLI_O_QUIET,
-    CLI_O_END
+    CLI_O_SET, CLI_O_MAX_EVENTS, CLI_O_MAX_MEMORY, CLI_O_MAX_REP_EVENTS,
+    CLI_O_MAX_FILE_SIZE, CLI_O_REPORT, CLI_O_QUIET, CLI_O_END
 };
 
 static const enum cli_opt sweep_opts[] = {
     CLI_O_SWEEP_SET, CLI_O_REPS, CLI_O_SEED, CLI_O_THREADS, CLI_O_FORMAT,
-    CLI_O_OUT, CLI_O_MAX_EVENTS, CLI_O_MAX_MEMORY, CLI_O_REPORT, CLI_O_QUIET,
-    CLI_O_END
+    CLI_O_OUT, CLI_O_MAX_EVENTS, CLI_O_MAX_MEMORY, CLI_O_MAX_REP_EVENTS,
+    CLI_O_MAX_FILE_SIZE, CLI_O_REPORT, CLI_O_QUIET, CLI_O_END
 };
 
 const struct cli_verb cli_verb_compare = {

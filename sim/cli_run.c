@@ -18,10 +18,11 @@ struct csv_sink {
 };
 
 static void csv_record(void *ctx, long rep, const double *values,
-                       const double *series)
+                       const double *series, uint64_t events)
 {
     struct csv_sink *s = ctx;
     (void)series;
+    (void)events;
     rp_report_csv_rows(s->out, s->m, rep, values);
 }
 
@@ -113,6 +114,7 @@ static int run_main(const struct cli_args *a)
     rc = cli_check_budget(a, m, &o, 1);
     if (rc)
         goto out_model;
+    o.max_rep_events = rp_budget_rep_events(m, a->max_rep_events);
     rc = cli_out_begin(&out, a);
     if (rc)
         goto out_model;
@@ -138,11 +140,13 @@ static int run_main(const struct cli_args *a)
         o.record_ctx = &sink;
     }
 
-    rp_batch_run(&b, m, &o);
-    if (b.stopped) {
+    int st = rp_batch_run(&b, m, &o);
+    if (st != RP_BATCH_DONE) {
         if (dir)
             rp_atomic_abort(&reps);
-        rc = cli_out_finish(&out, 0, b.n);
+        if (st == RP_BATCH_OVER_BUDGET)
+            rp_budget_say_over(stderr, &b, o.max_rep_events);
+        rc = cli_out_finish(&out, st == RP_BATCH_OVER_BUDGET, b.n);
         goto out_batch;
     }
     if (a->precision > 0)
@@ -162,8 +166,8 @@ out_model:
 static const enum cli_opt run_opts[] = {
     CLI_O_REPS, CLI_O_SEED, CLI_O_THREADS, CLI_O_FORMAT, CLI_O_OUT,
     CLI_O_VARIANT, CLI_O_SET, CLI_O_PRECISION, CLI_O_WATCH, CLI_O_MAX_REPS,
-    CLI_O_QUANTILES, CLI_O_MAX_EVENTS, CLI_O_MAX_MEMORY, CLI_O_MAX_FILE_SIZE,
-    CLI_O_REPORT, CLI_O_QUIET, CLI_O_END
+    CLI_O_QUANTILES, CLI_O_MAX_EVENTS, CLI_O_MAX_MEMORY, CLI_O_MAX_REP_EVENTS,
+    CLI_O_MAX_FILE_SIZE, CLI_O_REPORT, CLI_O_QUIET, CLI_O_END
 };
 
 const struct cli_verb cli_verb_run = {

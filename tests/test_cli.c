@@ -760,3 +760,26 @@ Test(cli, sigterm_without_out_exits_143_and_says_no_files_were_written)
     cr_expect_not_null(strstr(err, "ripple: stopped by SIGTERM after "), "%s", err);
     cr_expect_not_null(strstr(err, "; no files were written"), "%s", err);
 }
+
+/* The run-time budget of issue 8: a replication past it stops the batch. */
+Test(cli, a_replication_over_its_event_budget_exits_1_and_writes_nothing)
+{
+    char out[8192], before[1 << 16], after[1 << 16];
+    previous_results(before, sizeof before);
+    int rc = sh(out, sizeof out, "cd %s && " RIPPLE " run good.yaml -n 40 "
+                "--quiet --max-rep-events 20 --out out", dir);
+    cr_expect_eq(rc, 1, "%s", out);
+    cr_expect_not_null(strstr(out, "ripple: replication 0 took more than 20 "
+                                   "engine steps"), "%s", out);
+    cr_expect_not_null(strstr(out, "raise it with --max-rep-events N"), "%s", out);
+    file_text("out/summary.json", after, sizeof after);
+    cr_expect_str_eq(after, before, "the previous results changed");
+    expect_no_leftovers();
+    rc = sh(out, sizeof out, "cd %s && " RIPPLE " compare good.yaml -n 4 "
+            "--quiet --max-rep-events 20", dir);
+    cr_expect_eq(rc, 1, "%s", out);
+    cr_expect_not_null(strstr(out, "engine steps"), "%s", out);
+    rc = sh(out, sizeof out, "cd %s && " RIPPLE " run good.yaml -n 4 --quiet "
+            "--max-rep-events 0", dir);
+    cr_expect_eq(rc, 0, "0 is no limit: %s", out);
+}
