@@ -14,6 +14,7 @@
 #ifdef RP_MPI
 
 #include <mpi.h>
+#include <stdbool.h>
 #include <stdlib.h>
 
 #include "batch_impl.h"
@@ -74,10 +75,36 @@ static int round_mpi(const struct rp_batch_ranks *rk, struct rp_round *r)
     return 0;
 }
 
+/*
+ * Started by a launcher? mpiexec (MPICH's Hydra: PMI_SIZE), srun (PMI or
+ * PMIx) and Open MPI's mpirun each leave one of these. Why ask: MPI_Init
+ * in a plain `ripple run` costs time and, with UCX, writes shared-memory
+ * files that a file-size limit (ulimit -f) or a full /dev/shm turn into
+ * errors; a process nobody launched is one rank, and needs no MPI.
+ */
+static bool launched(void)
+{
+    static const char *const vars[] = { "PMI_SIZE", "PMI_RANK", "PMIX_RANK",
+                                        "OMPI_COMM_WORLD_SIZE" };
+    for (size_t i = 0; i < sizeof vars / sizeof *vars; i++)
+        if (getenv(vars[i]))
+            return true;
+    return false;
+}
+
+static bool joined(void)
+{
+    int inited;
+    MPI_Initialized(&inited);
+    return inited;
+}
+
 const struct rp_batch_ranks *rp_batch_mpi_init(struct rp_batch_ranks *rk,
                                                int *argc, char ***argv)
 {
     int provided;
+    if (!launched())
+        return NULL;
     MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided);
     MPI_Comm_rank(MPI_COMM_WORLD, &rk->rank);
     MPI_Comm_size(MPI_COMM_WORLD, &rk->size);
@@ -89,6 +116,8 @@ const struct rp_batch_ranks *rp_batch_mpi_init(struct rp_batch_ranks *rk,
 void rp_batch_mpi_finalize(void)
 {
     int done;
+    if (!joined())
+        return;
     MPI_Finalized(&done);
     if (!done)
         MPI_Finalize();

@@ -7,7 +7,9 @@
  * threads only compute) and fills rk; a round is split into contiguous
  * slices, one per rank, and gathered to rank 0 in replication order with
  * MPI_Gatherv, so results are those of one process bit for bit. Built
- * without MPI, or run as one rank, it returns NULL and nothing changes.
+ * without MPI, started by no MPI launcher (no PMI_SIZE, PMI_RANK,
+ * PMIX_RANK or OMPI_COMM_WORLD_SIZE in the environment) or run as one
+ * rank, it returns NULL and nothing changes.
  */
 #ifndef RIPPLE_BATCH_MPI_H
 #define RIPPLE_BATCH_MPI_H
