@@ -94,23 +94,29 @@ static long batch_cap(const struct rp_batch_opts *o)
     return cap < o->replications ? o->replications : cap;
 }
 
+enum rp_acc_mode rp_batch_mode(const struct rp_model *m,
+                               const struct rp_batch_opts *o)
+{
+    size_t nv = rp_model_nvalues(m);
+    if (!o->auto_mode)
+        return o->mode;
+    return (size_t)batch_cap(o) * nv * sizeof(double) <= EXACT_BUDGET
+               ? RP_ACC_EXACT : RP_ACC_STREAM;
+}
+
 void rp_batch_init(struct rp_batch *b, const struct rp_model *m,
                    const struct rp_batch_opts *o)
 {
     size_t nv = rp_model_nvalues(m);
     size_t ns = rp_model_series_len(m);
-    long cap = batch_cap(o);
-    enum rp_acc_mode mode = o->mode;
-    if (o->auto_mode)
-        mode = (size_t)cap * nv * sizeof(double) <= EXACT_BUDGET ? RP_ACC_EXACT
-                                                                 : RP_ACC_STREAM;
+    enum rp_acc_mode mode = rp_batch_mode(m, o);
     memset(b, 0, sizeof *b);
     b->model = m;
     b->seed = o->seed;
     b->first_rep = o->first_rep;
     b->nvalues = nv;
     b->threads = rp_batch_threads(o->threads);
-    b->ranks = rp_batch_nranks();
+    b->ranks = o->ranks ? o->ranks->size : 1;
     b->over_rep = -1;
     b->acc = rp_xcalloc(nv + 1, sizeof *b->acc);
     for (size_t i = 0; i < nv; i++)
@@ -191,38 +197,6 @@ int rp_round_local(struct rp_round *r, long lo, long hi)
     return stopped || (r->stop && *r->stop);
 }
 
-#ifndef RP_MPI
-int rp_round_run(struct rp_round *r)
-{
-    return rp_round_local(r, 0, r->count);
-}
-
-void rp_batch_mpi_init(int *argc, char ***argv)
-{
-    (void)argc;
-    (void)argv;
-}
-
-void rp_batch_mpi_finalize(void)
-{
-}
-
-int rp_batch_rank(void)
-{
-    return 0;
-}
-
-int rp_batch_nranks(void)
-{
-    return 1;
-}
-
-void rp_batch_share(long *v, int n)
-{
-    (void)v;
-    (void)n;
-}
-#endif
 
 /*
  * Merges a finished round in order (rank 0), stopping at the first
@@ -252,7 +226,7 @@ static void merge_round(struct rp_batch *b, const struct rp_batch_opts *o,
  */
 static long plan_round(long n, const struct rp_batch_opts *o, int threads)
 {
-    long count = (long)threads * rp_batch_nranks() * REPS_PER_WORKER;
+    long count = (long)threads * (o->ranks ? o->ranks->size : 1) * REPS_PER_WORKER;
     long end = n < o->replications ? o->replications : batch_cap(o);
     return count < end - n ? count : end - n;
 }
@@ -260,12 +234,13 @@ static long plan_round(long n, const struct rp_batch_opts *o, int threads)
 int rp_batch_continue(struct rp_batch *b, const struct rp_batch_opts *o)
 {
     const struct rp_model *m = b->model;
-    bool root = rp_batch_rank() == 0;
+    const struct rp_batch_ranks *rk = o->ranks;
+    bool root = !rk || rk->rank == 0;
     struct rp_round r = {
         .m = m, .threads = b->threads, .seed = o->seed,
         .nv = b->nvalues, .ns = b->nseries, .stop = o->stop,
     };
-    size_t most = (size_t)b->threads * (size_t)rp_batch_nranks() * REPS_PER_WORKER;
+    size_t most = (size_t)b->threads * (size_t)b->ranks * REPS_PER_WORKER;
     r.vals = rp_xmalloc(most * (r.nv + 1) * sizeof *r.vals);
     r.ser = r.ns ? rp_xmalloc(most * r.ns * sizeof *r.ser) : NULL;
     r.evs = rp_xcalloc(most, sizeof *r.evs);
@@ -278,13 +253,14 @@ int rp_batch_continue(struct rp_batch *b, const struct rp_batch_opts *o)
     double t0 = wall(), last_shown = t0;
     for (;;) {
         long state[2] = { b->n, root ? finished(b, o) : 0 };
-        rp_batch_share(state, 2);       /* rank 0 decides for all */
+        if (rk)
+            rk->share(state, 2);        /* rank 0 decides for all */
         b->n = state[0];
         if (state[1])
             break;
         r.base = o->first_rep + b->n;
         r.count = plan_round(b->n, o, b->threads);
-        if (rp_round_run(&r)) {
+        if (rk ? rk->round(rk, &r) : rp_round_local(&r, 0, r.count)) {
             b->stopped = true;
             break;
         }

@@ -34,11 +34,11 @@ struct rp_round {
 /* Runs replications lo..hi-1 of the round here; returns 1 if stopped. */
 int rp_round_local(struct rp_round *r, long lo, long hi);
 
-/*
- * Runs the round: this rank's slice locally, then gathers every slice to
- * rank 0 in replication order. Returns 1 (on every rank) if any rank was
- * stopped; the round is then dropped.
- */
-int rp_round_run(struct rp_round *r);
+/* Rank k's slice of a round of count over size ranks: [lo, hi), contiguous. */
+static inline void rp_round_slice(long count, int k, int size, long *lo, long *hi)
+{
+    *lo = (long)((long long)count * k / size);
+    *hi = (long)((long long)count * (k + 1) / size);
+}
 
 #endif

@@ -17,9 +17,9 @@ static int check_arm(void *ctx, const struct rp_model *m,
 static int compare_main(const struct cli_args *a)
 {
     struct cli_out out;
-    int rc = cli_out_begin(&out, a);
+    int rc = cli_agree(a, cli_out_begin(&out, a));    /* rank 0 alone writes */
     if (rc)
-        return rc;
+        return out.active ? cli_out_finish(&out, rc, -1) : rc;
     struct rp_compare_opts co = {
         .file = a->pos[0],
         .variants = (const char *const *)a->pos + 1,
@@ -36,9 +36,10 @@ static int compare_main(const struct cli_args *a)
         .out_name = a->out_dir,
         .stop = out.stop,
         .progress = !a->quiet && isatty(STDERR_FILENO),
-        .report = a->report,
+        .report = a->report && cli_out_path(&out),   /* not on ranks > 0 */
         .max_file_size = (size_t)a->max_file_size,
         .max_rep_events = a->max_rep_events,
+        .ranks = a->ranks,
         .check = check_arm,
         .check_ctx = (void *)a,
     };

@@ -808,6 +808,7 @@ static void arm_opts(const struct job *j, struct rp_batch_opts *bo)
     bo->keep_values = true;
     bo->progress = j->o->progress;
     bo->stop = j->o->stop;
+    bo->ranks = j->o->ranks;
 }
 
 /* Builds every arm's model and lets o->check refuse the job; 0 or its status. */
@@ -920,6 +921,10 @@ int rp_compare_main(const struct rp_compare_opts *o)
             rc = 1;                     /* over budget, said in run_all */
             goto out;
         }
+    if (o->ranks && o->ranks->rank != 0) {
+        rc = 0;                         /* MPI: rank 0 alone holds the results */
+        goto out;
+    }
 
     /* files first: a reader of stdout that stops early must not lose them */
     rc = 0;

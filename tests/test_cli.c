@@ -157,12 +157,12 @@ Test(cli, out_dir_gets_whole_files_and_no_temporaries)
     snprintf(outdir, sizeof outdir, "%s/out", dir);
     int rc = sh(out, sizeof out, RIPPLE " run %s --out %s --quiet", path, outdir);
     cr_assert_eq(rc, 0, "%s", out);
-    cr_expect_eq(count_files(outdir), 5, "expected exactly the five files below");
+    cr_expect_eq(count_files(outdir), 6, "expected exactly the six files below");
     char f[600];
     struct stat st;
     const char *names[] = { "summary.json", "replications.csv", "series.csv",
-                            "events.csv", "groups.csv" };
-    for (int i = 0; i < 5; i++) {
+                            "events.csv", "groups.csv", "records.bin" };
+    for (int i = 0; i < 6; i++) {
         snprintf(f, sizeof f, "%s/%s", outdir, names[i]);
         cr_expect_eq(stat(f, &st), 0, "%s missing", names[i]);
         cr_expect_gt(st.st_size, 10);
@@ -508,19 +508,23 @@ static void stop_with(int sig, int want_status, const char *name)
     char want[64];
     snprintf(want, sizeof want, "ripple: stopped by %s after ", name);
     cr_expect_not_null(strstr(err, want), "%s", err);
-    cr_expect_not_null(strstr(err, "is as it was"), "%s", err);
+    cr_expect_not_null(strstr(err, "out is as it was"), "%s", err);
+    /* the finished replications stay for --resume (tests/hpc/check.sh resumes) */
+    cr_expect_not_null(strstr(err, "continue with the same command and "
+                                   "--resume "), "%s", err);
+    cr_expect(has_entry(dir, "out.tmp-"), "the checkpoint was removed");
     file_text("out/summary.json", after, sizeof after);
     cr_expect_str_eq(after, before, "the previous results changed");
-    cr_expect_eq(count_files(strcat(strcpy(err, dir), "/out")), 5);
-    expect_no_leftovers();
+    cr_expect_eq(count_files(strcat(strcpy(err, dir), "/out")), 6);
+    cr_expect_not(has_entry(dir, "out.lock"), "the lock file is left");
 }
 
-Test(cli, sigterm_removes_the_temporary_and_exits_143)
+Test(cli, sigterm_keeps_the_finished_replications_and_exits_143)
 {
     stop_with(SIGTERM, 143, "SIGTERM");
 }
 
-Test(cli, sigint_removes_the_temporary_and_exits_130)
+Test(cli, sigint_keeps_the_finished_replications_and_exits_130)
 {
     stop_with(SIGINT, 130, "SIGINT");
 }
@@ -585,7 +589,7 @@ Test(cli, an_existing_directory_is_replaced_whole_not_mixed)
     snprintf(path, sizeof path, "%s/out/series.csv", dir);
     cr_expect_neq(stat(path, &st), 0, "an old series.csv sits beside new files");
     snprintf(path, sizeof path, "%s/out", dir);
-    cr_expect_eq(count_files(path), 4);
+    cr_expect_eq(count_files(path), 5);
     expect_no_leftovers();
 }
 

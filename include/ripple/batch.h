@@ -46,6 +46,21 @@ typedef void (*rp_record_fn)(void *ctx, long rep, const double *values,
 /* Called after each merged block (a checkpoint: flush what was recorded). */
 typedef void (*rp_block_fn)(void *ctx);
 
+/*
+ * How a batch spreads over processes; NULL in rp_batch_opts is this
+ * process alone. sim/batch_mpi.c fills one for MPI; it is linked into the
+ * ripple command, not into libripple, so the library needs no MPI. Every
+ * rank makes the same rp_batch_* calls in the same order (they load the
+ * same input, so they do); rank 0 alone merges, records and decides.
+ */
+struct rp_round;
+struct rp_batch_ranks {
+    int rank, size;
+    void (*share)(long *v, int n);      /* rank 0's v[0..n) on every rank */
+    /* runs this rank's slice of the round and gathers all to rank 0; 1 if any rank was stopped */
+    int (*round)(const struct rp_batch_ranks *rk, struct rp_round *r);
+};
+
 struct rp_batch_opts {
     long replications;          /* at least this many (more with precision) */
     uint64_t seed;
@@ -68,6 +83,7 @@ struct rp_batch_opts {
      * and returns with stopped set: n counts only replications merged.
      */
     volatile sig_atomic_t *stop;
+    const struct rp_batch_ranks *ranks; /* NULL: one process */
 };
 
 void rp_batch_opts_default(struct rp_batch_opts *o);
@@ -109,6 +125,15 @@ enum rp_batch_status {
 int rp_batch_run(struct rp_batch *b, const struct rp_model *m,
                  const struct rp_batch_opts *o);
 
+/*
+ * The accumulator mode a batch of o on m uses: o->mode, or with auto_mode
+ * exact while the values of the most replications it may run fit in 1 GiB.
+ * A shard fixes this to its whole batch's, so its records merge into what
+ * one run would have summarised.
+ */
+enum rp_acc_mode rp_batch_mode(const struct rp_model *m,
+                               const struct rp_batch_opts *o);
+
 /* An empty batch of o on m: summaries allocated, nothing run. */
 void rp_batch_init(struct rp_batch *b, const struct rp_model *m,
                    const struct rp_batch_opts *o);
@@ -139,20 +164,5 @@ long rp_batch_default_watch(const struct rp_model *m);
 
 /* Threads rp_batch_run would use for threads = t (resolves t <= 0). */
 int rp_batch_threads(int t);
-
-/*
- * MPI (batch_mpi.c, when built with RP_MPI; otherwise one rank, and these
- * do nothing). rp_batch_mpi_init() joins the ranks started by mpiexec and
- * rp_batch_mpi_finalize() leaves them; between the two, rank 0 alone
- * writes results, and every rank must make the same rp_batch_* calls in
- * the same order (they load the same input, so they do).
- */
-void rp_batch_mpi_init(int *argc, char ***argv);
-void rp_batch_mpi_finalize(void);
-int rp_batch_rank(void);
-int rp_batch_nranks(void);
-
-/* Under MPI, rank 0's value of *v on every rank (no-op otherwise). */
-void rp_batch_share(long *v, int n);
 
 #endif
