@@ -46,7 +46,7 @@ run --threads 2 --out one || fail "the reference run"
 
 # --precision: the stop rule at block ends, never at a thread multiple
 prec() {
-    "$ripple" run baseline.yaml -n 10 --precision 0.08 --quiet \
+    "$ripple" run baseline.yaml -n 10 --precision 0.08 --quiet --set horizon=1000 \
         --watch nodes.lges_ochang.cell.first_outage "$@" > /dev/null
 }
 prec --threads 1 --out p1 2> p1.err
@@ -129,8 +129,8 @@ if [ -n "$mpiexec" ]; then
     "$ripple" compare baseline.yaml -n 60 --quiet --out c1 > /dev/null || fail "compare"
     mpi compare baseline.yaml -n 60 --quiet --out c2 || fail "mpiexec -n 2 compare"
     same_out c1 c2
-    "$ripple" sweep baseline.yaml -n 30 --set horizon=400,800 --quiet --out w1 > /dev/null || fail "sweep"
-    mpi sweep baseline.yaml -n 30 --set horizon=400,800 --quiet --out w2 || fail "mpiexec -n 2 sweep"
+    "$ripple" sweep baseline.yaml -n 30 --set horizon=1000,1400 --quiet --out w1 > /dev/null || fail "sweep"
+    mpi sweep baseline.yaml -n 30 --set horizon=1000,1400 --quiet --out w2 || fail "mpiexec -n 2 sweep"
     same_out w1 w2
     mpi run baseline.yaml -n $N --quiet --shard 2/3 --out mpis2 || fail "mpiexec shard"
     same_out s2 mpis2
