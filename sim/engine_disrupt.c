@@ -195,15 +195,16 @@ static void cancel_waiting(struct rp_run *r, uint32_t e)
 {
     uint32_t sh = r->m->edges[e].supplier_hold;
     struct hold_st *ss = &r->h[sh];
+    struct oqueue *q = rp_eng_queue(r, sh, rp_eng_edge_class(r, sh, e));
     uint32_t prev = RP_NONE;
     double back = 0;
     bool lost_mode = false;
-    for (uint32_t o = ss->q_head; o != RP_NONE;) {
+    for (uint32_t o = q->head; o != RP_NONE;) {
         uint32_t next = r->orders[o].next;
         if (r->orders[o].edge == e) {
             back += r->orders[o].qty;
             lost_mode = r->orders[o].lost;
-            rp_eng_unlink_order(r, ss, prev, o);
+            rp_eng_unlink_order(r, sh, q, prev, o);
         } else {
             prev = o;
         }
@@ -277,6 +278,18 @@ static void replan_node_holds(struct rp_run *r, uint32_t n)
             rp_eng_replenish(r, h);
 }
 
+/* Node n's covers take the factors in force now; true if they changed. */
+static bool take_cover_mult(struct rp_run *r, uint32_t n)
+{
+    struct node_st *ns = &r->n[n];
+    double cap = rp_eng_node_mult(r, n, RP_EVENT_CAPACITY);
+    double dem = rp_eng_node_mult(r, n, RP_EVENT_DEMAND);
+    bool changed = cap != ns->cover_mult[0] || dem != ns->cover_mult[1];
+    ns->cover_mult[0] = cap;
+    ns->cover_mult[1] = dem;
+    return changed;
+}
+
 /*
  * Node n's capacity changed (an event began or ended, a path point): a
  * starved maker's rate of loss is worked out again, and it starts what it
@@ -284,6 +297,8 @@ static void replan_node_holds(struct rp_run *r, uint32_t n)
  */
 static void capacity_changed(struct rp_run *r, uint32_t n)
 {
+    if (r->m->nodes[n].follows)
+        take_cover_mult(r, n);
     if (r->m->nodes[n].out_hold != RP_NONE) {
         if (r->n[n].starved)
             rp_eng_set_starved(r, n, true, r->n[n].starve_input);
@@ -291,6 +306,23 @@ static void capacity_changed(struct rp_run *r, uint32_t n)
     }
     if (r->m->nodes[n].follows)
         replan_node_holds(r, n);
+}
+
+/*
+ * At each day's end, levels given as cover take the factors in force (a
+ * ramp or a path moves them between events) and their holdings re-plan:
+ * at most one order a day for the growth of a target.
+ */
+void rp_eng_covers_follow(struct rp_run *r)
+{
+    for (size_t i = 0; i < r->m->nfollow_nodes; i++) {
+        uint32_t n = r->m->follow_nodes[i];
+        if (!take_cover_mult(r, n))
+            continue;
+        if (r->m->nodes[n].out_hold != RP_NONE)
+            rp_eng_try_start(r, n);
+        replan_node_holds(r, n);
+    }
 }
 
 /*
@@ -386,8 +418,10 @@ void rp_eng_on_dis(struct rp_run *r, uint32_t k, bool start)
         break;
     case RP_EVENT_DEMAND:
         /* Sizes read the factor at each demand; covers re-plan now. */
-        if (m->nodes[d->node].follows)
+        if (m->nodes[d->node].follows) {
+            take_cover_mult(r, d->node);
             replan_node_holds(r, d->node);
+        }
         break;
     }
 }

@@ -7,6 +7,7 @@
  *                     event kind to handler
  *   engine_orders.c   placing, splitting, shipping and backlogs; demand and
  *                     arrivals
+ *   engine_alloc.c    sharing scarce goods among waiting orders (allocation)
  *   engine_makers.c   kits, batches, starvation
  *   engine_disrupt.c  bans, licences, outages, capacity, qualification
  *   engine_measure.c  time integrals, tts/ttr, per-replication values
@@ -97,10 +98,16 @@ struct order {
     bool lost;              /* unmet part is lost, not backordered */
 };
 
+/* A backlog: waiting orders linked by next, oldest first. */
+struct oqueue {
+    uint32_t head, tail;    /* RP_NONE when empty */
+};
+
 struct hold_st {
     double on_hand, on_order, owed, held;
     double transit;         /* shipped to it and not yet arrived (part of on_order) */
-    uint32_t q_head, q_tail;
+    struct oqueue q;        /* its backlog; a laned holding keeps it in lanes (below) */
+    uint32_t nwait;         /* orders waiting, in q or its lanes */
     double last;            /* time of the last integral update */
     double oh_int, owed_int, out_int;
     double demand, delivered, lost, from_stock, cyc_sum, cyc_qty, starved;
@@ -133,6 +140,7 @@ struct node_st {
     double produced, stoppages;
     double outages, up_since, down_since, up_sum, down_sum;
     double n_up, n_down, first_outage;
+    double cover_mult[2];   /* capacity, demand factor that levels given as cover follow now */
 };
 
 struct edge_st {
@@ -160,6 +168,8 @@ struct rp_run {
     uint32_t *work;         /* re-plans waiting this instant: a FIFO ring */
     uint32_t work_head, work_len, work_cap;
     bool *work_pending;     /* per work item: already in the ring */
+    struct oqueue *lanes;   /* per laned holding, one backlog per buyer class (hold.lane0) */
+    double *cls_buf;        /* 2 x max_classes: what each allocation class waits for and gets */
     double *tts;            /* nevents * nnodes, NAN until set */
     double *out_day;        /* ndays x nday_nodes, day-major: see rp_eng_day_at */
     double *sf_day;         /* ndays x nday_nodes, day-major */
@@ -280,6 +290,18 @@ static inline bool edge_ready(const struct rp_run *r, uint32_t e)
 double rp_eng_node_mult(const struct rp_run *r, uint32_t n, enum rp_event_type type);
 
 /*
+ * The factor that holding h's levels given as cover follow: the node's
+ * capacity or demand factor as last taken (at event starts and ends, path
+ * points and day ends; see rp_eng_covers_follow). Not the factor of this
+ * instant: under a ramp that would grow between any two looks, and every
+ * arrival would order the growth again, split over every source.
+ */
+static inline double rp_eng_cover_mult(const struct rp_run *r, const struct hold *hd)
+{
+    return r->n[hd->node].cover_mult[hd->follow == RP_EVENT_DEMAND];
+}
+
+/*
  * The target holding h orders up to (base stock) or its maker keeps of its
  * output: the level, scaled by the factor in force when it was given as
  * cover.
@@ -289,7 +311,7 @@ static inline double rp_eng_level(const struct rp_run *r, uint32_t h)
     const struct hold *hd = &r->m->holds[h];
     if (!hd->level_follows)
         return hd->level;
-    return hd->level * rp_eng_node_mult(r, hd->node, hd->follow);
+    return hd->level * rp_eng_cover_mult(r, hd);
 }
 
 /* Units the maker still plans to make: backlog plus output level, less stock and work in process. */
@@ -348,6 +370,25 @@ static inline void rp_eng_add_output(struct rp_run *r, uint32_t n, double qty)
     r->out_day[rp_eng_day_at(r->m, mn->day_slot, d)] += qty;
 }
 
+/*
+ * The backlog that orders of buyer class cls wait in at holding h: its
+ * class's lane where the node allocates by class (priority, quota), else
+ * the holding's one queue.
+ */
+static inline struct oqueue *rp_eng_queue(struct rp_run *r, uint32_t h, uint32_t cls)
+{
+    const struct hold *hd = &r->m->holds[h];
+    return hd->nlanes ? &r->lanes[hd->lane0 + cls] : &r->h[h].q;
+}
+
+/* The class an order over edge e (RP_NONE: the node's own customers) has at holding h. */
+static inline uint32_t rp_eng_edge_class(const struct rp_run *r, uint32_t h, uint32_t e)
+{
+    if (e == RP_NONE)
+        return r->m->nodes[r->m->holds[h].node].self_class;
+    return r->m->edges[e].buyer_class;
+}
+
 /* ------------------------------------------------------------ engine.c */
 
 void rp_eng_replan_hold(struct rp_run *r, uint32_t h);
@@ -355,16 +396,21 @@ void rp_eng_replan_maker(struct rp_run *r, uint32_t n);
 
 /* ----------------------------------------------------- engine_orders.c */
 
-void rp_eng_unlink_order(struct rp_run *r, struct hold_st *hs, uint32_t prev,
-                         uint32_t o);
+void rp_eng_unlink_order(struct rp_run *r, uint32_t h, struct oqueue *q,
+                         uint32_t prev, uint32_t o);
 void rp_eng_order_failed(struct rp_run *r, uint32_t e, double qty, bool lost_mode);
 void rp_eng_order_policy(struct rp_run *r, uint32_t h);
 void rp_eng_order_input(struct rp_run *r, uint32_t h, double need);
 void rp_eng_review_now(struct rp_run *r, uint32_t h);
 void rp_eng_replenish(struct rp_run *r, uint32_t h);
-void rp_eng_serve_queue(struct rp_run *r, uint32_t h);
+void rp_eng_ship(struct rp_run *r, uint32_t sh, struct order *o, double qty,
+                 bool from_stock);
 void rp_eng_on_demand(struct rp_run *r, uint32_t n);
 void rp_eng_on_arrival(struct rp_run *r, const struct rp_event *ev);
+
+/* ------------------------------------------------------ engine_alloc.c */
+
+void rp_eng_serve_queue(struct rp_run *r, uint32_t h);
 
 /* ----------------------------------------------------- engine_makers.c */
 
@@ -377,6 +423,7 @@ void rp_eng_on_batch_done(struct rp_run *r, const struct rp_event *ev);
 /* ---------------------------------------------------- engine_disrupt.c */
 
 void rp_eng_on_path(struct rp_run *r, uint32_t k);
+void rp_eng_covers_follow(struct rp_run *r);
 void rp_eng_on_fail(struct rp_run *r, uint32_t n);
 void rp_eng_on_restore(struct rp_run *r, uint32_t n);
 void rp_eng_on_dis(struct rp_run *r, uint32_t k, bool start);

@@ -220,6 +220,31 @@ static void build_node_events(struct rp_model *m)
         else if (mn)
             m->node_events[mn->dem_ev0 + mn->ndem_ev++] = k;
     }
+    m->follow_nodes = rp_xcalloc(m->nnodes + 1, sizeof *m->follow_nodes);
+    for (uint32_t n = 0; n < m->nnodes; n++)
+        if (m->nodes[n].follows && (m->nodes[n].ncap_ev || m->nodes[n].ndem_ev))
+            m->follow_nodes[m->nfollow_nodes++] = n;
+}
+
+uint32_t rp_model_buyer_class(const struct rp_node *sup, const struct rp_node *buyer)
+{
+    rp_country who = sup->priority_by == RP_BY_OWNER ? buyer->owner : buyer->country;
+    if (sup->allocation == RP_ALLOC_PRIORITY) {
+        for (size_t k = 0; k < sup->npriority; k++)
+            if (rp_cset_has(&sup->priority[k], who))
+                return (uint32_t)k;
+        return (uint32_t)sup->npriority;
+    }
+    if (sup->allocation != RP_ALLOC_QUOTA)
+        return 0;
+    uint32_t other = (uint32_t)sup->nquota;
+    for (size_t k = 0; k < sup->nquota; k++) {
+        if (sup->quota[k].other)
+            other = (uint32_t)k;
+        else if (rp_cset_has(&sup->quota[k].members, who))
+            return (uint32_t)k;
+    }
+    return other;
 }
 
 static bool edge_matches(const struct rp_scenario *sc, const struct edge *e,
@@ -409,6 +434,7 @@ struct rp_model *rp_model_new(const struct rp_scenario *sc)
                     .hold = h, .supplier = src->supplier, .supplier_hold = sh,
                     .share = src->share, .backup = src->backup,
                     .lead = lead, .qualify = qualify,
+                    .buyer_class = rp_model_buyer_class(sup, nd),
                 };
             }
         }
@@ -426,6 +452,10 @@ struct rp_model *rp_model_new(const struct rp_scenario *sc)
                                      : no_draw(&nd->outages.every);
         mn->down = nd->outages.present ? add_draw(&b, &nd->outages.lasts)
                                        : no_draw(&nd->outages.lasts);
+        mn->self_class = rp_model_buyer_class(nd, nd);
+        size_t ncls = (nd->npriority > nd->nquota ? nd->npriority : nd->nquota) + 1;
+        if (ncls > m->max_classes)
+            m->max_classes = ncls;
         mn->server0 = (uint32_t)m->nservers;
         if (nd->make.product != RP_NONE)
             m->nservers += nd->make.servers;
@@ -467,6 +497,22 @@ struct rp_model *rp_model_new(const struct rp_scenario *sc)
     }
 
     build_node_events(m);
+    /*
+     * A holding whose node allocates by class keeps one backlog per class,
+     * so that serving a class walks only its own orders.
+     */
+    for (uint32_t h = 0; h < m->nholds; h++) {
+        struct hold *hd = &m->holds[h];
+        const struct rp_node *nd = m->nodes[hd->node].sc;
+        if (hd->role == ROLE_UNLIMITED || hd->passthrough)
+            continue;
+        if (nd->allocation == RP_ALLOC_PRIORITY)
+            hd->nlanes = (uint32_t)nd->npriority + 1;
+        else if (nd->allocation == RP_ALLOC_QUOTA)
+            hd->nlanes = (uint32_t)nd->nquota + 1;
+        hd->lane0 = (uint32_t)m->nlanes;
+        m->nlanes += hd->nlanes;
+    }
 
     /* Daily buckets: needed for recovery times and for series. */
     m->series = sc->series && sc->nreport_groups > 0;
@@ -518,6 +564,7 @@ void rp_model_free(struct rp_model *m)
     free(m->events);
     free(m->event_edges);
     free(m->node_events);
+    free(m->follow_nodes);
     free(m->stream_keys);
     free(m->values);
     free(m->value_hold);

@@ -289,3 +289,117 @@ Test(additions, a_markets_cover_follows_its_demand)
     rp_run_finish(f.r, f.values, NULL);
     done(&f);
 }
+
+/* ------------------------------------------------ preferred buyers */
+
+/*
+ * A maker of 10 a day (to order, one server, one-day batches) sells to
+ * buyers in JP and KR; buyer a orders a_size a day and b 10 a day, from
+ * t = 1. Each batch completes at t = 2, 3, ..., 20 (19 by 20.5) and is
+ * shared among the orders waiting then.
+ */
+static const char *maker_fmt = "ripple: 1\nseed: 7\nhorizon: 20.5\n"
+    "products: { cell: {} }\n"
+    "groups: { alliance: [JP, US] }\n"
+    "nodes:\n"
+    "  maker:\n"
+    "    country: JP\n"
+    "    make: { product: cell, capacity: 10, to_order: true }\n"
+    "    %s\n"
+    "  a:\n"
+    "    country: %s\n"
+    "    owner: %s\n"
+    "    demand: { product: cell, every: 1, size: %g }\n"
+    "    sources: { cell: { maker: {} } }\n"
+    "  b:\n"
+    "    country: KR\n"
+    "    demand: { product: cell, every: 1, size: 10 }\n"
+    "    sources: { cell: { maker: {} } }\n";
+
+static void run_maker(struct fixture *f, const char *alloc, const char *a_country,
+                      const char *a_owner, double a_size)
+{
+    char yaml[2048];
+    snprintf(yaml, sizeof yaml, maker_fmt, alloc, a_country, a_owner, a_size);
+    load(f, yaml);
+    run(f, 0);
+}
+
+/*
+ * quota {alliance: 0.7, KR: 0.3}: both buyers always wait for more than
+ * they get, so each batch of 10 goes 7 to a (JP) and 3 to b (KR):
+ * 19 x 7 = 133 and 19 x 3 = 57.
+ */
+Test(additions, a_quota_splits_10_a_day_as_7_and_3)
+{
+    struct fixture f;
+    run_maker(&f, "allocation: quota\n    quota: { alliance: 0.7, KR: 0.3 }",
+              "JP", "JP", 10);
+    cr_expect_float_eq(value(&f, "nodes.a.cell.delivered"), 133, 1e-9,
+                       "a got %g", value(&f, "nodes.a.cell.delivered"));
+    cr_expect_float_eq(value(&f, "nodes.b.cell.delivered"), 57, 1e-9,
+                       "b got %g", value(&f, "nodes.b.cell.delivered"));
+    done(&f);
+}
+
+/*
+ * A class that needs less than its share passes the rest on: a orders
+ * only 5 a day. The first batch is 5 (a's order was the only one when the
+ * maker started), the next 18 are 10: 185 made. Of each a takes what it
+ * waits for (all it ordered on days 1..19: 95) and b gets the rest, 90;
+ * with shares kept to 3 of 10, b would get at most 57.
+ */
+Test(additions, a_quota_class_passes_what_it_does_not_need)
+{
+    struct fixture f;
+    run_maker(&f, "allocation: quota\n    quota: { alliance: 0.7, KR: 0.3 }",
+              "JP", "JP", 5);
+    cr_expect_float_eq(value(&f, "nodes.a.cell.delivered"), 95, 1e-9,
+                       "a got %g", value(&f, "nodes.a.cell.delivered"));
+    cr_expect_float_eq(value(&f, "nodes.b.cell.delivered"), 90, 1e-9,
+                       "b got %g", value(&f, "nodes.b.cell.delivered"));
+    done(&f);
+}
+
+/*
+ * A buyer in no class, with no `other`, has a share of 0: a in CN gets
+ * nothing, and b (KR, the only class waiting) gets every batch: 190.
+ */
+Test(additions, a_buyer_in_no_quota_class_gets_nothing_without_other)
+{
+    struct fixture f;
+    run_maker(&f, "allocation: quota\n    quota: { alliance: 0.7, KR: 0.3 }",
+              "CN", "CN", 10);
+    cr_expect_float_eq(value(&f, "nodes.a.cell.delivered"), 0, 1e-12);
+    cr_expect_float_eq(value(&f, "nodes.b.cell.delivered"), 190, 1e-9);
+    done(&f);
+    /* with other: 0.5 of it, CN and KR share 5/3 : 3/8 of each batch */
+    run_maker(&f, "allocation: quota\n    quota: { alliance: 0.5, KR: 0.3, other: 0.2 }",
+              "CN", "CN", 10);
+    cr_expect_float_eq(value(&f, "nodes.a.cell.delivered"), 19 * 10 * 0.2 / 0.5, 1e-9,
+                       "a got %g", value(&f, "nodes.a.cell.delivered"));
+    cr_expect_float_eq(value(&f, "nodes.b.cell.delivered"), 19 * 10 * 0.3 / 0.5, 1e-9);
+    done(&f);
+}
+
+/*
+ * priority: [JP] by owner: a is a Japanese-owned plant in Korea, b a
+ * Korean one. By owner, a is served first: every batch goes to a (190),
+ * b gets none. By country (the default) both are Korean sites, in no
+ * class: served first come, first served, so b is served too.
+ */
+Test(additions, priority_by_owner_serves_the_japanese_owned_plant_in_korea_first)
+{
+    struct fixture f;
+    run_maker(&f, "allocation: priority\n    priority: [JP]\n    priority_by: owner",
+              "KR", "JP", 10);
+    cr_expect_float_eq(value(&f, "nodes.a.cell.delivered"), 190, 1e-9,
+                       "a got %g", value(&f, "nodes.a.cell.delivered"));
+    cr_expect_float_eq(value(&f, "nodes.b.cell.delivered"), 0, 1e-12);
+    done(&f);
+    run_maker(&f, "allocation: priority\n    priority: [JP]", "KR", "JP", 10);
+    double a = value(&f, "nodes.a.cell.delivered"), b = value(&f, "nodes.b.cell.delivered");
+    cr_expect_gt(b, 50, "by country the Korean plant got %g", b);
+    cr_expect_float_eq(a + b, 190, 1e-9);
+    done(&f);
+}
