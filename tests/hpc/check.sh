@@ -117,8 +117,9 @@ same_out one killed
 stop_and_resume KILL shard2 --threads 2 --shard 2/3
 same_out s2 shard2
 # a --precision run stopped past -n resumes from all it kept, stops alike
-prec --threads 2 --out presumed > /dev/null 2> presumed.err &
-pid=$!
+"$ripple" run baseline.yaml -n 10 --precision 0.08 --quiet --threads 2 \
+    --watch nodes.lges_ochang.cell.first_outage --out presumed > /dev/null 2> presumed.err &
+pid=$!                          # ripple's own pid, not a subshell's
 wait_records presumed || fail "presumed: no records appeared"
 kill -TERM $pid
 wait $pid 2> /dev/null
