@@ -193,6 +193,10 @@ void rp_run_start(struct rp_run *r, uint64_t seed, uint64_t rep)
         double s = draw(r, &me->start);
         double d = draw(r, &me->duration);
         r->ev[k] = (struct ev_st){ .start = s, .end = s + d, .active = false };
+        /* Known before it starts: announced (never before time 0). */
+        if (me->sc->announce > 0 && s > 0)
+            push(r, s - me->sc->announce > 0 ? s - me->sc->announce : 0,
+                 EV_ANNOUNCE, k, 0, 0, 0, 0);
         push(r, s, EV_DIS_START, k, 0, 0, 0, 0);
         if (isfinite(d))
             push(r, s + d, EV_DIS_END, k, 0, 0, 0, 0);
@@ -257,6 +261,9 @@ static void step(struct rp_run *r, const struct rp_event *ev)
         break;
     case EV_PATH:
         rp_eng_on_path(r, ev_disruption(ev));
+        break;
+    case EV_ANNOUNCE:
+        rp_eng_on_announce(r, ev_disruption(ev));
         break;
     case EV_REVIEW:
         rp_eng_review_now(r, ev_hold(ev));

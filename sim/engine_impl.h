@@ -46,6 +46,7 @@
  *   QUALIFY     backup edge
  *   LICENCE     edge, from_stock; qty; t0: the approval decision
  *   PATH        disruption index: a capacity path's point (the maker re-plans)
+ *   ANNOUNCE    disruption index: a ban or licence becomes known before its start
  *   REVIEW      holding
  *   DAY         day that just ended
  *   WARMUP      (first at its time, so everything at the warm-up counts)
@@ -64,6 +65,7 @@
     X(QUALIFY, STATE)               \
     X(LICENCE, STATE)               \
     X(PATH, STATE)                  \
+    X(ANNOUNCE, STATE)              \
     X(REVIEW, REVIEW)               \
     X(DAY, END)                     \
     X(WARMUP, ARRIVAL)              \
@@ -152,6 +154,7 @@ struct edge_st {
 struct ev_st {
     double start, end;      /* drawn for this replication; INFINITY = never */
     bool active;
+    bool known;             /* ban, licence: announced or started, not yet over */
 };
 
 struct rp_run {
@@ -213,7 +216,7 @@ static inline uint32_t ev_epoch(const struct rp_event *ev)     /* BATCH_DONE */
     return ev->c;
 }
 
-static inline uint32_t ev_disruption(const struct rp_event *ev) /* DIS_START, DIS_END, PATH */
+static inline uint32_t ev_disruption(const struct rp_event *ev) /* DIS_START, DIS_END, PATH, ANNOUNCE */
 {
     return ev->a;
 }
@@ -423,6 +426,7 @@ void rp_eng_on_batch_done(struct rp_run *r, const struct rp_event *ev);
 /* ---------------------------------------------------- engine_disrupt.c */
 
 void rp_eng_on_path(struct rp_run *r, uint32_t k);
+void rp_eng_on_announce(struct rp_run *r, uint32_t k);
 void rp_eng_covers_follow(struct rp_run *r);
 void rp_eng_on_fail(struct rp_run *r, uint32_t n);
 void rp_eng_on_restore(struct rp_run *r, uint32_t n);

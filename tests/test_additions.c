@@ -403,3 +403,112 @@ Test(additions, priority_by_owner_serves_the_japanese_owned_plant_in_korea_first
     cr_expect_float_eq(a + b, 190, 1e-9);
     done(&f);
 }
+
+/* ------------------------------------------ announcements and alerts */
+
+/*
+ * Pre-buying: a store sells 1 a day (t = 1, 2, ..., lost sales), keeps a
+ * base stock of 10 and buys from Japan (lead time 2), which is banned from
+ * day 30 for ever. With `alert: {level: 50}` and the ban announced 10 days
+ * ahead, at day 20 it orders up to 50: 40 more, in by 22. At 29.5 it
+ * holds 48 (2 of its 50 are on their way, and arrive after the ban
+ * starts). From 30 it sells its 50 and loses the other 71 - 50 = 21 of
+ * days 30..100. Unannounced, the alert comes at the start, when there is
+ * no source left: it holds 8 at 29.5 and loses 71 - 10 = 61.
+ */
+static const char *prebuy_fmt = HEAD "horizon: 100.5\n"
+    "nodes:\n"
+    "  jp: { country: JP, supply: unlimited }\n"
+    "  store:\n"
+    "    country: KR\n"
+    "    demand: { product: x, every: 1, size: 1, unmet: lost }\n"
+    "    stock: { x: { initial: 10, level: 10, alert: { level: 50 } } }\n"
+    "    sources: { x: { jp: { lead_time: 2 } } }\n"
+    "events:\n"
+    "  ban: { type: export_ban, from: [JP], to: [KR], products: [x], start: 30, announce: %g }\n";
+
+Test(additions, pre_buying_on_an_announcement_fills_stock_before_the_start)
+{
+    double announce[2] = { 10, 0 }, held[2] = { 48, 8 }, lost[2] = { 21, 61 };
+    for (int i = 0; i < 2; i++) {
+        char yaml[2048];
+        struct fixture f;
+        snprintf(yaml, sizeof yaml, prebuy_fmt, announce[i]);
+        load(&f, yaml);
+        rp_run_start(f.r, f.sc.seed, 0);
+        rp_run_until(f.r, 29.5);
+        cr_expect_float_eq(on_hand(&f, "store", "x"), held[i], 1e-9,
+                           "announce %g: %g on hand at 29.5", announce[i],
+                           on_hand(&f, "store", "x"));
+        rp_run_finish(f.r, f.values, NULL);
+        cr_expect_float_eq(value(&f, "nodes.store.x.lost"), lost[i], 1e-9,
+                           "announce %g: lost %g", announce[i],
+                           value(&f, "nodes.store.x.lost"));
+        done(&f);
+    }
+}
+
+/*
+ * The alert target holds while the restriction lasts, then the normal
+ * one: a licence (always approved at once) from 20 to 40, announced at
+ * 10. The store re-orders what it sells, and 40 more at 10; at 40 the
+ * target is 10 again and it stops re-ordering until its position (50 on
+ * hand by then) falls to 10: no orders over days 41..80.
+ */
+Test(additions, an_alert_lasts_until_the_restriction_ends)
+{
+    struct fixture f;
+    load(&f, HEAD "horizon: 80.5\n"
+             "nodes:\n"
+             "  jp: { country: JP, supply: unlimited }\n"
+             "  store:\n"
+             "    country: KR\n"
+             "    demand: { product: x, every: 1, size: 1, unmet: lost }\n"
+             "    stock: { x: { initial: 10, level: 10, alert: { level: 50 } } }\n"
+             "    sources: { x: { jp: { lead_time: 0 } } }\n"
+             "events:\n"
+             "  lic: { type: export_licence, from: [JP], to: [KR], products: [x], start: 20, duration: 20, delay: 0, approval: 1, announce: 10 }\n");
+    run(&f, 0);
+    /* re-orders of days 1..40 (40) + 40 at day 10; nothing after */
+    cr_expect_float_eq(value(&f, "nodes.jp.x.demand"), 80, 1e-9,
+                       "ordered %g", value(&f, "nodes.jp.x.demand"));
+    cr_expect_float_eq(value(&f, "nodes.store.x.lost"), 0, 1e-12);
+    done(&f);
+}
+
+/*
+ * Qualification starts at the announcement: the store of the pre-buying
+ * case (no alert) with a Chinese backup that qualifies 15 days after it is
+ * called in. Announced 10 days ahead, it is in at 35 (20 + 15) and the
+ * store orders from it then; unannounced, at 45.
+ */
+Test(additions, a_backup_starts_qualifying_at_the_announcement)
+{
+    const char *fmt = HEAD "horizon: 60\n"
+        "nodes:\n"
+        "  jp: { country: JP, supply: unlimited }\n"
+        "  cn: { country: CN, supply: unlimited }\n"
+        "  store:\n"
+        "    country: KR\n"
+        "    demand: { product: x, every: 1, size: 1, unmet: lost }\n"
+        "    stock: { x: { initial: 10, level: 10 } }\n"
+        "    sources: { x: { jp: { lead_time: 2 }, cn: { share: 0, backup: true, qualify: 15, lead_time: 2 } } }\n"
+        "events:\n"
+        "  ban: { type: export_ban, from: [JP], to: [KR], products: [x], start: 30, announce: %g }\n";
+    double announce[2] = { 10, 0 }, in_at[2] = { 35, 45 };
+    for (int i = 0; i < 2; i++) {
+        char yaml[2048];
+        struct fixture f;
+        snprintf(yaml, sizeof yaml, fmt, announce[i]);
+        load(&f, yaml);
+        rp_run_start(f.r, f.sc.seed, 0);
+        rp_run_until(f.r, in_at[i] - 0.5);
+        cr_expect_float_eq(on_order(&f, "store", "x"), 0, 1e-12,
+                           "announce %g: ordered before the backup was in", announce[i]);
+        rp_run_until(f.r, in_at[i]);
+        cr_expect_gt(on_order(&f, "store", "x"), 0,
+                     "announce %g: nothing ordered when the backup was in at %g",
+                     announce[i], in_at[i]);
+        done(&f);
+    }
+}
