@@ -235,7 +235,9 @@ static int resume_records(const char *dir, const struct rp_records_header *h,
     double *v = rp_xcalloc(r.nv + r.ns + 1, sizeof *v);
     long rep;
     uint64_t ev;
-    while (b->n < h->count && rp_records_read(&r, &rep, &ev, v, v + r.nv)
+    /* a precision run may have gone past -n, up to its cap */
+    long most = h->precision > 0 ? (long)h->max_replications : (long)h->count;
+    while (b->n < most && rp_records_read(&r, &rep, &ev, v, v + r.nv)
            && rep == o->first_rep + b->n)
         rp_batch_add(b, o, v, v + r.nv, ev);
     free(v);
@@ -244,8 +246,8 @@ static int resume_records(const char *dir, const struct rp_records_header *h,
         fprintf(stderr, "ripple: cannot write %s: %s\n", path, strerror(errno));
         return 1;
     }
-    fprintf(stderr, "ripple: resuming after %ld of %lld replications\n", b->n,
-            (long long)h->count);
+    fprintf(stderr, "ripple: resuming after %ld replications (-n %lld)\n",
+            b->n, (long long)h->count);
     return 0;
 }
 

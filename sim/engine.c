@@ -45,6 +45,8 @@ struct rp_run *rp_run_new(const struct rp_model *m)
     r->work = rp_xcalloc(r->work_cap + 1, sizeof *r->work);
     r->work_pending = rp_xcalloc(r->work_cap + 1, sizeof *r->work_pending);
     r->lanes = rp_xcalloc(m->nlanes + 1, sizeof *r->lanes);
+    r->grp_owed = rp_xcalloc(m->sc->nreport_groups + 1, sizeof *r->grp_owed);
+    r->grp_peak = rp_xcalloc(m->sc->nreport_groups + 1, sizeof *r->grp_peak);
     r->cls_buf = rp_xcalloc(2 * m->max_classes + 2, sizeof *r->cls_buf);
     return r;
 }
@@ -69,6 +71,8 @@ void rp_run_free(struct rp_run *r)
     free(r->work);
     free(r->work_pending);
     free(r->cls_buf);
+    free(r->grp_owed);
+    free(r->grp_peak);
     free(r->lanes);
     free(r);
 }
@@ -165,6 +169,8 @@ void rp_run_start(struct rp_run *r, uint64_t seed, uint64_t rep)
         r->h[h] = (struct hold_st){ .q = { RP_NONE, RP_NONE } };
         r->h[h].on_hand = m->holds[h].role == ROLE_UNLIMITED ? 0 : m->holds[h].initial;
     }
+    memset(r->grp_owed, 0, (m->sc->nreport_groups + 1) * sizeof *r->grp_owed);
+    memset(r->grp_peak, 0, (m->sc->nreport_groups + 1) * sizeof *r->grp_peak);
     for (size_t i = 0; i < m->nlanes; i++)
         r->lanes[i] = (struct oqueue){ RP_NONE, RP_NONE };
     for (uint32_t n = 0; n < m->nnodes; n++) {
@@ -193,6 +199,10 @@ void rp_run_start(struct rp_run *r, uint64_t seed, uint64_t rep)
         double s = draw(r, &me->start);
         double d = draw(r, &me->duration);
         r->ev[k] = (struct ev_st){ .start = s, .end = s + d, .active = false };
+        /* Known before it starts: announced (never before time 0). */
+        if (me->sc->announce > 0 && s > 0)
+            push(r, s - me->sc->announce > 0 ? s - me->sc->announce : 0,
+                 EV_ANNOUNCE, k, 0, 0, 0, 0);
         push(r, s, EV_DIS_START, k, 0, 0, 0, 0);
         if (isfinite(d))
             push(r, s + d, EV_DIS_END, k, 0, 0, 0, 0);
@@ -257,6 +267,9 @@ static void step(struct rp_run *r, const struct rp_event *ev)
         break;
     case EV_PATH:
         rp_eng_on_path(r, ev_disruption(ev));
+        break;
+    case EV_ANNOUNCE:
+        rp_eng_on_announce(r, ev_disruption(ev));
         break;
     case EV_REVIEW:
         rp_eng_review_now(r, ev_hold(ev));

@@ -215,6 +215,7 @@ static void cancel_waiting(struct rp_run *r, uint32_t e)
         ss->owed -= back;
         if (ss->owed < EPS)
             ss->owed = 0;
+        rp_eng_note_owed(r, sh);
         rp_eng_order_failed(r, e, back, lost_mode);
     }
 }
@@ -227,6 +228,7 @@ static void seize_in_transit(struct rp_run *r, uint32_t e)
         if ((ev->kind == EV_ARRIVAL || ev->kind == EV_LICENCE) && ev_edge(ev) == e) {
             ev->kind = EV_NOP;
             r->h[r->m->edges[e].hold].transit -= ev->qty;
+            rp_eng_note_owed(r, r->m->edges[e].hold);
             r->h[r->m->edges[e].hold].on_order -= ev->qty;
             if (r->h[r->m->edges[e].hold].on_order < EPS)
                 r->h[r->m->edges[e].hold].on_order = 0;
@@ -368,6 +370,51 @@ void rp_eng_on_path(struct rp_run *r, uint32_t k)
     wake_if_rising(r, k);
 }
 
+/* Holding h re-plans against its target (an alert raised or dropped). */
+static void replan_target(struct rp_run *r, uint32_t h)
+{
+    const struct hold *hd = &r->m->holds[h];
+    if (hd->role == ROLE_INPUT)
+        rp_eng_replenish_inputs(r, hd->node);
+    else
+        rp_eng_replenish(r, h);
+}
+
+/*
+ * Restriction k is known (announced, or started unannounced) or over: the
+ * holdings with an alert whose regular sources it restricts raise their
+ * target to the alert target, or drop back (a count, as restrictions may
+ * overlap). At an announcement the customers' backups start qualifying
+ * too; at the start the ban and licence handlers do that.
+ */
+static void set_known(struct rp_run *r, uint32_t k, bool known, bool arm)
+{
+    const struct rp_model *m = r->m;
+    const struct mevent *me = &m->events[k];
+    if (r->ev[k].known == known)
+        return;
+    r->ev[k].known = known;
+    for (uint32_t i = 0; i < me->nedges; i++) {
+        const struct edge *ed = &m->edges[m->event_edges[me->edge0 + i]];
+        if (ed->backup)
+            continue;
+        if (arm)
+            arm_backups(r, ed->hold);
+        if (!m->holds[ed->hold].has_alert)
+            continue;
+        if (known)
+            r->h[ed->hold].alerts++;
+        else
+            r->h[ed->hold].alerts--;
+        replan_target(r, ed->hold);
+    }
+}
+
+void rp_eng_on_announce(struct rp_run *r, uint32_t k)
+{
+    set_known(r, k, true, true);
+}
+
 void rp_eng_on_dis(struct rp_run *r, uint32_t k, bool start)
 {
     const struct rp_model *m = r->m;
@@ -387,10 +434,10 @@ void rp_eng_on_dis(struct rp_run *r, uint32_t k, bool start)
             }
         }
         for (uint32_t i = 0; i < me->nedges; i++) {
-            uint32_t h = m->edges[m->event_edges[me->edge0 + i]].hold;
-            if (start)
-                arm_backups(r, h);
-            release_held(r, h);
+            uint32_t e = m->event_edges[me->edge0 + i];
+            if (start && !m->edges[e].backup)
+                arm_backups(r, m->edges[e].hold);
+            release_held(r, m->edges[e].hold);
         }
         break;
     case RP_EVENT_EXPORT_LICENCE:
@@ -406,7 +453,8 @@ void rp_eng_on_dis(struct rp_run *r, uint32_t k, bool start)
         }
         /* A licence regime calls in backups as a ban does. */
         for (uint32_t i = 0; i < me->nedges && start; i++)
-            arm_backups(r, m->edges[m->event_edges[me->edge0 + i]].hold);
+            if (!m->edges[m->event_edges[me->edge0 + i]].backup)
+                arm_backups(r, m->edges[m->event_edges[me->edge0 + i]].hold);
         break;
     case RP_EVENT_OUTAGE:
         set_down(r, d->node, start);
@@ -424,6 +472,10 @@ void rp_eng_on_dis(struct rp_run *r, uint32_t k, bool start)
         }
         break;
     }
+    /* After the restriction is in force, so that an alert raised at its
+     * start does not order from the source it closes. */
+    if (d->type == RP_EVENT_EXPORT_BAN || d->type == RP_EVENT_EXPORT_LICENCE)
+        set_known(r, k, start, false);
 }
 
 /*
@@ -437,6 +489,7 @@ static void refuse(struct rp_run *r, uint32_t e, double qty)
     r->h[ed->hold].transit -= qty;
     if (r->h[ed->hold].transit < EPS)
         r->h[ed->hold].transit = 0;
+    rp_eng_note_owed(r, ed->hold);
     touch_hold(r, sh);
     if (r->m->holds[sh].role != ROLE_UNLIMITED)
         r->h[sh].on_hand += qty;

@@ -46,6 +46,7 @@
  *   QUALIFY     backup edge
  *   LICENCE     edge, from_stock; qty; t0: the approval decision
  *   PATH        disruption index: a capacity path's point (the maker re-plans)
+ *   ANNOUNCE    disruption index: a ban or licence becomes known before its start
  *   REVIEW      holding
  *   DAY         day that just ended
  *   WARMUP      (first at its time, so everything at the warm-up counts)
@@ -64,6 +65,7 @@
     X(QUALIFY, STATE)               \
     X(LICENCE, STATE)               \
     X(PATH, STATE)                  \
+    X(ANNOUNCE, STATE)              \
     X(REVIEW, REVIEW)               \
     X(DAY, END)                     \
     X(WARMUP, ARRIVAL)              \
@@ -113,6 +115,7 @@ struct hold_st {
     double demand, delivered, lost, from_stock, cyc_sum, cyc_qty, starved;
     bool backup_in;         /* a backup source has qualified: licensed sources count as blocked */
     uint32_t alerts;        /* known events restricting one of its regular sources (alert targets) */
+    double owed_now, peak;  /* owed and not shipped (as unmet counts it) as last noted; its peak */
 };
 
 struct server {
@@ -152,6 +155,7 @@ struct edge_st {
 struct ev_st {
     double start, end;      /* drawn for this replication; INFINITY = never */
     bool active;
+    bool known;             /* ban, licence: announced or started, not yet over */
 };
 
 struct rp_run {
@@ -169,6 +173,7 @@ struct rp_run {
     uint32_t work_head, work_len, work_cap;
     bool *work_pending;     /* per work item: already in the ring */
     struct oqueue *lanes;   /* per laned holding, one backlog per buyer class (hold.lane0) */
+    double *grp_owed, *grp_peak;    /* per report group: its members' owed_now summed, and its peak */
     double *cls_buf;        /* 2 x max_classes: what each allocation class waits for and gets */
     double *tts;            /* nevents * nnodes, NAN until set */
     double *out_day;        /* ndays x nday_nodes, day-major: see rp_eng_day_at */
@@ -213,7 +218,7 @@ static inline uint32_t ev_epoch(const struct rp_event *ev)     /* BATCH_DONE */
     return ev->c;
 }
 
-static inline uint32_t ev_disruption(const struct rp_event *ev) /* DIS_START, DIS_END, PATH */
+static inline uint32_t ev_disruption(const struct rp_event *ev) /* DIS_START, DIS_END, PATH, ANNOUNCE */
 {
     return ev->a;
 }
@@ -389,6 +394,33 @@ static inline uint32_t rp_eng_edge_class(const struct rp_run *r, uint32_t h, uin
     return r->m->edges[e].buyer_class;
 }
 
+/*
+ * Holding h's owed or in-transit amount changed: its amount owed and not
+ * yet shipped (a pass-through market's goods on their way are not owed in
+ * this sense, as for unmet) and the sums of its groups take the change,
+ * and their peaks the new level. Called after every such change, so that
+ * peak_backorders is the exact maximum over time. O(groups of h).
+ */
+static inline void rp_eng_note_owed(struct rp_run *r, uint32_t h)
+{
+    struct hold_st *hs = &r->h[h];
+    double level = hs->owed;
+    if (r->m->holds[h].passthrough)
+        level = hs->owed > hs->transit + EPS ? hs->owed - hs->transit : 0;
+    double delta = level - hs->owed_now;
+    if (delta == 0)
+        return;
+    hs->owed_now = level;
+    if (level > hs->peak)
+        hs->peak = level;
+    for (uint32_t i = r->m->hold_group0[h]; i < r->m->hold_group0[h + 1]; i++) {
+        uint32_t g = r->m->hold_groups[i];
+        r->grp_owed[g] += delta;
+        if (r->grp_owed[g] > r->grp_peak[g])
+            r->grp_peak[g] = r->grp_owed[g];
+    }
+}
+
 /* ------------------------------------------------------------ engine.c */
 
 void rp_eng_replan_hold(struct rp_run *r, uint32_t h);
@@ -423,6 +455,7 @@ void rp_eng_on_batch_done(struct rp_run *r, const struct rp_event *ev);
 /* ---------------------------------------------------- engine_disrupt.c */
 
 void rp_eng_on_path(struct rp_run *r, uint32_t k);
+void rp_eng_on_announce(struct rp_run *r, uint32_t k);
 void rp_eng_covers_follow(struct rp_run *r);
 void rp_eng_on_fail(struct rp_run *r, uint32_t n);
 void rp_eng_on_restore(struct rp_run *r, uint32_t n);

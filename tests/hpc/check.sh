@@ -107,7 +107,7 @@ stop_and_resume() {             # stop_and_resume SIGNAL DIR [run options]
     [ ! -e "$dir" ] || fail "$dir: appeared before the run finished"
     "$ripple" run baseline.yaml -n $N --quiet --resume "$dir" "$@" > /dev/null 2> "$dir.err2" ||
         fail "$dir: resume: $(cat "$dir.err2")"
-    grep -q "resuming after [1-9][0-9]* of " "$dir.err2" || fail "$dir: resumed from nothing: $(cat "$dir.err2")"
+    grep -q "resuming after [1-9][0-9]* replications" "$dir.err2" || fail "$dir: resumed from nothing: $(cat "$dir.err2")"
     ls -d "$dir".tmp-* > /dev/null 2>&1 && fail "$dir: a temporary is left"
 }
 stop_and_resume TERM term --threads 2
@@ -116,6 +116,19 @@ stop_and_resume KILL killed --threads 1
 same_out one killed
 stop_and_resume KILL shard2 --threads 2 --shard 2/3
 same_out s2 shard2
+# a --precision run stopped past -n resumes from all it kept, stops alike
+"$ripple" run baseline.yaml -n 10 --precision 0.08 --quiet --threads 2 \
+    --watch nodes.lges_ochang.cell.first_outage --out presumed > /dev/null 2> presumed.err &
+pid=$!                          # ripple's own pid, not a subshell's
+wait_records presumed || fail "presumed: no records appeared"
+kill -TERM $pid
+wait $pid 2> /dev/null
+prec --threads 2 --resume presumed 2> presumed.err2
+grep -q "resuming after \(6[4-9]\|[7-9][0-9]\|1[0-9][0-9]\) replications" presumed.err2 ||
+    fail "presumed: $(cat presumed.err2)"
+grep -q "reached the precision target 0.08 .* after $n replications" presumed.err2 ||
+    fail "presumed: stopped elsewhere: $(cat presumed.err2)"
+same_out p1 presumed
 "$ripple" run baseline.yaml -n $N --quiet --resume nothing > /dev/null 2> none.err
 [ $? -eq 2 ] || fail "--resume with nothing to resume: not exit 2"
 grep -q "no stopped run to resume beside nothing" none.err || fail "--resume nothing: $(cat none.err)"
