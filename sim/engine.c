@@ -45,6 +45,8 @@ struct rp_run *rp_run_new(const struct rp_model *m)
     r->work = rp_xcalloc(r->work_cap + 1, sizeof *r->work);
     r->work_pending = rp_xcalloc(r->work_cap + 1, sizeof *r->work_pending);
     r->lanes = rp_xcalloc(m->nlanes + 1, sizeof *r->lanes);
+    r->grp_owed = rp_xcalloc(m->sc->nreport_groups + 1, sizeof *r->grp_owed);
+    r->grp_peak = rp_xcalloc(m->sc->nreport_groups + 1, sizeof *r->grp_peak);
     r->cls_buf = rp_xcalloc(2 * m->max_classes + 2, sizeof *r->cls_buf);
     return r;
 }
@@ -69,6 +71,8 @@ void rp_run_free(struct rp_run *r)
     free(r->work);
     free(r->work_pending);
     free(r->cls_buf);
+    free(r->grp_owed);
+    free(r->grp_peak);
     free(r->lanes);
     free(r);
 }
@@ -165,6 +169,8 @@ void rp_run_start(struct rp_run *r, uint64_t seed, uint64_t rep)
         r->h[h] = (struct hold_st){ .q = { RP_NONE, RP_NONE } };
         r->h[h].on_hand = m->holds[h].role == ROLE_UNLIMITED ? 0 : m->holds[h].initial;
     }
+    memset(r->grp_owed, 0, (m->sc->nreport_groups + 1) * sizeof *r->grp_owed);
+    memset(r->grp_peak, 0, (m->sc->nreport_groups + 1) * sizeof *r->grp_peak);
     for (size_t i = 0; i < m->nlanes; i++)
         r->lanes[i] = (struct oqueue){ RP_NONE, RP_NONE };
     for (uint32_t n = 0; n < m->nnodes; n++) {

@@ -215,6 +215,7 @@ static void cancel_waiting(struct rp_run *r, uint32_t e)
         ss->owed -= back;
         if (ss->owed < EPS)
             ss->owed = 0;
+        rp_eng_note_owed(r, sh);
         rp_eng_order_failed(r, e, back, lost_mode);
     }
 }
@@ -227,6 +228,7 @@ static void seize_in_transit(struct rp_run *r, uint32_t e)
         if ((ev->kind == EV_ARRIVAL || ev->kind == EV_LICENCE) && ev_edge(ev) == e) {
             ev->kind = EV_NOP;
             r->h[r->m->edges[e].hold].transit -= ev->qty;
+            rp_eng_note_owed(r, r->m->edges[e].hold);
             r->h[r->m->edges[e].hold].on_order -= ev->qty;
             if (r->h[r->m->edges[e].hold].on_order < EPS)
                 r->h[r->m->edges[e].hold].on_order = 0;
@@ -487,6 +489,7 @@ static void refuse(struct rp_run *r, uint32_t e, double qty)
     r->h[ed->hold].transit -= qty;
     if (r->h[ed->hold].transit < EPS)
         r->h[ed->hold].transit = 0;
+    rp_eng_note_owed(r, ed->hold);
     touch_hold(r, sh);
     if (r->m->holds[sh].role != ROLE_UNLIMITED)
         r->h[sh].on_hand += qty;

@@ -115,6 +115,7 @@ struct hold_st {
     double demand, delivered, lost, from_stock, cyc_sum, cyc_qty, starved;
     bool backup_in;         /* a backup source has qualified: licensed sources count as blocked */
     uint32_t alerts;        /* known events restricting one of its regular sources (alert targets) */
+    double owed_now, peak;  /* owed and not shipped (as unmet counts it) as last noted; its peak */
 };
 
 struct server {
@@ -172,6 +173,7 @@ struct rp_run {
     uint32_t work_head, work_len, work_cap;
     bool *work_pending;     /* per work item: already in the ring */
     struct oqueue *lanes;   /* per laned holding, one backlog per buyer class (hold.lane0) */
+    double *grp_owed, *grp_peak;    /* per report group: its members' owed_now summed, and its peak */
     double *cls_buf;        /* 2 x max_classes: what each allocation class waits for and gets */
     double *tts;            /* nevents * nnodes, NAN until set */
     double *out_day;        /* ndays x nday_nodes, day-major: see rp_eng_day_at */
@@ -390,6 +392,33 @@ static inline uint32_t rp_eng_edge_class(const struct rp_run *r, uint32_t h, uin
     if (e == RP_NONE)
         return r->m->nodes[r->m->holds[h].node].self_class;
     return r->m->edges[e].buyer_class;
+}
+
+/*
+ * Holding h's owed or in-transit amount changed: its amount owed and not
+ * yet shipped (a pass-through market's goods on their way are not owed in
+ * this sense, as for unmet) and the sums of its groups take the change,
+ * and their peaks the new level. Called after every such change, so that
+ * peak_backorders is the exact maximum over time. O(groups of h).
+ */
+static inline void rp_eng_note_owed(struct rp_run *r, uint32_t h)
+{
+    struct hold_st *hs = &r->h[h];
+    double level = hs->owed;
+    if (r->m->holds[h].passthrough)
+        level = hs->owed > hs->transit + EPS ? hs->owed - hs->transit : 0;
+    double delta = level - hs->owed_now;
+    if (delta == 0)
+        return;
+    hs->owed_now = level;
+    if (level > hs->peak)
+        hs->peak = level;
+    for (uint32_t i = r->m->hold_group0[h]; i < r->m->hold_group0[h + 1]; i++) {
+        uint32_t g = r->m->hold_groups[i];
+        r->grp_owed[g] += delta;
+        if (r->grp_owed[g] > r->grp_peak[g])
+            r->grp_peak[g] = r->grp_owed[g];
+    }
 }
 
 /* ------------------------------------------------------------ engine.c */

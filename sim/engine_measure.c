@@ -97,7 +97,10 @@ void rp_eng_reset_counters(struct rp_run *r)
         hs->oh_int = hs->owed_int = hs->out_int = 0;
         hs->demand = hs->delivered = hs->lost = hs->from_stock = 0;
         hs->cyc_sum = hs->cyc_qty = hs->starved = 0;
+        hs->peak = hs->owed_now;        /* the peak over [warmup, horizon] starts here */
     }
+    for (uint32_t g = 0; g < m->sc->nreport_groups; g++)
+        r->grp_peak[g] = r->grp_owed[g];
     for (uint32_t n = 0; n < m->nnodes; n++) {
         rp_eng_touch_node(r, n);
         struct node_st *ns = &r->n[n];
@@ -187,6 +190,8 @@ static double hold_value(const struct rp_run *r, uint32_t h, enum rp_metric metr
         return span > 0 ? hs->oh_int / span : hs->on_hand;
     case RP_M_BACKORDERS:
         return span > 0 ? hs->owed_int / span : hs->owed;
+    case RP_M_PEAK_BACKORDERS:
+        return hs->peak;
     case RP_M_CYCLE_TIME:
         return hs->cyc_qty > 0 ? hs->cyc_sum / hs->cyc_qty : 0;
     case RP_M_WIP:
@@ -239,6 +244,8 @@ static double group_value(const struct rp_run *r, uint32_t g,
             if (r->m->holds[h].role == ROLE_OUTPUT)
                 sum += hold_value(r, h, metric, span);
             break;
+        case RP_AGG_PEAK:
+            break;                      /* tracked as it happens */
         case RP_AGG_NONE:
         case RP_AGG_SUM:
         case RP_AGG_MEAN:
@@ -248,6 +255,8 @@ static double group_value(const struct rp_run *r, uint32_t g,
     }
     if (agg == RP_AGG_RATIO)
         return demand > 0 ? served / demand : 1;
+    if (agg == RP_AGG_PEAK)
+        return r->grp_peak[g];
     if ((agg == RP_AGG_MAKERS_MEAN || agg == RP_AGG_MEAN) && count)
         return sum / (double)count;
     return sum;

@@ -89,6 +89,7 @@ void rp_eng_order_failed(struct rp_run *r, uint32_t e, double qty, bool lost_mod
         touch_hold(r, h);
         hs->owed -= qty;
         hs->lost += qty;
+        rp_eng_note_owed(r, h);
         /* The newest final-customer orders are the ones this order served. */
         double left = qty;
         /* Trim from the tail: queues are short when sales are lost. */
@@ -116,6 +117,7 @@ static void dispatch(struct rp_run *r, uint32_t e, double qty, double t0, bool f
 {
     const struct edge *ed = &r->m->edges[e];
     r->h[ed->hold].transit += qty;
+    rp_eng_note_owed(r, ed->hold);
     if (r->e[e].licence != RP_NONE) {
         const struct mevent *me = &r->m->events[r->e[e].licence];
         double wait = draw(r, &me->delay);
@@ -139,6 +141,7 @@ void rp_eng_ship(struct rp_run *r, uint32_t sh, struct order *o, double qty,
     ss->owed -= qty;
     if (ss->owed < EPS)
         ss->owed = 0;
+    rp_eng_note_owed(r, sh);
     ss->delivered += qty;
     o->qty -= qty;
     if (o->edge != RP_NONE)
@@ -187,6 +190,7 @@ static double order_arrives(struct rp_run *r, uint32_t sh, uint32_t e,
         } else {
             touch_hold(r, sh);
             ss->owed += rest;
+            rp_eng_note_owed(r, sh);
             enqueue(r, sh, rest, e, r->now, false);
         }
         bool counts = sd->role == ROLE_UNLIMITED ? false
@@ -421,6 +425,7 @@ void rp_eng_on_demand(struct rp_run *r, uint32_t n)
         if (wait > EPS) {
             touch_hold(r, h);
             hs->owed += wait;
+            rp_eng_note_owed(r, h);
             enqueue(r, h, wait, RP_NONE, r->now, false);
         }
         return;
@@ -442,6 +447,7 @@ void rp_eng_on_arrival(struct rp_run *r, const struct rp_event *ev)
     hs->transit -= ev->qty;
     if (hs->transit < EPS)
         hs->transit = 0;
+    rp_eng_note_owed(r, h);
     hs->on_hand += ev->qty;
     hs->cyc_sum += ev->qty * (r->now - ev->t0);
     hs->cyc_qty += ev->qty;

@@ -281,7 +281,7 @@ static void build_layout(struct build *b)
         const struct mnode *mn = &m->nodes[h->node];
         static const enum rp_metric common[] = {
             RP_M_DEMAND, RP_M_DELIVERED, RP_M_UNMET, RP_M_LOST,
-            RP_M_FILL_RATE, RP_M_BACKORDERS,
+            RP_M_FILL_RATE, RP_M_BACKORDERS, RP_M_PEAK_BACKORDERS,
         };
         for (size_t k = 0; k < sizeof common / sizeof *common; k++)
             add_value(b, RP_SCOPE_NODE, h->node, RP_NONE, h->product, common[k]);
@@ -545,6 +545,22 @@ struct rp_model *rp_model_new(const struct rp_scenario *sc)
         }
     }
     m->group_hold0[sc->nreport_groups] = ngh;
+    /* The reverse, for peak_backorders: the groups each holding counts in. */
+    m->hold_group0 = rp_xcalloc(m->nholds + 2, sizeof *m->hold_group0);
+    m->hold_groups = rp_xcalloc(ngh + 1, sizeof *m->hold_groups);
+    for (uint32_t i = 0; i < ngh; i++)
+        m->hold_group0[m->group_holds[i] + 1]++;
+    for (size_t h = 0; h < m->nholds; h++)
+        m->hold_group0[h + 1] += m->hold_group0[h];
+    {
+        uint32_t *fill = rp_xcalloc(m->nholds + 1, sizeof *fill);
+        for (uint32_t g = 0; g < sc->nreport_groups; g++)
+            for (uint32_t i = m->group_hold0[g]; i < m->group_hold0[g + 1]; i++) {
+                uint32_t h = m->group_holds[i];
+                m->hold_groups[m->hold_group0[h] + fill[h]++] = g;
+            }
+        free(fill);
+    }
     /* Results look up each node value's holding once here, not per replication. */
     m->value_hold = rp_xcalloc(m->nvalues + 1, sizeof *m->value_hold);
     for (size_t i = 0; i < m->nvalues; i++)
@@ -571,6 +587,8 @@ void rp_model_free(struct rp_model *m)
     free(m->group_product);
     free(m->group_hold0);
     free(m->group_holds);
+    free(m->hold_group0);
+    free(m->hold_groups);
     free(m);
 }
 

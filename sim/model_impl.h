@@ -128,6 +128,8 @@ struct rp_model {
     uint32_t *group_product;
     uint32_t *group_hold0;          /* group g's members' holdings of its product: */
     uint32_t *group_holds;          /*   group_holds[group_hold0[g] .. group_hold0[g + 1]) */
+    uint32_t *hold_group0;          /* holding h is in groups hold_groups[hold_group0[h] .. [h + 1]) */
+    uint32_t *hold_groups;
     bool daily;                     /* keep daily output buckets */
     size_t ndays;
     size_t nday_nodes;

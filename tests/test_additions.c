@@ -512,3 +512,160 @@ Test(additions, a_backup_starts_qualifying_at_the_announcement)
         done(&f);
     }
 }
+
+/* ----------------------------------------------------- peak_backorders */
+
+/*
+ * Two markets, each buying from its own make-to-order maker of 10 a day
+ * (one-day batches, lead time 0). Market a orders 20 at t = 1..9, market b
+ * 20 at t = 50..58 (demand events of factor 0 outside those days). After
+ * its k-th order a market is owed 20k and has been shipped the k - 1
+ * batches completed since its first: 10k + 10 unshipped, 100 after the
+ * ninth. So each peaks at 100, though b's backlog averages far less over
+ * the horizon; their group peaks at 100 too (a is served in full by 19,
+ * long before b starts), not at the 200 a sum of peaks would give.
+ */
+Test(additions, peak_backorders_is_the_largest_amount_owed)
+{
+    struct fixture f;
+    load(&f, "ripple: 1\nseed: 7\nhorizon: 80\n"
+             "products: { cell: {} }\n"
+             "nodes:\n"
+             "  ma: { country: KR, make: { product: cell, capacity: 10, to_order: true } }\n"
+             "  mb: { country: KR, make: { product: cell, capacity: 10, to_order: true } }\n"
+             "  a:\n"
+             "    country: KR\n"
+             "    demand: { product: cell, every: 1, size: 20 }\n"
+             "    sources: { cell: { ma: {} } }\n"
+             "  b:\n"
+             "    country: KR\n"
+             "    demand: { product: cell, every: 1, size: 20 }\n"
+             "    sources: { cell: { mb: {} } }\n"
+             "events:\n"
+             "  a_stop: { type: demand, node: a, start: 9.5, factor: 0 }\n"
+             "  b_wait: { type: demand, node: b, start: 0, duration: 49.5, factor: 0 }\n"
+             "  b_stop: { type: demand, node: b, start: 58.5, factor: 0 }\n"
+             "report: { groups: { both: { nodes: [a, b] } } }\n");
+    run(&f, 0);
+    cr_expect_float_eq(value(&f, "nodes.a.cell.peak_backorders"), 100, 1e-9,
+                       "a peaked at %g", value(&f, "nodes.a.cell.peak_backorders"));
+    cr_expect_float_eq(value(&f, "nodes.b.cell.peak_backorders"), 100, 1e-9);
+    cr_expect_float_eq(value(&f, "nodes.ma.cell.peak_backorders"), 100, 1e-9,
+                       "the maker's backlog peaked at %g",
+                       value(&f, "nodes.ma.cell.peak_backorders"));
+    cr_expect_float_eq(value(&f, "groups.both.cell.peak_backorders"), 100, 1e-9,
+                       "the group peaked at %g",
+                       value(&f, "groups.both.cell.peak_backorders"));
+    cr_expect_float_eq(value(&f, "nodes.a.cell.unmet"), 0, 1e-12);
+    done(&f);
+}
+
+/* ------------------------------------------- monotonicity (small network) */
+
+/*
+ * Shortfall never rises as a restriction softens, on common random
+ * numbers: a cell maker (8 a day, 2 days of film at hand) buys its film
+ * 90% from Japan and 10% from Korea (a small supplier of 3 a day); a
+ * Chinese backup (share 0) qualifies 20-40 days after it is called in and
+ * can make 4 a day. Its customers order 8 a day on average (random) and
+ * wait. From day 30 to 150 Japan's film is restricted. The same 100
+ * futures run under each restriction; each shortfall metric's paired mean
+ * difference (harsher - softer) must be >= 0. Bans of severity 1, 0.9,
+ * 0.5, 0.1; licences of 30 days / 30% approval, 10 days / 60%, 10 days /
+ * 90%, 2 days / 90%; the harshest licence against the full ban.
+ */
+#define MONO_REPS 100
+#define NMETRICS 4
+
+static const char *mono_fmt = "ripple: 1\nseed: 11\nhorizon: 250\n"
+    "products: { film: {}, cell: {} }\n"
+    "nodes:\n"
+    "  jp: { country: JP, supply: unlimited }\n"
+    "  kr_film: { country: KR, make: { product: film, capacity: 3 }, stock: { film: { initial: 6, level: 6 } } }\n"
+    "  cn_film: { country: CN, make: { product: film, capacity: 4 }, stock: { film: { initial: 8, level: 8 } } }\n"
+    "  cells:\n"
+    "    country: KR\n"
+    "    make: { product: cell, capacity: 8, inputs: { film: 1 } }\n"
+    "    stock: { film: { initial: 16, level: 16 }, cell: { initial: 16, level: 16 } }\n"
+    "    sources: { film: { jp: { share: 0.9, lead_time: { dist: uniform, min: 1, max: 3 } },\n"
+    "                       kr_film: { share: 0.1, lead_time: 1 },\n"
+    "                       cn_film: { share: 0, backup: true, qualify: { dist: uniform, min: 20, max: 40 }, lead_time: 3 } } }\n"
+    "  buyers:\n"
+    "    country: KR\n"
+    "    demand: { product: cell, every: { dist: exponential, mean: 0.5 }, size: { dist: uniform, min: 2, max: 6 } }\n"
+    "    sources: { cell: { cells: {} } }\n"
+    "events:\n"
+    "  cut: { type: %s, from: [JP], to: [KR], products: [film], start: 30, duration: 120, %s }\n"
+    "report: { groups: { korea: { nodes: [buyers] }, makers: { nodes: [cells] } } }\n";
+
+static const char *const mono_metrics[NMETRICS] = {
+    "groups.korea.cell.unmet", "groups.makers.cell.starved",
+    "groups.korea.cell.peak_backorders", "groups.makers.cell.peak_backorders",
+};
+
+static void mono_run(const char *type, const char *params, double out[][MONO_REPS])
+{
+    char yaml[4096];
+    struct fixture f;
+    snprintf(yaml, sizeof yaml, mono_fmt, type, params);
+    load(&f, yaml);
+    for (uint64_t rep = 0; rep < MONO_REPS; rep++) {
+        run(&f, rep);
+        for (int k = 0; k < NMETRICS; k++)
+            out[k][rep] = value(&f, mono_metrics[k]);
+    }
+    done(&f);
+}
+
+/* The paired mean of worse - better, per metric, must not be negative. */
+static void expect_no_worse(double better[][MONO_REPS], double worse[][MONO_REPS],
+                            const char *what)
+{
+    for (int k = 0; k < NMETRICS; k++) {
+        double sum = 0;
+        for (int i = 0; i < MONO_REPS; i++)
+            sum += worse[k][i] - better[k][i];
+        cr_expect_geq(sum / MONO_REPS, -1e-9, "%s: %s is worse by %g on average",
+                      what, mono_metrics[k], -sum / MONO_REPS);
+    }
+}
+
+Test(additions, softer_restrictions_never_leave_a_larger_shortfall, .timeout = 120)
+{
+    static const char *sev[] = { "severity: 1", "severity: 0.9", "severity: 0.5",
+                                 "severity: 0.1" };
+    static const char *lic[] = { "delay: 30, approval: 0.3", "delay: 10, approval: 0.6",
+                                 "delay: 10, approval: 0.9", "delay: 2, approval: 0.9" };
+    static double ban[4][NMETRICS][MONO_REPS], licd[4][NMETRICS][MONO_REPS];
+    for (int i = 0; i < 4; i++)
+        mono_run("export_ban", sev[i], ban[i]);
+    for (int i = 1; i < 4; i++)
+        expect_no_worse(ban[i], ban[i - 1], sev[i]);
+    for (int i = 0; i < 4; i++)
+        mono_run("export_licence", lic[i], licd[i]);
+    for (int i = 1; i < 4; i++)
+        expect_no_worse(licd[i], licd[i - 1], lic[i]);
+    double full = 0;
+    for (int i = 0; i < MONO_REPS; i++)
+        full += ban[0][0][i] / MONO_REPS;
+    cr_expect_gt(full, 10, "the full ban leaves only %g unmet: the test tests nothing", full);
+}
+
+/*
+ * A licence regime against the full ban of the same scope, on the network
+ * above. This FAILS today (by about 176 units of unmet cells on average):
+ * under the ban Japan's share moves at once to the open Korean film maker,
+ * while under a licence (30 days, 30% approval) orders keep going 90% to
+ * Japan, wait 30 days and are mostly refused, until the backup qualifies.
+ * The engine has no rule yet that moves a licensed source's expected
+ * refusals to the open sources (as a partial ban's refused share moves);
+ * disabled until it has one, so the suite states the gap instead of
+ * hiding it.
+ */
+Test(additions, a_licence_is_never_worse_than_a_full_ban, .disabled = true)
+{
+    static double ban[NMETRICS][MONO_REPS], licd[NMETRICS][MONO_REPS];
+    mono_run("export_ban", "severity: 1", &ban[0]);
+    mono_run("export_licence", "delay: 30, approval: 0.3", &licd[0]);
+    expect_no_worse(licd, ban, "the harshest licence against the full ban");
+}
