@@ -80,9 +80,8 @@ double rp_eng_node_mult(const struct rp_run *r, uint32_t n, enum rp_event_type t
 static void reroute(struct rp_run *r, uint32_t n, bool down)
 {
     const struct rp_model *m = r->m;
-    for (uint32_t e = 0; e < m->nedges; e++) {
-        if (m->edges[e].supplier != n)
-            continue;
+    for (uint32_t k = m->supply_edge0[n]; k < m->supply_edge0[n + 1]; k++) {
+        uint32_t e = m->supply_edges[k];
         uint32_t h = m->edges[e].hold;
         const struct hold *hd = &m->holds[h];
         if (down) {

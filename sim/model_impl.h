@@ -110,6 +110,8 @@ struct rp_model {
     size_t nholds;
     struct edge *edges;
     size_t nedges;
+    uint32_t *supply_edge0;         /* node n supplies edges supply_edges[supply_edge0[n] .. [n + 1]), */
+    uint32_t *supply_edges;         /*   in edge order: an outage visits its own, not all */
     struct mnode *nodes;
     size_t nnodes;
     struct mevent *events;

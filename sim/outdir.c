@@ -208,16 +208,17 @@ static void remove_stale(struct rp_outdir *o)
 }
 
 /*
- * The newest stale BASE.tmp-PID holding keep, renamed to o->tmp; -1 if
- * none. Newest: a run resumed, stopped and resumed again leaves only one,
- * but runs killed by hand may leave several.
+ * The newest stale BASE.tmp-PID holding keep, into o->resumed; -1 if none.
+ * Newest: a run resumed, stopped and resumed again leaves only one, but
+ * runs killed by hand may leave several.
  */
-static int adopt_stale(struct rp_outdir *o, const char *keep)
+static int find_stale(struct rp_outdir *o, const char *keep)
 {
     char parent[RP_OUTDIR_PATH], path[RP_OUTDIR_PATH * 2 + 64];
     const char *base;
     double newest = -1;
     split(o->dir, parent, sizeof parent, &base);
+    o->resumed[0] = '\0';
     DIR *d = opendir(parent);
     if (!d)
         return -1;
@@ -236,11 +237,15 @@ static int adopt_stale(struct rp_outdir *o, const char *keep)
         }
     }
     closedir(d);
-    if (newest < 0 || rename(o->resumed, o->tmp)) {
-        o->resumed[0] = '\0';
-        return -1;
-    }
-    return 0;
+    return newest < 0 ? -1 : 0;
+}
+
+static int none_to_resume(struct rp_outdir *o, const char *keep)
+{
+    snprintf(o->why, sizeof o->why, "--resume: no stopped run to resume "
+             "beside %s (a %s.tmp-PID directory holding %s)", o->dir, o->dir,
+             keep);
+    return RP_OUTDIR_NONE;
 }
 
 /* begin, or with keep, resume (see outdir.h) */
@@ -263,6 +268,8 @@ static int open_dir(struct rp_outdir *o, const char *dir, const char *keep)
     }
     snprintf(o->lock, sizeof o->lock, "%s.lock", o->dir);
     snprintf(o->tmp, sizeof o->tmp, "%s.tmp-%ld", o->dir, (long)getpid());
+    if (keep && find_stale(o, keep))    /* before the lock: create nothing */
+        return none_to_resume(o, keep);
 
     int rc = take_lock(o);
     if (rc)
@@ -274,11 +281,9 @@ static int open_dir(struct rp_outdir *o, const char *dir, const char *keep)
     if (rc)
         goto fail;
     remove_tree(o->tmp);                /* ours only by pid reuse: stale */
-    if (keep && adopt_stale(o, keep)) {
-        snprintf(o->why, sizeof o->why, "--resume: no stopped run to resume "
-                 "beside %s (a %s.tmp-PID directory holding %s)", o->dir,
-                 o->dir, keep);
-        rc = RP_OUTDIR_NONE;
+    /* again under the lock: another resume may have taken it meanwhile */
+    if (keep && (find_stale(o, keep) || rename(o->resumed, o->tmp))) {
+        rc = none_to_resume(o, keep);
         goto fail;
     }
     remove_stale(o);

@@ -17,53 +17,7 @@
 #include "ripple/report.h"
 #include "ripple/scenario.h"
 
-struct fixture {
-    struct rp_scenario sc;
-    struct rp_model *m;
-    struct rp_run *r;
-    double *values;
-};
-
-static void load_opts(struct fixture *f, const char *yaml,
-                      const struct rp_load_opts *opts)
-{
-    struct rp_diag diag;
-    rp_diag_init(&diag);
-    int rc = rp_scenario_load_string(&f->sc, yaml, "t.yaml", opts, &diag);
-    if (rc)
-        rp_diag_print(&diag, stderr);
-    cr_assert_eq(rc, 0, "scenario did not load");
-    rp_diag_release(&diag);
-    f->m = rp_model_new(&f->sc);
-    f->r = rp_run_new(f->m);
-    f->values = calloc(rp_model_nvalues(f->m) + 1, sizeof *f->values);
-}
-
-static void load(struct fixture *f, const char *yaml)
-{
-    load_opts(f, yaml, NULL);
-}
-
-static void run(struct fixture *f, uint64_t rep)
-{
-    rp_run_replicate(f->r, f->sc.seed, rep, f->values, NULL);
-}
-
-static void done(struct fixture *f)
-{
-    free(f->values);
-    rp_run_free(f->r);
-    rp_model_free(f->m);
-    rp_scenario_release(&f->sc);
-}
-
-/* The value called name ("nodes.f.x.unmet"); fails the test if absent. */
-static double value(const struct fixture *f, const char *name)
-{
-    size_t i = rp_value_index(f->m, name);
-    cr_assert_neq(i, SIZE_MAX, "no value named %s", name);
-    return f->values[i];
-}
+#include "engine_fixture.h"
 
 static double on_order(const struct fixture *f, const char *node, const char *product)
 {
@@ -668,4 +622,132 @@ Test(additions, a_licence_is_never_worse_than_a_full_ban, .disabled = true)
     mono_run("export_ban", "severity: 1", &ban[0]);
     mono_run("export_licence", "delay: 30, approval: 0.3", &licd[0]);
     expect_no_worse(licd, ban, "the harshest licence against the full ban");
+}
+
+/* ------------------------------------------- monotonicity (the flagship) */
+
+/*
+ * The same properties on the flagship, through overrides of its export
+ * ban (jp_ban: in the base of the shipped file, or in its ban_by_site
+ * variant once the base is the squeeze without a ban): shortfall of the
+ * Korean cell makers (unmet, starved, peak_backorders) must not rise, on
+ * paired means over the same futures, as the ban's severity falls from
+ * 1 to 0.9 to 0.5, or as a licence regime of the same scope gets faster
+ * and more likely to approve. 12 replications keep it to seconds.
+ * (A licence against the full ban is the disabled test below.)
+ */
+#define FLAG_REPS 12
+#define FLAG_METRICS 3
+#define FLAGSHIP RP_SOURCE_DIR "/scenarios/japan-excludes-korea.yaml"
+
+static const char *const flag_metrics[FLAG_METRICS] = {
+    "groups.korean_cell_makers.cell.unmet",
+    "groups.korean_cell_makers.cell.starved",
+    "groups.korean_cell_makers.cell.peak_backorders",
+};
+
+/* Runs the flagship's ban with extra overrides; out[metric][rep]. */
+static void flag_run(const struct rp_override *extra, size_t nextra,
+                     double out[][FLAG_REPS])
+{
+    struct rp_override ov[8];
+    struct rp_load_opts opts = { .overrides = ov };
+    struct fixture f;
+    struct rp_diag diag;
+    cr_assert_leq(nextra, 8);
+    for (size_t i = 0; i < nextra; i++)
+        ov[i] = extra[i];
+    opts.noverrides = nextra;
+    /* Which of the file's trees holds the ban: its base, or ban_by_site. */
+    struct rp_scenario probe;
+    rp_diag_init(&diag);
+    cr_assert_eq(rp_scenario_load(&probe, FLAGSHIP, NULL, &diag), 0, "the flagship did not load");
+    bool in_base = rp_scenario_event(&probe, "jp_ban") != RP_NONE;
+    rp_scenario_release(&probe);
+    rp_diag_release(&diag);
+    opts.variant = in_base ? NULL : "ban_by_site";
+    rp_diag_init(&diag);
+    int rc = rp_scenario_load(&f.sc, FLAGSHIP, &opts, &diag);
+    if (rc)
+        rp_diag_print(&diag, stderr);
+    cr_assert_eq(rc, 0, "the flagship with overrides did not load");
+    rp_diag_release(&diag);
+    f.m = rp_model_new(&f.sc);
+    f.r = rp_run_new(f.m);
+    f.values = calloc(rp_model_nvalues(f.m) + 1, sizeof *f.values);
+    for (uint64_t rep = 0; rep < FLAG_REPS; rep++) {
+        run(&f, rep);
+        for (int k = 0; k < FLAG_METRICS; k++)
+            out[k][rep] = value(&f, flag_metrics[k]);
+    }
+    done(&f);
+}
+
+static void flag_no_worse(double better[][FLAG_REPS], double worse[][FLAG_REPS],
+                          const char *what)
+{
+    for (int k = 0; k < FLAG_METRICS; k++) {
+        double sum = 0;
+        for (int i = 0; i < FLAG_REPS; i++)
+            sum += worse[k][i] - better[k][i];
+        cr_expect_geq(sum / FLAG_REPS, -1e-9, "flagship, %s: %s is worse by %g on average",
+                      what, flag_metrics[k], -sum / FLAG_REPS);
+    }
+}
+
+Test(additions, on_the_flagship_softer_restrictions_never_leave_a_larger_shortfall,
+     .timeout = 300)
+{
+    static double sev[3][FLAG_METRICS][FLAG_REPS], lic[3][FLAG_METRICS][FLAG_REPS];
+    static const char *const severity[3] = { "1", "0.9", "0.5" };
+    static const char *const approval[3] = { "0.3", "0.6", "0.9" };
+    static const char *const delay[3] = { "60", "30", "10" };
+    for (int i = 0; i < 3; i++) {
+        struct rp_override ov[] = { { "events.jp_ban.severity", severity[i] } };
+        flag_run(ov, 1, sev[i]);
+    }
+    for (int i = 1; i < 3; i++)
+        flag_no_worse(sev[i], sev[i - 1], severity[i]);
+    for (int i = 0; i < 3; i++) {
+        struct rp_override ov[] = {
+            { "events.jp_ban.type", "export_licence" },
+            { "events.jp_ban.severity", "null" },
+            { "events.jp_ban.in_transit", "null" },
+            { "events.jp_ban.approval", approval[i] },
+            { "events.jp_ban.delay", delay[i] },
+        };
+        flag_run(ov, 5, lic[i]);
+    }
+    for (int i = 1; i < 3; i++)
+        flag_no_worse(lic[i], lic[i - 1], approval[i]);
+    double full = 0;
+    for (int i = 0; i < FLAG_REPS; i++)
+        full += sev[0][1][i] / FLAG_REPS;
+    cr_expect_gt(full, 0, "the full ban starves nothing on the flagship: the test tests nothing");
+}
+
+/*
+ * The slowest licence (60 days, 30% approval) against the full ban of the
+ * same scope on the flagship. FAILS today, as on the small network above:
+ * over 12 replications the Korean cell makers are worse off under the
+ * licence by about 9.5 starved, 3.2 peak_backorders and 0.016 unmet (the
+ * ban moves Japan's share at once to the open regular sources; the
+ * licence keeps ordering from Japan until a backup qualifies). Disabled
+ * until the engine has a rule for it.
+ */
+Test(additions, on_the_flagship_a_licence_is_never_worse_than_a_full_ban,
+     .timeout = 300, .disabled = true)
+{
+    static double ban[FLAG_METRICS][FLAG_REPS], lic[FLAG_METRICS][FLAG_REPS];
+    struct rp_override full[] = { { "events.jp_ban.severity", "1" } };
+    struct rp_override slow[] = {
+        { "events.jp_ban.type", "export_licence" },
+        { "events.jp_ban.severity", "null" },
+        { "events.jp_ban.in_transit", "null" },
+        { "events.jp_ban.approval", "0.3" },
+        { "events.jp_ban.delay", "60" },
+    };
+    flag_run(full, 1, ban);
+    flag_run(slow, 5, lic);
+    flag_no_worse(lic, ban, "the slowest licence against the full ban");
 }
