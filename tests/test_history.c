@@ -8,8 +8,9 @@
  * qualitative check is that the median replication has no stoppage and no
  * output lost for want of inputs, and that any shortfall is confined to the
  * tail (fewer than half the replications). Each file's control variant
- * takes away the response (substitutes, pre-buying) or lengthens the
- * licences, and there the same check must fail: the test can be false.
+ * takes away the response (substitutes, pre-buying) and, for 2023,
+ * lengthens the licences; there the same check must fail, so the test
+ * can be false.
  * Fixed seeds; the verdicts are about medians and shares, not exact values.
  */
 #include <criterion/criterion.h>
@@ -158,8 +159,8 @@ static bool engine_pre_buys(void)
     return on_hand > 20;
 }
 
-/* Graphite 2023 rests on pre-buying (8,830 t in November, S74): judged
- * once the engine runs `announce` and `alert` (issue 9 item 1). */
+/* Graphite 2023: 45 days of stock [R] and pre-buying from the
+ * announcement (8,830 t in November, S74) against 2-6 week licences. */
 Test(history, graphite_2023_licences_stop_no_korean_production_in_the_median)
 {
     if (!engine_pre_buys())
@@ -171,6 +172,19 @@ Test(history, graphite_2023_licences_stop_no_korean_production_in_the_median)
     test_arm_release(&a);
 }
 
+/* KITA's ~3 months (S77): November's pre-buying still carries the users
+ * through, and without it the same stock does not (the control below). */
+Test(history, graphite_2023_pre_buying_bridges_three_month_licences)
+{
+    if (!engine_pre_buys())
+        cr_skip_test("the engine does not pre-buy on an announcement yet");
+    struct test_arm a;
+    run_arm(&a, HISTORY "graphite-2023.yaml", "slow_licences");
+    cr_expect(as_history_says(&a, "kr_graphite_users", "output"),
+              "pre-bought stock of 103 days does not bridge 60-90 day licences");
+    test_arm_release(&a);
+}
+
 Test(history, graphite_2023_with_three_month_licences_and_no_response_fails_the_check)
 {
     struct test_arm a;
@@ -178,4 +192,27 @@ Test(history, graphite_2023_with_three_month_licences_and_no_response_fails_the_
     cr_expect_not(as_history_says(&a, "kr_graphite_users", "output"),
                   "45 days of stock bridged 60-90 days of licences: the check cannot fail");
     test_arm_release(&a);
+}
+
+/*
+ * More suppliers never leave users worse off. FAILS today: with African
+ * graphite (20 t/day [A]) and POSCO synthetic graphite (49 t/day) as
+ * backups (variant new_suppliers), the median user is starved 3.07 days
+ * and 53.5% of replications starve at all, against none without them
+ * (200 replications, seed 20231020). Once a backup qualifies, the engine
+ * counts the licensed Chinese source as blocked while the licences last
+ * and the backup takes its 97.2% share, whatever the backup can make
+ * (SCENARIO-FORMAT.md, export_licence). Disabled until the engine caps a
+ * backup's takeover by what it can supply; docs/HISTORY.md.
+ */
+Test(history, graphite_2023_new_suppliers_never_leave_users_worse_off, .disabled = true)
+{
+    struct test_arm with, without;
+    run_arm(&with, HISTORY "graphite-2023.yaml", "new_suppliers");
+    run_arm(&without, HISTORY "graphite-2023.yaml", NULL);
+    double w = median_of(&with, "nodes.kr_graphite_users.output.starved");
+    double wo = median_of(&without, "nodes.kr_graphite_users.output.starved");
+    cr_expect_leq(w, wo, "new suppliers raise the median starved from %g to %g", wo, w);
+    test_arm_release(&with);
+    test_arm_release(&without);
 }
