@@ -379,6 +379,8 @@ static const char *what_unit(const struct job *j, const struct what *w,
         return "share";
     case RP_UNIT_COUNT:
         return "count";
+    case RP_UNIT_MONEY:
+        return j->arms[0].sc.currency ? j->arms[0].sc.currency : "currency";
     case RP_UNIT_GOODS:
         break;
     }
