@@ -14,6 +14,7 @@
 
 struct csv_sink {
     FILE *out;
+    const struct rp_provenance *prov;
     const struct rp_model *m;
 };
 
@@ -22,7 +23,7 @@ static void csv_record(void *ctx, long rep, const double *values,
 {
     struct csv_sink *s = ctx;
     (void)series;
-    rp_report_csv_rows(s->out, s->m, rep, values);
+    rp_report_csv_rows(s->out, s->prov, s->m, rep, values);
 }
 
 /* --watch NAME to a value index; -1 after saying there is none. */
@@ -80,7 +81,8 @@ static void print_results(const struct cli_args *a, const struct rp_batch *b,
     } else if (!strcmp(a->format, "table")) {
         rp_report_table(stdout, b);
         if (wrote && a->out_dir)
-            printf("\nwrote %s/summary.json, replications.csv%s, events.csv, "
+            printf("\nwrote %s/summary.json, provenance.json, "
+                   "replications.csv%s, events.csv, "
                    "groups.csv%s\n", a->out_dir,
                    rp_model_series_len(b->model) ? ", series.csv" : "",
                    a->report ? ", report.html" : "");
@@ -100,12 +102,12 @@ static int run_main(const struct cli_args *a)
     struct rp_batch b;
     struct rp_provenance prov;
     struct rp_atomic reps = { 0 };
-    struct csv_sink sink = { .m = m };
+    struct csv_sink sink = { .prov = &prov, .m = m };
     struct cli_out out;
     int rc;
 
     cli_batch_opts(&o, a, &sc);
-    rp_provenance_init(&prov, &sc);
+    rp_provenance_init(&prov, &sc, o.seed);
     if (watch_index(a, m, &o.precision_value)) {
         rc = 2;
         goto out_model;
@@ -127,10 +129,10 @@ static int run_main(const struct cli_args *a)
             rc = cli_out_finish(&out, 1, 0);
             goto out_model;
         }
-        rp_report_csv_header(reps.f);
+        rp_report_csv_header(reps.f, &prov);
         sink.out = reps.f;
     } else if (!strcmp(a->format, "csv")) {
-        rp_report_csv_header(stdout);
+        rp_report_csv_header(stdout, &prov);
         sink.out = stdout;
     }
     if (sink.out) {

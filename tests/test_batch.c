@@ -62,8 +62,9 @@ static char *json_of(int threads, long reps, uint64_t seed)
 {
     struct rp_batch_opts o;
     struct rp_batch b;
-    struct rp_provenance prov = { .version = "v", .git = "g",
-                                  .scenario_sha256 = "s", .started = "t" };
+    struct rp_provenance prov;
+    rp_provenance_init(&prov, &sc, seed);
+    snprintf(prov.started, sizeof prov.started, "t");
     char *buf = NULL;
     size_t len = 0;
     rp_batch_opts_default(&o);
