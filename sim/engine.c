@@ -248,6 +248,9 @@ static void step(struct rp_run *r, const struct rp_event *ev)
     case EV_LICENCE:
         rp_eng_on_licence(r, ev);
         break;
+    case EV_PATH:
+        rp_eng_on_path(r, ev_disruption(ev));
+        break;
     case EV_REVIEW:
         rp_eng_review_now(r, ev_hold(ev));
         push(r, r->now + r->m->holds[ev_hold(ev)].review, EV_REVIEW,

@@ -14,24 +14,60 @@
 
 static void cancel_waiting(struct rp_run *r, uint32_t e);
 static void withdraw_licensed(struct rp_run *r, uint32_t e);
+static void wake_if_rising(struct rp_run *r, uint32_t k);
 
+/* A path's factor at day t: linear between points, flat beyond the ends. */
+static double path_factor(const struct rp_disruption *d, double t)
+{
+    const struct rp_path_point *p = d->path;
+    size_t lo = 0, hi = d->npath - 1;
+    if (t <= p[0].day)
+        return p[0].factor;
+    if (t >= p[hi].day)
+        return p[hi].factor;
+    while (hi - lo > 1) {               /* p[lo].day < t < p[hi].day */
+        size_t mid = lo + (hi - lo) / 2;
+        if (p[mid].day <= t)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    double f = (t - p[lo].day) / (p[hi].day - p[lo].day);
+    return p[lo].factor + (p[hi].factor - p[lo].factor) * f;
+}
+
+/* The multiplier active event k applies to node n now. */
+static double event_mult(const struct rp_run *r, uint32_t k, uint32_t n)
+{
+    const struct rp_disruption *d = r->m->events[k].sc;
+    if (d->npath)
+        return path_factor(d, r->now);
+    double frac = d->ramp > 0 ? (r->now - r->ev[k].start) / d->ramp : 1;
+    if (frac > 1)
+        frac = 1;
+    if (frac < 0)
+        frac = 0;
+    if (d->has_factor)
+        return 1 + (d->factor - 1) * frac;
+    return 1 + d->add * frac / r->m->nodes[n].rate;
+}
+
+/*
+ * The capacity (or demand) factor in force at node n: the product over its
+ * active events of that type, in event order. O(events on the node).
+ */
 double rp_eng_node_mult(const struct rp_run *r, uint32_t n, enum rp_event_type type)
 {
     const struct rp_model *m = r->m;
+    const struct mnode *mn = &m->nodes[n];
+    bool cap = type == RP_EVENT_CAPACITY;
+    uint32_t first = cap ? mn->cap_ev0 : mn->dem_ev0;
+    uint32_t count = cap ? mn->ncap_ev : mn->ndem_ev;
     double mult = 1;
-    for (size_t k = 0; k < m->nevents; k++) {
-        const struct rp_disruption *d = m->events[k].sc;
-        if (d->type != type || d->node != n || !r->ev[k].active)
-            continue;
-        double frac = d->ramp > 0 ? (r->now - r->ev[k].start) / d->ramp : 1;
-        if (frac > 1)
-            frac = 1;
-        if (frac < 0)
-            frac = 0;
-        if (d->has_factor)
-            mult *= 1 + (d->factor - 1) * frac;
-        else
-            mult *= 1 + d->add * frac / m->nodes[n].rate;
+    for (uint32_t i = 0; i < count; i++) {
+        uint32_t k = m->node_events[first + i];
+        if (r->ev[k].active)
+            mult *= event_mult(r, k, n);
     }
     return mult;
 }
@@ -231,6 +267,75 @@ static void release_held(struct rp_run *r, uint32_t h)
         rp_eng_replenish_inputs(r, hd->node);  /* the whole kit may be complete again */
 }
 
+/* Holdings of node n whose levels follow its capacity or demand re-plan. */
+static void replan_node_holds(struct rp_run *r, uint32_t n)
+{
+    const struct rp_model *m = r->m;
+    for (uint32_t h = m->nodes[n].first_hold; h != RP_NONE; h = m->holds[h].next_at_node)
+        if ((m->holds[h].level_follows || m->holds[h].alert_follows)
+            && m->holds[h].role != ROLE_INPUT && m->holds[h].role != ROLE_OUTPUT)
+            rp_eng_replenish(r, h);
+}
+
+/*
+ * Node n's capacity changed (an event began or ended, a path point): a
+ * starved maker's rate of loss is worked out again, and it starts what it
+ * can and orders inputs (its levels may follow capacity).
+ */
+static void capacity_changed(struct rp_run *r, uint32_t n)
+{
+    if (r->m->nodes[n].out_hold != RP_NONE) {
+        if (r->n[n].starved)
+            rp_eng_set_starved(r, n, true, r->n[n].starve_input);
+        rp_eng_try_start(r, n);
+    }
+    if (r->m->nodes[n].follows)
+        replan_node_holds(r, n);
+}
+
+/*
+ * A capacity path changes its slope at its points: the maker re-plans at
+ * each one still ahead while the event lasts (batches started in between
+ * read the factor at their start).
+ */
+static void schedule_path(struct rp_run *r, uint32_t k)
+{
+    const struct rp_disruption *d = r->m->events[k].sc;
+    for (size_t i = 0; i < d->npath; i++)
+        if (d->path[i].day > r->now && d->path[i].day < r->ev[k].end)
+            push(r, d->path[i].day, EV_PATH, k, 0, 0, 0, 0);
+    wake_if_rising(r, k);
+}
+
+/*
+ * A maker whose capacity is 0 now and rises after (a plant being built)
+ * makes nothing at this instant; it is woken one mean batch time later, so
+ * that its first batch is made at the capacity in force then.
+ */
+static void wake_if_rising(struct rp_run *r, uint32_t k)
+{
+    const struct rp_disruption *d = r->m->events[k].sc;
+    const struct mnode *mn = &r->m->nodes[d->node];
+    if (mn->out_hold == RP_NONE || rp_eng_node_mult(r, d->node, RP_EVENT_CAPACITY) > EPS)
+        return;
+    for (size_t i = 0; i < d->npath; i++) {
+        if (d->path[i].day <= r->now)
+            continue;
+        double t = r->now + mn->mean_time;
+        if (d->path[i].factor > 0 && t < d->path[i].day && t < r->ev[k].end)
+            push(r, t, EV_PATH, k, 0, 0, 0, 0);
+        return;
+    }
+}
+
+void rp_eng_on_path(struct rp_run *r, uint32_t k)
+{
+    if (!r->ev[k].active)
+        return;
+    capacity_changed(r, r->m->events[k].sc->node);
+    wake_if_rising(r, k);
+}
+
 void rp_eng_on_dis(struct rp_run *r, uint32_t k, bool start)
 {
     const struct rp_model *m = r->m;
@@ -275,14 +380,15 @@ void rp_eng_on_dis(struct rp_run *r, uint32_t k, bool start)
         set_down(r, d->node, start);
         break;
     case RP_EVENT_CAPACITY:
-        if (m->nodes[d->node].out_hold != RP_NONE) {
-            if (r->n[d->node].starved)
-                rp_eng_set_starved(r, d->node, true, r->n[d->node].starve_input);
-            rp_eng_try_start(r, d->node);
-        }
+        if (start && d->npath)
+            schedule_path(r, k);
+        capacity_changed(r, d->node);
         break;
     case RP_EVENT_DEMAND:
-        break;                          /* read at each demand */
+        /* Sizes read the factor at each demand; covers re-plan now. */
+        if (m->nodes[d->node].follows)
+            replan_node_holds(r, d->node);
+        break;
     }
 }
 

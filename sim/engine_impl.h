@@ -44,6 +44,7 @@
  *   DIS_END     disruption index
  *   QUALIFY     backup edge
  *   LICENCE     edge, from_stock; qty; t0: the approval decision
+ *   PATH        disruption index: a capacity path's point (the maker re-plans)
  *   REVIEW      holding
  *   DAY         day that just ended
  *   WARMUP      (first at its time, so everything at the warm-up counts)
@@ -61,6 +62,7 @@
     X(DIS_END, STATE)               \
     X(QUALIFY, STATE)               \
     X(LICENCE, STATE)               \
+    X(PATH, STATE)                  \
     X(REVIEW, REVIEW)               \
     X(DAY, END)                     \
     X(WARMUP, ARRIVAL)              \
@@ -103,6 +105,7 @@ struct hold_st {
     double oh_int, owed_int, out_int;
     double demand, delivered, lost, from_stock, cyc_sum, cyc_qty, starved;
     bool backup_in;         /* a backup source has qualified: licensed sources count as blocked */
+    uint32_t alerts;        /* known events restricting one of its regular sources (alert targets) */
 };
 
 struct server {
@@ -200,7 +203,7 @@ static inline uint32_t ev_epoch(const struct rp_event *ev)     /* BATCH_DONE */
     return ev->c;
 }
 
-static inline uint32_t ev_disruption(const struct rp_event *ev) /* DIS_START, DIS_END */
+static inline uint32_t ev_disruption(const struct rp_event *ev) /* DIS_START, DIS_END, PATH */
 {
     return ev->a;
 }
@@ -274,14 +277,41 @@ static inline bool edge_ready(const struct rp_run *r, uint32_t e)
     return edge_active(r, e) && node_up(r, r->m->edges[e].supplier);
 }
 
+double rp_eng_node_mult(const struct rp_run *r, uint32_t n, enum rp_event_type type);
+
+/*
+ * The target holding h orders up to (base stock) or its maker keeps of its
+ * output: the level, scaled by the factor in force when it was given as
+ * cover.
+ */
+static inline double rp_eng_level(const struct rp_run *r, uint32_t h)
+{
+    const struct hold *hd = &r->m->holds[h];
+    if (!hd->level_follows)
+        return hd->level;
+    return hd->level * rp_eng_node_mult(r, hd->node, hd->follow);
+}
+
 /* Units the maker still plans to make: backlog plus output level, less stock and work in process. */
 static inline double rp_eng_maker_need(const struct rp_run *r, uint32_t n)
 {
     const struct mnode *mn = &r->m->nodes[n];
-    const struct hold *oh = &r->m->holds[mn->out_hold];
     const struct hold_st *os = &r->h[mn->out_hold];
-    double need = os->owed + oh->level - os->on_hand - r->n[n].inproc;
+    double need = os->owed + rp_eng_level(r, mn->out_hold) - os->on_hand
+                - r->n[n].inproc;
     return need > EPS ? need : 0;
+}
+
+/*
+ * What the maker's inputs are to cover: its need, or nothing while its
+ * capacity is 0 (a plant not yet built buys nothing).
+ */
+static inline double rp_eng_input_need(const struct rp_run *r, uint32_t n)
+{
+    const struct mnode *mn = &r->m->nodes[n];
+    if (mn->ncap_ev && !(rp_eng_node_mult(r, n, RP_EVENT_CAPACITY) > EPS))
+        return 0;
+    return rp_eng_maker_need(r, n);
 }
 
 /* Has h a source that can ship now? */
@@ -334,7 +364,7 @@ void rp_eng_on_batch_done(struct rp_run *r, const struct rp_event *ev);
 
 /* ---------------------------------------------------- engine_disrupt.c */
 
-double rp_eng_node_mult(const struct rp_run *r, uint32_t n, enum rp_event_type type);
+void rp_eng_on_path(struct rp_run *r, uint32_t k);
 void rp_eng_on_fail(struct rp_run *r, uint32_t n);
 void rp_eng_on_restore(struct rp_run *r, uint32_t n);
 void rp_eng_on_dis(struct rp_run *r, uint32_t k, bool start);

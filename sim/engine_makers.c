@@ -34,7 +34,7 @@ void rp_eng_replenish_inputs(struct rp_run *r, uint32_t n)
      * input changes only the input's holding (its supplier's reaction waits
      * in the work list), never the maker's output.
      */
-    double need = rp_eng_maker_need(r, n);
+    double need = rp_eng_input_need(r, n);
     for (uint32_t i = 0; i < mn->nin; i++) {
         uint32_t h = mn->in0 + i;
         const struct hold *hd = &r->m->holds[h];
@@ -82,8 +82,10 @@ void rp_eng_try_start(struct rp_run *r, uint32_t n)
     if (ns->down)
         return;
     double need = rp_eng_maker_need(r, n);
+    double cap = mk->batch * rp_eng_node_mult(r, n, RP_EVENT_CAPACITY);
+    if (!(cap > EPS))
+        need = 0;                       /* capacity 0: closed, not starved */
     while (ns->busy < mk->servers && need > EPS) {
-        double cap = mk->batch * rp_eng_node_mult(r, n, RP_EVENT_CAPACITY);
         double want = cap < need ? cap : need;
         double q = want;
         for (uint32_t i = 0; i < mn->nin; i++) {

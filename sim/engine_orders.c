@@ -67,7 +67,7 @@ static double position(const struct rp_run *r, uint32_t h)
 {
     const struct hold *hd = &r->m->holds[h];
     const struct hold_st *hs = &r->h[h];
-    double owed = hd->role == ROLE_INPUT ? hd->bom * rp_eng_maker_need(r, hd->node)
+    double owed = hd->role == ROLE_INPUT ? hd->bom * rp_eng_input_need(r, hd->node)
                                          : hs->owed;
     return hs->on_hand + hs->on_order - owed;
 }
@@ -317,12 +317,25 @@ static double place_order(struct rp_run *r, uint32_t h, double qty, bool lost_mo
     return lost;
 }
 
-/* How much the policy orders at position ip (0: nothing). */
-static double policy_qty(const struct hold *hd, double ip)
+/*
+ * How much holding h's policy orders at position ip (0: nothing). While an
+ * event that restricts one of its regular sources is known, a holding with
+ * an alert orders up to its alert target instead (pre-buying).
+ */
+static double policy_qty(const struct rp_run *r, uint32_t h, double ip)
 {
+    const struct hold *hd = &r->m->holds[h];
+    if (hd->has_alert && r->h[h].alerts > 0) {
+        double target = hd->alert_level;
+        if (hd->alert_follows)
+            target *= rp_eng_node_mult(r, hd->node, hd->follow);
+        return ip < target - EPS ? target - ip : 0;
+    }
     switch (hd->policy) {
-    case RP_POLICY_BASE_STOCK:
-        return ip < hd->level - EPS ? hd->level - ip : 0;
+    case RP_POLICY_BASE_STOCK: {
+        double level = rp_eng_level(r, h);
+        return ip < level - EPS ? level - ip : 0;
+    }
     case RP_POLICY_SS:
         return ip <= hd->s + EPS ? hd->S - ip : 0;
     case RP_POLICY_RQ:
@@ -336,8 +349,7 @@ static double policy_qty(const struct hold *hd, double ip)
 /* Orders what h's policy asks for now; a maker's inputs only with a full kit. */
 void rp_eng_order_policy(struct rp_run *r, uint32_t h)
 {
-    const struct hold *hd = &r->m->holds[h];
-    double q = policy_qty(hd, position(r, h));
+    double q = policy_qty(r, h, position(r, h));
     if (q > EPS)
         place_order(r, h, q, false);
 }
@@ -347,7 +359,7 @@ void rp_eng_order_input(struct rp_run *r, uint32_t h, double need)
 {
     const struct hold *hd = &r->m->holds[h];
     const struct hold_st *hs = &r->h[h];
-    double q = policy_qty(hd, hs->on_hand + hs->on_order - hd->bom * need);
+    double q = policy_qty(r, h, hs->on_hand + hs->on_order - hd->bom * need);
     if (q > EPS)
         place_order(r, h, q, false);
 }

@@ -176,6 +176,50 @@ static void set_policy(struct hold *h, const struct rp_stock *st)
     h->Q = st->Q;
     h->review = st->review;
     h->initial = st->initial;
+    h->follow = h->role == ROLE_DEMAND ? RP_EVENT_DEMAND : RP_EVENT_CAPACITY;
+    h->level_follows = st->cover > 0 && st->policy == RP_POLICY_BASE_STOCK;
+    h->has_alert = st->has_alert;
+    h->alert_level = st->alert_level;
+    h->alert_follows = st->has_alert && st->alert_cover > 0;
+}
+
+/*
+ * Each node's capacity events, then its demand events, in event order, so
+ * that the factor in force is a product over a handful of events rather
+ * than over all of them (it is read at every demand and batch start).
+ */
+static void build_node_events(struct rp_model *m)
+{
+    const struct rp_scenario *sc = m->sc;
+    /* A counting sort over (node, type): linear in nodes and events. */
+    for (uint32_t k = 0; k < sc->nevents; k++) {
+        const struct rp_disruption *d = &sc->events[k];
+        if (d->type == RP_EVENT_CAPACITY)
+            m->nodes[d->node].ncap_ev++;
+        else if (d->type == RP_EVENT_DEMAND)
+            m->nodes[d->node].ndem_ev++;
+    }
+    uint32_t at = 0;
+    for (uint32_t n = 0; n < m->nnodes; n++) {
+        struct mnode *mn = &m->nodes[n];
+        mn->cap_ev0 = at;
+        mn->dem_ev0 = at + mn->ncap_ev;
+        at += mn->ncap_ev + mn->ndem_ev;
+        mn->ncap_ev = mn->ndem_ev = 0;      /* recounted as they are placed */
+        for (uint32_t h = mn->first_hold; h != RP_NONE; h = m->holds[h].next_at_node)
+            if (m->holds[h].level_follows || m->holds[h].alert_follows)
+                mn->follows = true;
+    }
+    m->node_events = rp_xcalloc(at + 1, sizeof *m->node_events);
+    for (uint32_t k = 0; k < sc->nevents; k++) {
+        const struct rp_disruption *d = &sc->events[k];
+        struct mnode *mn = d->type == RP_EVENT_CAPACITY || d->type == RP_EVENT_DEMAND
+                         ? &m->nodes[d->node] : NULL;
+        if (mn && d->type == RP_EVENT_CAPACITY)
+            m->node_events[mn->cap_ev0 + mn->ncap_ev++] = k;
+        else if (mn)
+            m->node_events[mn->dem_ev0 + mn->ndem_ev++] = k;
+    }
 }
 
 static bool edge_matches(const struct rp_scenario *sc, const struct edge *e,
@@ -315,6 +359,7 @@ struct rp_model *rp_model_new(const struct rp_scenario *sc)
             double mean_t = rp_dist_mean(&nd->make.time);
             mn->rate = mean_t > 0 ? nd->make.batch * nd->make.servers / mean_t
                                   : INFINITY;
+            mn->mean_time = mean_t;
             mn->stock_keeping = !nd->make.to_order && m->holds[mn->out_hold].level > 0;
         }
         if (nd->demand.product != RP_NONE) {
@@ -421,6 +466,8 @@ struct rp_model *rp_model_new(const struct rp_scenario *sc)
         }
     }
 
+    build_node_events(m);
+
     /* Daily buckets: needed for recovery times and for series. */
     m->series = sc->series && sc->nreport_groups > 0;
     m->daily = m->series || sc->nevents > 0;
@@ -470,6 +517,7 @@ void rp_model_free(struct rp_model *m)
     free(m->nodes);
     free(m->events);
     free(m->event_edges);
+    free(m->node_events);
     free(m->stream_keys);
     free(m->values);
     free(m->value_hold);

@@ -43,6 +43,16 @@ struct hold {
     double review;          /* days; 0 = continuous */
     double initial;
     double bom;             /* ROLE_INPUT: units per unit of output */
+    /*
+     * Levels given as cover (days of use) follow the node's capacity (a
+     * maker's inputs and output) or its demand (a market's product): level
+     * and alert_level are at full capacity, and the engine scales them by
+     * the factor in force (follow is RP_EVENT_CAPACITY or RP_EVENT_DEMAND).
+     */
+    bool level_follows, alert_follows;
+    enum rp_event_type follow;
+    bool has_alert;         /* orders up to alert_level while an event that restricts it is known */
+    double alert_level;
     uint32_t edge0, nedges; /* replenishment edges */
     uint32_t next_at_node;  /* the node's next holding, RP_NONE after the last */
 };
@@ -70,6 +80,10 @@ struct mnode {
     struct rp_draw demand_size;     /* units per demand */
     struct rp_draw up, down;        /* outages: days up, days down */
     double rate;            /* nominal units/day at full capacity */
+    double mean_time;       /* mean days per batch (makers) */
+    uint32_t cap_ev0, ncap_ev;  /* its capacity events: node_events[cap_ev0 ..] */
+    uint32_t dem_ev0, ndem_ev;  /* its demand events, likewise */
+    bool follows;           /* a holding's level follows its capacity or demand */
     bool stock_keeping;     /* a failed order here is a shortfall (not made to order) */
     int32_t day_slot;       /* index into daily arrays, -1 if none */
 };
@@ -94,6 +108,7 @@ struct rp_model {
     struct mevent *events;
     size_t nevents;
     uint32_t *event_edges;          /* concatenated per-event edge lists */
+    uint32_t *node_events;          /* per node: its capacity events, then its demand events, in event order */
     uint64_t *stream_keys;          /* path hash of each random quantity */
     size_t nstreams;
     size_t nservers;

@@ -1,8 +1,10 @@
 /*
  * stats.c - accumulators, summaries and intervals over replications.
  *
- * GSL does the numerics: gsl_rstat for the running moments (in both modes,
- * which is what makes mean/sd/min/max identical between them), gsl_sort and
+ * GSL does the numerics: Welford's running moments as gsl_rstat computes
+ * them (in both modes, which is what makes mean/sd/min/max identical
+ * between them; inline, because a gsl_rstat workspace also feeds a median
+ * estimator on every add and costs a heap block per metric), gsl_sort and
  * gsl_stats_quantile_from_sorted_data for exact quantiles, P-square
  * workspaces for streamed ones and gsl_cdf_tdist_Pinv for t quantiles.
  */
@@ -28,9 +30,9 @@
  * trapezoid rule for CVaR above 0.95 (p95 is the first node, shared).
  * Spacing 0.0125 up to 0.9875, then 0.995 to follow the steepening tail.
  */
-enum { Q05, Q95, Q9625, Q975, Q9875, Q995 };
+enum { Q05, Q50, Q95, Q9625, Q975, Q9875, Q995 };
 static const double qlevel[RP_ACC_NQ] = {
-    0.05, 0.95, 0.9625, 0.975, 0.9875, 0.995,
+    0.05, 0.5, 0.95, 0.9625, 0.975, 0.9875, 0.995,
 };
 
 /* GSL allocators report failure by returning NULL (handler off): abort. */
@@ -47,7 +49,6 @@ void rp_acc_init(struct rp_acc *a, enum rp_acc_mode mode)
 {
     memset(a, 0, sizeof *a);
     a->mode = mode;
-    a->rs = need(gsl_rstat_alloc(), "running statistics");
     if (mode == RP_ACC_STREAM)
         for (int i = 0; i < RP_ACC_NQ; i++)
             a->q[i] = need(gsl_rstat_quantile_alloc(qlevel[i]),
@@ -56,7 +57,6 @@ void rp_acc_init(struct rp_acc *a, enum rp_acc_mode mode)
 
 void rp_acc_release(struct rp_acc *a)
 {
-    gsl_rstat_free(a->rs);
     for (int i = 0; i < RP_ACC_NQ; i++)
         if (a->q[i])
             gsl_rstat_quantile_free(a->q[i]);
@@ -64,16 +64,41 @@ void rp_acc_release(struct rp_acc *a)
     memset(a, 0, sizeof *a);
 }
 
+/*
+ * gsl_rstat_add's recurrence for n, min, max, mean and M2, operation for
+ * operation (GSL 2.7 rstat/rstat.c), so summaries keep GSL's bits; the
+ * third and fourth moments, which nothing reports, are left out.
+ */
+static void welford(struct rp_acc *a, double x)
+{
+    double delta = x - a->mean;
+
+    if (a->n == 0) {
+        a->min = x;
+        a->max = x;
+    } else {
+        if (x < a->min)
+            a->min = x;
+        if (x > a->max)
+            a->max = x;
+    }
+    double n = (double)++a->n;
+    double delta_n = delta / n;
+    double term1 = delta * delta_n * (n - 1.0);
+    a->mean += delta_n;
+    a->m2 += term1;
+}
+
 void rp_acc_add(struct rp_acc *a, double x)
 {
     assert(isfinite(x));        /* a metric's value is never NaN or inf */
-    gsl_rstat_add(x, a->rs);
+    welford(a, x);
     if (x > 0)
         a->npos++;
 
     if (a->mode == RP_ACC_EXACT) {
         if (a->len == a->cap) {
-            a->cap = a->cap ? 2 * a->cap : 64;      /* amortised O(1) */
+            a->cap = a->cap ? 2 * a->cap : 8;       /* amortised O(1) */
             a->x = rp_xrealloc(a->x, a->cap * sizeof *a->x);
         }
         a->x[a->len++] = x;
@@ -126,7 +151,7 @@ static void quantiles_stream(const struct rp_acc *a, double max,
     double area = 0;
 
     out->p05 = gsl_rstat_quantile_get(a->q[Q05]);
-    out->p50 = gsl_rstat_median(a->rs);
+    out->p50 = gsl_rstat_quantile_get(a->q[Q50]);
     out->p95 = gsl_rstat_quantile_get(a->q[Q95]);
 
     /*
@@ -159,14 +184,15 @@ void rp_acc_summarize(const struct rp_acc *a, double confidence,
         return;
     }
 
-    out->mean = gsl_rstat_mean(a->rs);
-    out->sd = n > 1 ? gsl_rstat_sd(a->rs) : NAN;   /* GSL says 0 for n = 1 */
+    out->mean = a->mean;
+    /* gsl_rstat_sd: sqrt(M2 / (n - 1)); GSL says 0 for n = 1, we say NaN */
+    out->sd = n > 1 ? sqrt(a->m2 / ((double)n - 1.0)) : NAN;
     out->se = out->sd / sqrt((double)n);
     out->hw = rp_t_halfwidth(out->sd, n, confidence);
     out->ci_lo = out->mean - out->hw;
     out->ci_hi = out->mean + out->hw;
-    out->min = gsl_rstat_min(a->rs);
-    out->max = gsl_rstat_max(a->rs);
+    out->min = a->min;
+    out->max = a->max;
     out->p_pos = (double)a->npos / (double)n;
 
     if (a->mode == RP_ACC_EXACT)

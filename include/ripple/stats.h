@@ -7,11 +7,15 @@
  * rp_acc_summarize() turns it into the numbers every report prints.
  *
  * Key rule: n, mean, sd, min and max are computed by the same code in both
- * modes (Welford's recurrence, gsl_rstat), so they are bit-for-bit the same
- * whether the values were kept or not; only the quantiles and CVaR differ.
+ * modes (Welford's recurrence, written as gsl_rstat_add writes it, so the
+ * bits match GSL's), so they are bit-for-bit the same whether the values
+ * were kept or not; only the quantiles and CVaR differ.
  *
- *   RP_ACC_EXACT   keeps every value (an array grown by doubling: 8 bytes a
- *                  replication); quantiles and CVaR are exact sample values.
+ *   RP_ACC_EXACT   keeps every value (an array grown by doubling from 8: 8
+ *                  bytes a replication, no other heap): quantiles and CVaR
+ *                  are exact sample values. A network of 100,000 nodes has
+ *                  millions of metrics, so what an accumulator costs before
+ *                  its first value is what a big single run pays.
  *   RP_ACC_STREAM  constant memory (about 1.3 KB on the heap, never grows);
  *                  quantiles are P-square estimates (Jain and Chlamtac,
  *                  1985, gsl_rstat_quantile) and CVaR is approximate.
@@ -65,8 +69,8 @@ enum rp_acc_mode {
     RP_ACC_STREAM,              /* constant memory: estimated quantiles */
 };
 
-/* Quantile levels tracked by P-square in STREAM mode, p50 aside. */
-#define RP_ACC_NQ 6
+/* Quantile levels tracked by P-square in STREAM mode: p05, p50, p95, tail. */
+#define RP_ACC_NQ 7
 
 /*
  * One metric over replications. The struct is visible so that arrays of
@@ -74,12 +78,14 @@ enum rp_acc_mode {
  */
 struct rp_acc {
     enum rp_acc_mode mode;
-    gsl_rstat_workspace *rs;    /* n, mean, sd, min, max; STREAM's p50 */
+    long n;                     /* values added */
     long npos;                  /* values > 0 */
+    double mean, m2;            /* Welford: running mean, sum of squared deviations */
+    double min, max;
     double *x;                  /* EXACT: the values, in arrival order */
     size_t len;
     size_t cap;
-    gsl_rstat_quantile_workspace *q[RP_ACC_NQ]; /* STREAM: p05, p95, tail */
+    gsl_rstat_quantile_workspace *q[RP_ACC_NQ]; /* STREAM only, else NULL */
 };
 
 /* What reports print about one metric; see the definitions above. */
@@ -113,7 +119,7 @@ void rp_acc_add(struct rp_acc *a, double x);
 /* Values added so far. */
 static inline long rp_acc_n(const struct rp_acc *a)
 {
-    return (long)gsl_rstat_n(a->rs);
+    return a->n;
 }
 
 /*
