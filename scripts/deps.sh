@@ -25,6 +25,8 @@ packages=(
     python3-yaml        #   and PyYAML
     iso-codes           # test_scenario checks the country list against it
     man-db              # tests/man: man -l renders the pages (groff-base)
+    mpich               # RP_MPI: mpiexec for the 2-rank test (tests/hpc)
+    libmpich-dev        #   MPI headers and mpicc, found by CMake's FindMPI
     "$@"                # extra packages from the caller (setup.sh: bench peers)
 )
 missing=()

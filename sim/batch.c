@@ -1,6 +1,14 @@
 #define _POSIX_C_SOURCE 200809L
 /*
  * batch.c - replications in parallel, merged in order.
+ *
+ * Why blocks of a fixed count: the precision target used to be checked
+ * after blocks of 16 replications per thread, so a run stopped at 114
+ * replications on 2 threads and at 162 on 7. Now the rule is checked only
+ * where a block of RP_BATCH_BLOCK replications ends (and at -n), and
+ * threads and ranks decide only how many replications run at once (a
+ * round: 16 per thread and rank, which bounds the buffers and what a
+ * signal drops).
  */
 #include "ripple/batch.h"
 
@@ -12,7 +20,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#define BLOCK_PER_THREAD 16             /* replications per thread per block */
+#include "batch_impl.h"
+
+#define REPS_PER_WORKER 16              /* a round: about this many per thread and rank */
 #define EXACT_BUDGET ((size_t)1 << 30)  /* bytes of kept values before stream mode */
 
 void rp_batch_opts_default(struct rp_batch_opts *o)
@@ -77,28 +87,37 @@ static void progress(const struct rp_batch *b, long target, double t0, bool done
     fflush(stderr);
 }
 
-int rp_batch_run(struct rp_batch *b, const struct rp_model *m,
-                 const struct rp_batch_opts *o)
+/* The most replications o may run: -n, or the precision cap. */
+static long batch_cap(const struct rp_batch_opts *o)
+{
+    long cap = o->precision > 0 ? o->max_replications : o->replications;
+    return cap < o->replications ? o->replications : cap;
+}
+
+enum rp_acc_mode rp_batch_mode(const struct rp_model *m,
+                               const struct rp_batch_opts *o)
+{
+    size_t nv = rp_model_nvalues(m);
+    if (!o->auto_mode)
+        return o->mode;
+    return (size_t)batch_cap(o) * nv * sizeof(double) <= EXACT_BUDGET
+               ? RP_ACC_EXACT : RP_ACC_STREAM;
+}
+
+void rp_batch_init(struct rp_batch *b, const struct rp_model *m,
+                   const struct rp_batch_opts *o)
 {
     size_t nv = rp_model_nvalues(m);
     size_t ns = rp_model_series_len(m);
-    int threads = rp_batch_threads(o->threads);
-    long target = o->replications;
-    long cap = o->precision > 0 ? o->max_replications : o->replications;
-    if (cap < target)
-        cap = target;
-    enum rp_acc_mode mode = o->mode;
-    if (o->auto_mode)
-        mode = (size_t)cap * nv * sizeof(double) <= EXACT_BUDGET ? RP_ACC_EXACT
-                                                                 : RP_ACC_STREAM;
-
+    enum rp_acc_mode mode = rp_batch_mode(m, o);
     memset(b, 0, sizeof *b);
     b->model = m;
     b->seed = o->seed;
     b->first_rep = o->first_rep;
     b->nvalues = nv;
-    b->threads = threads;
-    b->ranks = 1;
+    b->threads = rp_batch_threads(o->threads);
+    b->ranks = o->ranks ? o->ranks->size : 1;
+    b->over_rep = -1;
     b->acc = rp_xcalloc(nv + 1, sizeof *b->acc);
     for (size_t i = 0; i < nv; i++)
         rp_acc_init(&b->acc[i], mode);
@@ -108,89 +127,175 @@ int rp_batch_run(struct rp_batch *b, const struct rp_model *m,
         for (size_t i = 0; i < ns; i++)
             rp_acc_init(&b->series_acc[i], RP_ACC_STREAM);
     }
-    size_t kept_cap = 0;
+    b->watch = o->precision_value >= 0 ? o->precision_value
+                                       : rp_batch_default_watch(m);
+}
 
-    long block = (long)threads * BLOCK_PER_THREAD;
-    double *vals = rp_xmalloc((size_t)block * (nv + 1) * sizeof *vals);
-    double *ser = ns ? rp_xmalloc((size_t)block * ns * sizeof *ser) : NULL;
-    uint64_t *evs = rp_xcalloc((size_t)block, sizeof *evs);
-    struct rp_run **runs = rp_xcalloc((size_t)threads, sizeof *runs);
-    for (int t = 0; t < threads; t++)
-        runs[t] = rp_run_new(m);
-    long watch = o->precision_value >= 0 ? o->precision_value
-                                          : rp_batch_default_watch(m);
-    b->watch = watch;
+void rp_batch_add(struct rp_batch *b, const struct rp_batch_opts *o,
+                  const double *v, const double *series, uint64_t events)
+{
+    size_t nv = b->nvalues, ns = b->nseries;
+    for (size_t k = 0; k < nv; k++)
+        rp_acc_add(&b->acc[k], v[k]);
+    for (size_t k = 0; k < ns; k++)
+        rp_acc_add(&b->series_acc[k], series[k]);
+    if (o->keep_values) {
+        if (b->n == b->kept_cap) {      /* doubling: amortised O(1) */
+            b->kept_cap = b->kept_cap ? 2 * b->kept_cap : RP_BATCH_BLOCK;
+            b->values = rp_xrealloc(b->values, (size_t)b->kept_cap * (nv + 1)
+                                                   * sizeof *b->values);
+        }
+        memcpy(&b->values[(size_t)b->n * nv], v, nv * sizeof *v);
+    }
+    b->events += events;
+    if (o->record)
+        o->record(o->record_ctx, b->first_rep + b->n, v, series, events);
+    b->n++;
+    if (o->checkpoint && b->n % RP_BATCH_BLOCK == 0)
+        o->checkpoint(o->record_ctx);
+}
+
+/*
+ * Is the batch done at b->n? Past the cap, over budget, at -n without a
+ * precision target, or at a check point (-n, a block end, the cap) where
+ * the target is met. Rank 0 decides; the others are told.
+ */
+static bool finished(struct rp_batch *b, const struct rp_batch_opts *o)
+{
+    long target = o->replications, cap = batch_cap(o);
+    if (b->over_budget || b->n >= cap)
+        return true;
+    if (b->n < target)
+        return false;
+    if (o->precision <= 0 || b->watch < 0)
+        return true;
+    if (b->n != target && b->n % RP_BATCH_BLOCK)
+        return false;                   /* resumed inside a block */
+    struct rp_summary s;
+    rp_acc_summarize(&b->acc[b->watch], rp_model_scenario(b->model)->confidence,
+                     &s);
+    b->precision_met = rp_precision_reached(&s, o->precision);
+    return b->precision_met;
+}
+
+int rp_round_local(struct rp_round *r, long lo, long hi)
+{
+    int stopped = 0;
+    #pragma omp parallel for num_threads(r->threads) schedule(dynamic, 1) \
+        reduction(|:stopped)
+    for (long i = lo; i < hi; i++) {
+        if (r->stop && *r->stop) {
+            stopped = 1;                /* the round is dropped */
+            continue;
+        }
+        struct rp_run *run = r->runs[omp_get_thread_num()];
+        uint64_t ev = rp_run_replicate(run, r->seed, (uint64_t)(r->base + i),
+                                       &r->vals[(size_t)i * r->nv],
+                                       r->ns ? &r->ser[(size_t)i * r->ns] : NULL);
+        r->evs[i] = rp_run_status(run) == RP_RUN_OVER_BUDGET ? RP_ROUND_OVER : ev;
+    }
+    return stopped || (r->stop && *r->stop);
+}
+
+
+/*
+ * Merges a finished round in order (rank 0), stopping at the first
+ * replication over budget and where the batch is finished: a round may
+ * run past a check point, and what it ran beyond is dropped.
+ */
+static void merge_round(struct rp_batch *b, const struct rp_batch_opts *o,
+                        const struct rp_round *r)
+{
+    for (long i = 0; i < r->count; i++) {
+        if (r->evs[i] == RP_ROUND_OVER) {
+            b->over_budget = true;
+            b->over_rep = r->base + i;
+            return;
+        }
+        rp_batch_add(b, o, &r->vals[(size_t)i * r->nv],
+                     r->ns ? &r->ser[(size_t)i * r->ns] : NULL, r->evs[i]);
+        if (finished(b, o))
+            return;
+    }
+}
+
+/*
+ * A round: REPS_PER_WORKER replications for every thread of every rank,
+ * up to -n first, then up to the cap. Rounds need not end at blocks: only
+ * the merge looks at blocks.
+ */
+static long plan_round(long n, const struct rp_batch_opts *o, int threads)
+{
+    long count = (long)threads * (o->ranks ? o->ranks->size : 1) * REPS_PER_WORKER;
+    long end = n < o->replications ? o->replications : batch_cap(o);
+    return count < end - n ? count : end - n;
+}
+
+int rp_batch_continue(struct rp_batch *b, const struct rp_batch_opts *o)
+{
+    const struct rp_model *m = b->model;
+    const struct rp_batch_ranks *rk = o->ranks;
+    bool root = !rk || rk->rank == 0;
+    struct rp_round r = {
+        .m = m, .threads = b->threads, .seed = o->seed,
+        .nv = b->nvalues, .ns = b->nseries, .stop = o->stop,
+    };
+    size_t most = (size_t)b->threads * (size_t)b->ranks * REPS_PER_WORKER;
+    r.vals = rp_xmalloc(most * (r.nv + 1) * sizeof *r.vals);
+    r.ser = r.ns ? rp_xmalloc(most * r.ns * sizeof *r.ser) : NULL;
+    r.evs = rp_xcalloc(most, sizeof *r.evs);
+    r.runs = rp_xcalloc((size_t)b->threads, sizeof *r.runs);
+    for (int t = 0; t < b->threads; t++) {
+        r.runs[t] = rp_run_new(m);
+        rp_run_set_budget(r.runs[t], o->max_rep_events);
+    }
 
     double t0 = wall(), last_shown = t0;
-    while (b->n < cap) {
-        long todo = target - b->n;
-        if (todo <= 0)
-            todo = block;               /* precision not met yet: one more block */
-        if (todo > block)
-            todo = block;
-        if (todo > cap - b->n)
-            todo = cap - b->n;
-        long base = o->first_rep + b->n;
-
-        #pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
-        for (long i = 0; i < todo; i++) {
-            if (o->stop && *o->stop)
-                continue;               /* the block is dropped below */
-            struct rp_run *run = runs[omp_get_thread_num()];
-            evs[i] = rp_run_replicate(run, o->seed, (uint64_t)(base + i),
-                                      &vals[(size_t)i * nv],
-                                      ns ? &ser[(size_t)i * ns] : NULL);
-        }
-
-        if (o->stop && *o->stop) {
+    for (;;) {
+        long state[2] = { b->n, root ? finished(b, o) : 0 };
+        if (rk)
+            rk->share(state, 2);        /* rank 0 decides for all */
+        b->n = state[0];
+        if (state[1])
+            break;
+        r.base = o->first_rep + b->n;
+        r.count = plan_round(b->n, o, b->threads);
+        if (rk ? rk->round(rk, &r) : rp_round_local(&r, 0, r.count)) {
             b->stopped = true;
             break;
         }
-        /* Merge in replication order: the same sums on any thread count. */
-        for (long i = 0; i < todo; i++) {
-            const double *v = &vals[(size_t)i * nv];
-            for (size_t k = 0; k < nv; k++)
-                rp_acc_add(&b->acc[k], v[k]);
-            for (size_t k = 0; k < ns; k++)
-                rp_acc_add(&b->series_acc[k], ser[(size_t)i * ns + k]);
-            if (o->keep_values) {
-                if ((size_t)(b->n + 1) * nv > kept_cap) {
-                    kept_cap = kept_cap ? 2 * kept_cap : 64 * (nv + 1);
-                    b->values = rp_xrealloc(b->values, kept_cap * sizeof *b->values);
-                }
-                memcpy(&b->values[(size_t)b->n * nv], v, nv * sizeof *v);
-            }
-            b->events += evs[i];
-            if (o->record)
-                o->record(o->record_ctx, base + i, v, ns ? &ser[(size_t)i * ns] : NULL);
-            b->n++;
+        if (!root) {
+            b->n += r.count;            /* told the real count above */
+            continue;
         }
-        if (o->progress && (wall() - last_shown > 0.25 || b->n >= cap)) {
-            progress(b, o->precision > 0 && b->n >= target ? cap : target, t0, false);
+        merge_round(b, o, &r);
+        if (o->progress && (wall() - last_shown > 0.25)) {
+            long shown = o->precision > 0 && b->n >= o->replications
+                             ? batch_cap(o) : o->replications;
+            progress(b, shown, t0, false);
             last_shown = wall();
         }
-        if (b->n >= target) {
-            if (o->precision <= 0 || watch < 0)
-                break;
-            struct rp_summary s;
-            rp_acc_summarize(&b->acc[watch], rp_model_scenario(m)->confidence, &s);
-            if (rp_precision_reached(&s, o->precision)) {
-                b->precision_met = true;
-                break;
-            }
-        }
     }
-    if (o->progress)
+    if (o->progress && root)
         progress(b, b->n, t0, true);
-    b->seconds = wall() - t0;
+    b->seconds += wall() - t0;
 
-    for (int t = 0; t < threads; t++)
-        rp_run_free(runs[t]);
-    free(runs);
-    free(vals);
-    free(ser);
-    free(evs);
-    return 0;
+    for (int t = 0; t < b->threads; t++)
+        rp_run_free(r.runs[t]);
+    free(r.runs);
+    free(r.vals);
+    free(r.ser);
+    free(r.evs);
+    if (b->stopped)
+        return RP_BATCH_STOPPED;
+    return b->over_budget ? RP_BATCH_OVER_BUDGET : RP_BATCH_DONE;
+}
+
+int rp_batch_run(struct rp_batch *b, const struct rp_model *m,
+                 const struct rp_batch_opts *o)
+{
+    rp_batch_init(b, m, o);
+    return rp_batch_continue(b, o);
 }
 
 void rp_batch_release(struct rp_batch *b)

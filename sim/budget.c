@@ -21,7 +21,7 @@
 #define EVENT_BYTES 48.0                /* one pending event in the queue */
 #define ACC_STREAM_BYTES 1536.0         /* a P-square accumulator: 7 GSL workspaces */
 #define ACC_BYTES 128.0                 /* an exact accumulator before its values */
-#define BLOCK_PER_THREAD 16.0           /* as batch.c */
+#define BLOCK_PER_THREAD 16.0           /* as batch.c: a round, per thread */
 #define EXACT_BUDGET 1073741824.0       /* as batch.c: exact while values fit */
 
 /* Events per day of a renewal process with mean gap d (days). */
@@ -101,4 +101,23 @@ void rp_budget_estimate(struct rp_budget *b, const struct rp_model *m,
     /* kept arrays grow by doubling: up to twice what they hold */
     b->bytes_kept = batches * 2 * values * ((exact ? 1 : 0) + (o->keep_values ? 1 : 0));
     b->bytes = threads * b->bytes_per_thread + b->bytes_summaries + b->bytes_kept;
+}
+
+uint64_t rp_budget_rep_events(const struct rp_model *m, double user)
+{
+    if (user >= 0)
+        return (uint64_t)user;
+    double steps = RP_BUDGET_REP_FACTOR * events_per_rep(m);
+    if (!(steps >= RP_BUDGET_REP_FLOOR))
+        steps = RP_BUDGET_REP_FLOOR;
+    return steps >= 1.8e19 ? 0 : (uint64_t)steps;     /* beyond: no limit */
+}
+
+void rp_budget_say_over(FILE *out, const struct rp_batch *b, uint64_t limit)
+{
+    fprintf(out, "ripple: replication %ld took more than %.3g engine steps, "
+            "the run-time budget of one replication (the default is %.0f x "
+            "the estimate of %.3g); the batch stopped; raise it with "
+            "--max-rep-events N (0: no limit)\n", b->over_rep, (double)limit,
+            RP_BUDGET_REP_FACTOR, events_per_rep(b->model));
 }

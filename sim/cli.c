@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "ripple/model.h"
+#include "ripple/records.h"
 #include "ripple/sensitivity.h"      /* the limits of --samples */
 #include "rp_git.h"                /* RP_GIT_HASH, written at build time */
 
@@ -251,6 +252,26 @@ static int parse_set(struct cli_args *a, const char *opt, const char *s)
     return 0;
 }
 
+/* --shard I/K: two whole numbers, 1 <= I <= K <= 1e6. */
+static int parse_shard(struct cli_args *a, const char *opt, const char *s)
+{
+    char i[32], k[32];
+    const char *slash = strchr(s, '/');
+    uint64_t vi, vk;
+    if (!slash || slash - s >= (long)sizeof i || strlen(slash + 1) >= sizeof k) {
+        fprintf(stderr, "ripple: %s: expected I/K (the I-th of K shards, e.g. "
+                "3/10), not '%s'\n", opt, s);
+        return -1;
+    }
+    snprintf(i, sizeof i, "%.*s", (int)(slash - s), s);
+    snprintf(k, sizeof k, "%s", slash + 1);
+    if (parse_whole(opt, k, 1, 1000000, &vk) || parse_whole(opt, i, 1, vk, &vi))
+        return -1;
+    a->shard_i = (long)vi;
+    a->shard_k = (long)vk;
+    return 0;
+}
+
 static const char *const formats[] = { "table", "json", "csv", NULL };
 static const char *const quantile_modes[] = { "exact", "p2", "auto", NULL };
 static const char *const methods[] = { "sobol", "morris", NULL };
@@ -287,6 +308,15 @@ static int set_option(struct cli_args *a, enum cli_opt o, const char *opt,
         return 0;
     case CLI_O_VARIANT:
         return parse_name(opt, s, &a->variant);
+    case CLI_O_SHARD:
+        return parse_shard(a, opt, s);
+    case CLI_O_RESUME:
+        if (!*s) {
+            fprintf(stderr, "ripple: %s: expected a directory, not ''\n", opt);
+            return -1;
+        }
+        a->resume = s;
+        return 0;
     case CLI_O_SET:
     case CLI_O_SWEEP_SET:
         return parse_set(a, opt, s);
@@ -305,6 +335,15 @@ static int set_option(struct cli_args *a, enum cli_opt o, const char *opt,
         return parse_count(opt, s, &a->limits.max_events);
     case CLI_O_MAX_MEMORY:
         return parse_bytes(opt, s, &a->limits.max_memory);
+    case CLI_O_MAX_REP_EVENTS:
+        if (parse_count(opt, s, &a->max_rep_events))
+            return -1;
+        if (a->max_rep_events >= 1.8e19) {
+            fprintf(stderr, "ripple: %s: expected at most 1.8e19, not '%s'\n",
+                    opt, s);
+            return -1;
+        }
+        return 0;
     case CLI_O_MAX_FILE_SIZE:
         if (parse_bytes(opt, s, &a->max_file_size))
             return -1;
@@ -404,6 +443,14 @@ static int check_together(const struct cli_args *a, const struct cli_verb *v)
     if (a->watch && !(a->precision > 0))
         return cli_usage_error(v, "--watch: only means something with "
                                "--precision");
+    if (a->shard_k && a->precision > 0)
+        return cli_usage_error(v, "--shard: cannot be used with --precision "
+                               "(a shard's share needs the count known "
+                               "before the run)");
+    if (a->resume && a->out_dir && strcmp(a->resume, a->out_dir))
+        return cli_usage_error(v, "--resume: DIR is also the output "
+                               "directory; --out '%s' differs from it",
+                               a->out_dir);
     if (a->max_reps && !(a->precision > 0))
         return cli_usage_error(v, "--max-replications: only means something "
                                "with --precision");
@@ -419,6 +466,7 @@ int cli_parse(struct cli_args *a, const struct cli_verb *v, int argc,
     bool seen[CLI_O_END] = { false };
 
     *a = (struct cli_args){ .verb = v, .reps = -1, .format = "table",
+                            .max_rep_events = -1,
                             .limits = { RP_BUDGET_EVENTS, RP_BUDGET_MEMORY } };
     for (int i = 0; i < CLI_O_END; i++) {
         if (!takes(v, (enum cli_opt)i))
@@ -470,6 +518,8 @@ int cli_parse(struct cli_args *a, const struct cli_verb *v, int argc,
     }
     a->pos = argv + optind;
     a->npos = argc - optind;
+    if (a->resume && !a->out_dir)
+        a->out_dir = a->resume;         /* --resume DIR writes into DIR */
     return check_together(a, v);
 }
 
@@ -513,6 +563,7 @@ void cli_batch_opts(struct rp_batch_opts *o, const struct cli_args *a,
     o->replications = a->reps > 0 ? a->reps : sc->replications;
     o->seed = a->have_seed ? a->seed : sc->seed;
     o->threads = a->threads;
+    o->ranks = a->ranks;
     o->precision = a->precision;
     o->max_replications = a->max_reps > 0 ? a->max_reps : 100000;
     o->progress = !a->quiet && isatty(STDERR_FILENO);
@@ -544,16 +595,29 @@ volatile sig_atomic_t *cli_catch_signals(void)
     return &stop_signal;
 }
 
+int cli_agree(const struct cli_args *a, int rc)
+{
+    long v = rc;
+    if (a->ranks)
+        a->ranks->share(&v, 1);
+    return (int)v;
+}
+
 int cli_out_begin(struct cli_out *co, const struct cli_args *a)
 {
     *co = (struct cli_out){ .a = a, .stop = cli_catch_signals() };
-    if (!a->out_dir)
+    const char *dir = a->resume ? a->resume : a->out_dir;
+    if (!dir || (a->ranks && a->ranks->rank != 0))  /* rank 0 alone writes */
         return 0;
-    int rc = rp_outdir_begin(&co->od, a->out_dir);
+    int rc = a->resume ? rp_outdir_resume(&co->od, dir, RP_RECORDS_FILE)
+                       : rp_outdir_begin(&co->od, dir);
     if (rc) {
         fprintf(stderr, "ripple: %s\n", co->od.why);
-        return rc == RP_OUTDIR_FOREIGN ? 2 : 1;
+        return rc == RP_OUTDIR_FOREIGN || rc == RP_OUTDIR_NONE ? 2 : 1;
     }
+    if (co->od.resumed[0])
+        fprintf(stderr, "ripple: resuming the run stopped in %s\n",
+                co->od.resumed);
     co->active = true;
     if (co->od.stale_removed)
         fprintf(stderr, "ripple: removed %d temporary director%s that killed "
@@ -576,7 +640,12 @@ int cli_out_finish(struct cli_out *co, int rc, long done)
             snprintf(after, sizeof after, " after %ld replications", done);
         fprintf(stderr, "ripple: stopped by %s%s; ",
                 sig == SIGINT ? "SIGINT" : "SIGTERM", after);
-        if (co->active) {
+        if (co->active && co->keep && done > 0) {
+            rp_outdir_keep(&co->od);
+            fprintf(stderr, "kept them in %s, %s is as it was; continue "
+                    "with the same command and --resume %s\n", co->od.tmp,
+                    co->od.dir, co->od.dir);
+        } else if (co->active) {
             rp_outdir_abort(&co->od);
             fprintf(stderr, "removed %s, %s is as it was\n", co->od.tmp,
                     co->od.dir);

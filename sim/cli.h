@@ -30,6 +30,7 @@
 #include "ripple/batch.h"
 #include "ripple/budget.h"
 #include "ripple/outdir.h"
+#include "ripple/report.h"
 #include "ripple/scenario.h"
 
 #define CLI_MAX_SETS 16                 /* --set overrides per command */
@@ -55,6 +56,12 @@
       "also write the result files into DIR (replaced whole, only when the "  \
       "run finishes)")                                                        \
     X(VARIANT, "variant", 0, "NAME", "apply the scenario's variant NAME")     \
+    X(SHARD, "shard", 0, "I/K",                                               \
+      "run only the I-th of K contiguous slices of the replications (1 <= I " \
+      "<= K), for job arrays; join them with ripple merge")                   \
+    X(RESUME, "resume", 0, "DIR",                                             \
+      "continue the stopped or killed run whose --out was DIR (same "         \
+      "command otherwise); the result is what one run would have written")   \
     X(SET, "set", 0, "PATH=VALUE",                                            \
       "override a scalar, e.g. events.jp_ban.duration=90 (at most 16)")       \
     X(SWEEP_SET, "set", 0, "PATH=V1,V2,...",                                  \
@@ -76,6 +83,10 @@
     X(MAX_MEMORY, "max-memory", 0, "BYTES",                                   \
       "refuse a batch estimated to need more memory (K, M, G, T: binary "     \
       "units; default 4G; 0: no limit)")                                      \
+    X(MAX_REP_EVENTS, "max-rep-events", 0, "N",                               \
+      "stop the batch (exit 1) when one replication takes more than N "      \
+      "engine steps (default: 1000 x its estimate, at least 1e6; 0: no "      \
+      "limit)")                                                               \
     X(MAX_FILE_SIZE, "max-file-size", 0, "BYTES",                             \
       "refuse scenario files larger than this (K, M, G: binary units; "      \
       "default 64M)")                                                         \
@@ -101,6 +112,7 @@ enum cli_opt {
 /* Everything a command line said; fields not given keep cli_parse's defaults. */
 struct cli_args {
     const struct cli_verb *verb;
+    const struct rp_batch_ranks *ranks; /* MPI ranks (main sets it); NULL: one process */
     char **pos;                         /* positional arguments (borrowed argv) */
     int npos;
     long reps;                          /* -1: the scenario's */
@@ -110,6 +122,8 @@ struct cli_args {
     const char *format;                 /* table, json or csv */
     const char *out_dir;                /* NULL: stdout only */
     const char *variant;
+    long shard_i, shard_k;              /* --shard I/K; 0: the whole batch */
+    const char *resume;                 /* --resume DIR (also the --out DIR) */
     struct rp_override sets[CLI_MAX_SETS];
     char *set_buf[CLI_MAX_SETS];        /* owned copies the overrides point into */
     size_t nsets;
@@ -118,6 +132,7 @@ struct cli_args {
     long max_reps;
     const char *quantiles;              /* NULL, exact, p2 or auto */
     struct rp_budget_limits limits;     /* --max-events, --max-memory */
+    double max_rep_events;              /* --max-rep-events; -1: the default */
     double max_file_size;               /* bytes; 0: the loader's default */
     bool report;
     bool quiet;
@@ -143,6 +158,7 @@ extern const struct cli_verb cli_verb_compare;
 extern const struct cli_verb cli_verb_sweep;
 extern const struct cli_verb cli_verb_report;
 extern const struct cli_verb cli_verb_sensitivity;
+extern const struct cli_verb cli_verb_merge;
 
 /*
  * Parses argv[1..argc) for verb v (argv[0] is the verb's name) into a.
@@ -208,6 +224,7 @@ struct cli_out {
     const struct cli_args *a;
     volatile sig_atomic_t *stop;
     bool active;
+    bool keep;                          /* on a signal, keep the temporary for --resume */
     struct rp_outdir od;
 };
 
@@ -223,11 +240,27 @@ const char *cli_out_path(const struct cli_out *co);
 
 /*
  * Ends the command with status rc so far and done replications (-1: not
- * said): after a signal, removes the temporary directory, says so and
- * returns 130 or 143; after bad input (rc 2) removes it quietly; after a
+ * said): after a signal, removes the temporary directory (or, with keep
+ * set, leaves it for --resume), says so and returns 130 or 143; after bad input (rc 2) removes it quietly; after a
  * failure (rc 1) removes it and says DIR is as it was; else swaps it in
  * (1 if that fails). Returns the exit status.
  */
 int cli_out_finish(struct cli_out *co, int rc, long done);
+
+/*
+ * The end of a run whose records are in w (run, merge): closes w, writes
+ * replications.csv from the records and the other files from b, swaps the
+ * directory in, prints the results. Returns the exit status.
+ */
+struct rp_records_writer;
+int cli_run_finish(const struct cli_args *a, struct cli_out *out,
+                   const struct rp_batch *b, struct rp_records_writer *w,
+                   const struct rp_provenance *prov);
+
+/*
+ * Under MPI, rank 0's status on every rank, so that all stop together
+ * when rank 0 refused to go on (it alone writes, so it alone can fail).
+ */
+int cli_agree(const struct cli_args *a, int rc);
 
 #endif

@@ -17,9 +17,9 @@ static int check_arm(void *ctx, const struct rp_model *m,
 static int compare_main(const struct cli_args *a)
 {
     struct cli_out out;
-    int rc = cli_out_begin(&out, a);
+    int rc = cli_agree(a, cli_out_begin(&out, a));    /* rank 0 alone writes */
     if (rc)
-        return rc;
+        return out.active ? cli_out_finish(&out, rc, -1) : rc;
     struct rp_compare_opts co = {
         .file = a->pos[0],
         .variants = (const char *const *)a->pos + 1,
@@ -36,7 +36,10 @@ static int compare_main(const struct cli_args *a)
         .out_name = a->out_dir,
         .stop = out.stop,
         .progress = !a->quiet && isatty(STDERR_FILENO),
-        .report = a->report,
+        .report = a->report && cli_out_path(&out),   /* not on ranks > 0 */
+        .max_file_size = (size_t)a->max_file_size,
+        .max_rep_events = a->max_rep_events,
+        .ranks = a->ranks,
         .check = check_arm,
         .check_ctx = (void *)a,
     };
@@ -46,14 +49,14 @@ static int compare_main(const struct cli_args *a)
 
 static const enum cli_opt compare_opts[] = {
     CLI_O_REPS, CLI_O_SEED, CLI_O_THREADS, CLI_O_FORMAT, CLI_O_OUT,
-    CLI_O_SET, CLI_O_MAX_EVENTS, CLI_O_MAX_MEMORY, CLI_O_REPORT, CLI_O_QUIET,
-    CLI_O_END
+    CLI_O_SET, CLI_O_MAX_EVENTS, CLI_O_MAX_MEMORY, CLI_O_MAX_REP_EVENTS,
+    CLI_O_MAX_FILE_SIZE, CLI_O_REPORT, CLI_O_QUIET, CLI_O_END
 };
 
 static const enum cli_opt sweep_opts[] = {
     CLI_O_SWEEP_SET, CLI_O_REPS, CLI_O_SEED, CLI_O_THREADS, CLI_O_FORMAT,
-    CLI_O_OUT, CLI_O_MAX_EVENTS, CLI_O_MAX_MEMORY, CLI_O_REPORT, CLI_O_QUIET,
-    CLI_O_END
+    CLI_O_OUT, CLI_O_MAX_EVENTS, CLI_O_MAX_MEMORY, CLI_O_MAX_REP_EVENTS,
+    CLI_O_MAX_FILE_SIZE, CLI_O_REPORT, CLI_O_QUIET, CLI_O_END
 };
 
 const struct cli_verb cli_verb_compare = {

@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "ripple/batch.h"
+#include "ripple/budget.h"
 #include "ripple/engine.h"
 #include "ripple/report.h"
 #include "ripple/stats.h"
@@ -42,6 +43,7 @@ struct arm {
     struct rp_provenance prov;
     bool loaded;
     bool ran;
+    int status;                 /* rp_batch_run's, once ran */
 };
 
 /* One swept path and its values, split from "PATH=V1,V2,...". */
@@ -664,15 +666,24 @@ static void merge_diag(struct rp_diag *all, const struct rp_diag *d)
     }
 }
 
-static int load_arm(struct arm *a, const char *file, const char *variant,
-                    const struct rp_override *ov, size_t nov,
-                    struct rp_diag *all)
+/*
+ * Strict (every variant of the file checked too, as run and validate do)
+ * for compare's base, so a variant arm is one that load checked already.
+ * A sweep point loads plainly: the file was checked strictly once before
+ * the points, as written (a swept path may be one a variant deletes).
+ */
+static int load_arm(struct arm *a, const struct rp_compare_opts *o,
+                    const char *variant, const struct rp_override *ov,
+                    size_t nov, struct rp_diag *all)
 {
     struct rp_diag d;
     struct rp_load_opts lo = { .variant = variant, .overrides = ov,
-                               .noverrides = nov };
+                               .noverrides = nov,
+                               .max_file_size = o->max_file_size };
     rp_diag_init(&d);
-    int rc = rp_scenario_load(&a->sc, file, &lo, &d);
+    int rc = variant || o->sweep
+                 ? rp_scenario_load(&a->sc, o->file, &lo, &d)
+                 : rp_scenario_load_strict(&a->sc, o->file, &lo, &d);
     if (!rc && rp_model_check(&a->sc, &d)) {
         rp_scenario_release(&a->sc);
         rc = -1;
@@ -743,6 +754,12 @@ static int load_all(struct job *j, struct rp_diag *all)
                 return -1;
             }
         }
+        struct arm check = { 0 };
+        struct rp_compare_opts strict = *o;
+        strict.sweep = false;
+        if (load_arm(&check, &strict, NULL, NULL, 0, all))
+            return -1;
+        rp_scenario_release(&check.sc);
         struct rp_override *ov = rp_xcalloc(j->naxes + 1, sizeof *ov);
         for (size_t p = 0; p < npoints; p++) {
             /* point p in row-major order: the last path varies fastest */
@@ -761,14 +778,14 @@ static int load_all(struct job *j, struct rp_diag *all)
             }
             struct arm *a = add_arm(j, label);
             a->setvals = vals;
-            bad |= load_arm(a, o->file, NULL, ov, j->naxes, all);
+            bad |= load_arm(a, o, NULL, ov, j->naxes, all);
         }
         free(ov);
         return bad ? -1 : 0;
     }
 
     struct arm *base = add_arm(j, "base");
-    if (load_arm(base, o->file, NULL, o->sets, o->nsets, all))
+    if (load_arm(base, o, NULL, o->sets, o->nsets, all))
         return -1;
     /* copy the names: arms[] moves as it grows, and the base owns them */
     size_t nnames = o->nvariants ? o->nvariants : base->sc.nvariants;
@@ -782,7 +799,7 @@ static int load_all(struct job *j, struct rp_diag *all)
         if (dup)
             continue;
         struct arm *a = add_arm(j, names[i]);
-        bad |= load_arm(a, o->file, names[i], o->sets, o->nsets, all);
+        bad |= load_arm(a, o, names[i], o->sets, o->nsets, all);
     }
     free(names);
     return bad ? -1 : 0;
@@ -797,6 +814,7 @@ static void arm_opts(const struct job *j, struct rp_batch_opts *bo)
     bo->keep_values = true;
     bo->progress = j->o->progress;
     bo->stop = j->o->stop;
+    bo->ranks = j->o->ranks;
 }
 
 /* Builds every arm's model and lets o->check refuse the job; 0 or its status. */
@@ -827,8 +845,15 @@ static void run_all(struct job *j)
         rp_provenance_init(&arm->prov, &arm->sc, j->seed);
         if (j->o->sweep)
             rp_provenance_point(&arm->prov, a);
-        rp_batch_run(&arm->b, arm->m, &bo);
+        bo.max_rep_events = rp_budget_rep_events(arm->m, j->o->max_rep_events);
+        arm->status = rp_batch_run(&arm->b, arm->m, &bo);
         arm->ran = true;
+        if (arm->status == RP_BATCH_OVER_BUDGET) {
+            rp_budget_say_over(stderr, &arm->b, bo.max_rep_events);
+            break;
+        }
+        if (arm->status != RP_BATCH_DONE)
+            break;
     }
 }
 
@@ -897,6 +922,15 @@ int rp_compare_main(const struct rp_compare_opts *o)
     run_all(&j);
     if (o->stop && *o->stop) {          /* the caller says what was stopped */
         rc = 1;
+        goto out;
+    }
+    for (size_t a = 0; a < j.narms; a++)
+        if (j.arms[a].ran && j.arms[a].status != RP_BATCH_DONE) {
+            rc = 1;                     /* over budget, said in run_all */
+            goto out;
+        }
+    if (o->ranks && o->ranks->rank != 0) {
+        rc = 0;                         /* MPI: rank 0 alone holds the results */
         goto out;
     }
 

@@ -44,6 +44,10 @@ struct rp_run *rp_run_new(const struct rp_model *m)
     r->work_cap = (uint32_t)(m->nholds + m->nnodes);
     r->work = rp_xcalloc(r->work_cap + 1, sizeof *r->work);
     r->work_pending = rp_xcalloc(r->work_cap + 1, sizeof *r->work_pending);
+    r->lanes = rp_xcalloc(m->nlanes + 1, sizeof *r->lanes);
+    r->grp_owed = rp_xcalloc(m->sc->nreport_groups + 1, sizeof *r->grp_owed);
+    r->grp_peak = rp_xcalloc(m->sc->nreport_groups + 1, sizeof *r->grp_peak);
+    r->cls_buf = rp_xcalloc(2 * m->max_classes + 2, sizeof *r->cls_buf);
     return r;
 }
 
@@ -66,6 +70,10 @@ void rp_run_free(struct rp_run *r)
     free(r->orders);
     free(r->work);
     free(r->work_pending);
+    free(r->cls_buf);
+    free(r->grp_owed);
+    free(r->grp_peak);
+    free(r->lanes);
     free(r);
 }
 
@@ -158,11 +166,16 @@ void rp_run_start(struct rp_run *r, uint64_t seed, uint64_t rep)
     memset(r->work_pending, 0, r->work_cap * sizeof *r->work_pending);
 
     for (uint32_t h = 0; h < m->nholds; h++) {
-        r->h[h] = (struct hold_st){ .q_head = RP_NONE, .q_tail = RP_NONE };
+        r->h[h] = (struct hold_st){ .q = { RP_NONE, RP_NONE } };
         r->h[h].on_hand = m->holds[h].role == ROLE_UNLIMITED ? 0 : m->holds[h].initial;
     }
+    memset(r->grp_owed, 0, (m->sc->nreport_groups + 1) * sizeof *r->grp_owed);
+    memset(r->grp_peak, 0, (m->sc->nreport_groups + 1) * sizeof *r->grp_peak);
+    for (size_t i = 0; i < m->nlanes; i++)
+        r->lanes[i] = (struct oqueue){ RP_NONE, RP_NONE };
     for (uint32_t n = 0; n < m->nnodes; n++) {
-        r->n[n] = (struct node_st){ .starve_input = RP_NONE, .first_outage = NAN };
+        r->n[n] = (struct node_st){ .starve_input = RP_NONE, .first_outage = NAN,
+                                    .cover_mult = { 1, 1 } };
     }
     for (uint32_t e = 0; e < m->nedges; e++)
         r->e[e] = (struct edge_st){ .pass = 1, .licence = RP_NONE };
@@ -186,6 +199,10 @@ void rp_run_start(struct rp_run *r, uint64_t seed, uint64_t rep)
         double s = draw(r, &me->start);
         double d = draw(r, &me->duration);
         r->ev[k] = (struct ev_st){ .start = s, .end = s + d, .active = false };
+        /* Known before it starts: announced (never before time 0). */
+        if (me->sc->announce > 0 && s > 0)
+            push(r, s - me->sc->announce > 0 ? s - me->sc->announce : 0,
+                 EV_ANNOUNCE, k, 0, 0, 0, 0);
         push(r, s, EV_DIS_START, k, 0, 0, 0, 0);
         if (isfinite(d))
             push(r, s + d, EV_DIS_END, k, 0, 0, 0, 0);
@@ -251,12 +268,16 @@ static void step(struct rp_run *r, const struct rp_event *ev)
     case EV_PATH:
         rp_eng_on_path(r, ev_disruption(ev));
         break;
+    case EV_ANNOUNCE:
+        rp_eng_on_announce(r, ev_disruption(ev));
+        break;
     case EV_REVIEW:
         rp_eng_review_now(r, ev_hold(ev));
         push(r, r->now + r->m->holds[ev_hold(ev)].review, EV_REVIEW,
              ev_hold(ev), 0, 0, 0, 0);
         break;
     case EV_DAY:
+        rp_eng_covers_follow(r);
         rp_eng_on_day(r, ev_day(ev));
         break;
     case EV_WARMUP:

@@ -80,9 +80,8 @@ double rp_eng_node_mult(const struct rp_run *r, uint32_t n, enum rp_event_type t
 static void reroute(struct rp_run *r, uint32_t n, bool down)
 {
     const struct rp_model *m = r->m;
-    for (uint32_t e = 0; e < m->nedges; e++) {
-        if (m->edges[e].supplier != n)
-            continue;
+    for (uint32_t k = m->supply_edge0[n]; k < m->supply_edge0[n + 1]; k++) {
+        uint32_t e = m->supply_edges[k];
         uint32_t h = m->edges[e].hold;
         const struct hold *hd = &m->holds[h];
         if (down) {
@@ -195,15 +194,16 @@ static void cancel_waiting(struct rp_run *r, uint32_t e)
 {
     uint32_t sh = r->m->edges[e].supplier_hold;
     struct hold_st *ss = &r->h[sh];
+    struct oqueue *q = rp_eng_queue(r, sh, rp_eng_edge_class(r, sh, e));
     uint32_t prev = RP_NONE;
     double back = 0;
     bool lost_mode = false;
-    for (uint32_t o = ss->q_head; o != RP_NONE;) {
+    for (uint32_t o = q->head; o != RP_NONE;) {
         uint32_t next = r->orders[o].next;
         if (r->orders[o].edge == e) {
             back += r->orders[o].qty;
             lost_mode = r->orders[o].lost;
-            rp_eng_unlink_order(r, ss, prev, o);
+            rp_eng_unlink_order(r, sh, q, prev, o);
         } else {
             prev = o;
         }
@@ -214,6 +214,7 @@ static void cancel_waiting(struct rp_run *r, uint32_t e)
         ss->owed -= back;
         if (ss->owed < EPS)
             ss->owed = 0;
+        rp_eng_note_owed(r, sh);
         rp_eng_order_failed(r, e, back, lost_mode);
     }
 }
@@ -226,6 +227,7 @@ static void seize_in_transit(struct rp_run *r, uint32_t e)
         if ((ev->kind == EV_ARRIVAL || ev->kind == EV_LICENCE) && ev_edge(ev) == e) {
             ev->kind = EV_NOP;
             r->h[r->m->edges[e].hold].transit -= ev->qty;
+            rp_eng_note_owed(r, r->m->edges[e].hold);
             r->h[r->m->edges[e].hold].on_order -= ev->qty;
             if (r->h[r->m->edges[e].hold].on_order < EPS)
                 r->h[r->m->edges[e].hold].on_order = 0;
@@ -277,6 +279,18 @@ static void replan_node_holds(struct rp_run *r, uint32_t n)
             rp_eng_replenish(r, h);
 }
 
+/* Node n's covers take the factors in force now; true if they changed. */
+static bool take_cover_mult(struct rp_run *r, uint32_t n)
+{
+    struct node_st *ns = &r->n[n];
+    double cap = rp_eng_node_mult(r, n, RP_EVENT_CAPACITY);
+    double dem = rp_eng_node_mult(r, n, RP_EVENT_DEMAND);
+    bool changed = cap != ns->cover_mult[0] || dem != ns->cover_mult[1];
+    ns->cover_mult[0] = cap;
+    ns->cover_mult[1] = dem;
+    return changed;
+}
+
 /*
  * Node n's capacity changed (an event began or ended, a path point): a
  * starved maker's rate of loss is worked out again, and it starts what it
@@ -284,6 +298,8 @@ static void replan_node_holds(struct rp_run *r, uint32_t n)
  */
 static void capacity_changed(struct rp_run *r, uint32_t n)
 {
+    if (r->m->nodes[n].follows)
+        take_cover_mult(r, n);
     if (r->m->nodes[n].out_hold != RP_NONE) {
         if (r->n[n].starved)
             rp_eng_set_starved(r, n, true, r->n[n].starve_input);
@@ -291,6 +307,23 @@ static void capacity_changed(struct rp_run *r, uint32_t n)
     }
     if (r->m->nodes[n].follows)
         replan_node_holds(r, n);
+}
+
+/*
+ * At each day's end, levels given as cover take the factors in force (a
+ * ramp or a path moves them between events) and their holdings re-plan:
+ * at most one order a day for the growth of a target.
+ */
+void rp_eng_covers_follow(struct rp_run *r)
+{
+    for (size_t i = 0; i < r->m->nfollow_nodes; i++) {
+        uint32_t n = r->m->follow_nodes[i];
+        if (!take_cover_mult(r, n))
+            continue;
+        if (r->m->nodes[n].out_hold != RP_NONE)
+            rp_eng_try_start(r, n);
+        replan_node_holds(r, n);
+    }
 }
 
 /*
@@ -336,6 +369,51 @@ void rp_eng_on_path(struct rp_run *r, uint32_t k)
     wake_if_rising(r, k);
 }
 
+/* Holding h re-plans against its target (an alert raised or dropped). */
+static void replan_target(struct rp_run *r, uint32_t h)
+{
+    const struct hold *hd = &r->m->holds[h];
+    if (hd->role == ROLE_INPUT)
+        rp_eng_replenish_inputs(r, hd->node);
+    else
+        rp_eng_replenish(r, h);
+}
+
+/*
+ * Restriction k is known (announced, or started unannounced) or over: the
+ * holdings with an alert whose regular sources it restricts raise their
+ * target to the alert target, or drop back (a count, as restrictions may
+ * overlap). At an announcement the customers' backups start qualifying
+ * too; at the start the ban and licence handlers do that.
+ */
+static void set_known(struct rp_run *r, uint32_t k, bool known, bool arm)
+{
+    const struct rp_model *m = r->m;
+    const struct mevent *me = &m->events[k];
+    if (r->ev[k].known == known)
+        return;
+    r->ev[k].known = known;
+    for (uint32_t i = 0; i < me->nedges; i++) {
+        const struct edge *ed = &m->edges[m->event_edges[me->edge0 + i]];
+        if (ed->backup)
+            continue;
+        if (arm)
+            arm_backups(r, ed->hold);
+        if (!m->holds[ed->hold].has_alert)
+            continue;
+        if (known)
+            r->h[ed->hold].alerts++;
+        else
+            r->h[ed->hold].alerts--;
+        replan_target(r, ed->hold);
+    }
+}
+
+void rp_eng_on_announce(struct rp_run *r, uint32_t k)
+{
+    set_known(r, k, true, true);
+}
+
 void rp_eng_on_dis(struct rp_run *r, uint32_t k, bool start)
 {
     const struct rp_model *m = r->m;
@@ -355,10 +433,10 @@ void rp_eng_on_dis(struct rp_run *r, uint32_t k, bool start)
             }
         }
         for (uint32_t i = 0; i < me->nedges; i++) {
-            uint32_t h = m->edges[m->event_edges[me->edge0 + i]].hold;
-            if (start)
-                arm_backups(r, h);
-            release_held(r, h);
+            uint32_t e = m->event_edges[me->edge0 + i];
+            if (start && !m->edges[e].backup)
+                arm_backups(r, m->edges[e].hold);
+            release_held(r, m->edges[e].hold);
         }
         break;
     case RP_EVENT_EXPORT_LICENCE:
@@ -374,7 +452,8 @@ void rp_eng_on_dis(struct rp_run *r, uint32_t k, bool start)
         }
         /* A licence regime calls in backups as a ban does. */
         for (uint32_t i = 0; i < me->nedges && start; i++)
-            arm_backups(r, m->edges[m->event_edges[me->edge0 + i]].hold);
+            if (!m->edges[m->event_edges[me->edge0 + i]].backup)
+                arm_backups(r, m->edges[m->event_edges[me->edge0 + i]].hold);
         break;
     case RP_EVENT_OUTAGE:
         set_down(r, d->node, start);
@@ -386,10 +465,16 @@ void rp_eng_on_dis(struct rp_run *r, uint32_t k, bool start)
         break;
     case RP_EVENT_DEMAND:
         /* Sizes read the factor at each demand; covers re-plan now. */
-        if (m->nodes[d->node].follows)
+        if (m->nodes[d->node].follows) {
+            take_cover_mult(r, d->node);
             replan_node_holds(r, d->node);
+        }
         break;
     }
+    /* After the restriction is in force, so that an alert raised at its
+     * start does not order from the source it closes. */
+    if (d->type == RP_EVENT_EXPORT_BAN || d->type == RP_EVENT_EXPORT_LICENCE)
+        set_known(r, k, start, false);
 }
 
 /*
@@ -403,6 +488,7 @@ static void refuse(struct rp_run *r, uint32_t e, double qty)
     r->h[ed->hold].transit -= qty;
     if (r->h[ed->hold].transit < EPS)
         r->h[ed->hold].transit = 0;
+    rp_eng_note_owed(r, ed->hold);
     touch_hold(r, sh);
     if (r->m->holds[sh].role != ROLE_UNLIMITED)
         r->h[sh].on_hand += qty;

@@ -7,6 +7,7 @@
  *                     event kind to handler
  *   engine_orders.c   placing, splitting, shipping and backlogs; demand and
  *                     arrivals
+ *   engine_alloc.c    sharing scarce goods among waiting orders (allocation)
  *   engine_makers.c   kits, batches, starvation
  *   engine_disrupt.c  bans, licences, outages, capacity, qualification
  *   engine_measure.c  time integrals, tts/ttr, per-replication values
@@ -45,6 +46,7 @@
  *   QUALIFY     backup edge
  *   LICENCE     edge, from_stock; qty; t0: the approval decision
  *   PATH        disruption index: a capacity path's point (the maker re-plans)
+ *   ANNOUNCE    disruption index: a ban or licence becomes known before its start
  *   REVIEW      holding
  *   DAY         day that just ended
  *   WARMUP      (first at its time, so everything at the warm-up counts)
@@ -63,6 +65,7 @@
     X(QUALIFY, STATE)               \
     X(LICENCE, STATE)               \
     X(PATH, STATE)                  \
+    X(ANNOUNCE, STATE)              \
     X(REVIEW, REVIEW)               \
     X(DAY, END)                     \
     X(WARMUP, ARRIVAL)              \
@@ -97,15 +100,22 @@ struct order {
     bool lost;              /* unmet part is lost, not backordered */
 };
 
+/* A backlog: waiting orders linked by next, oldest first. */
+struct oqueue {
+    uint32_t head, tail;    /* RP_NONE when empty */
+};
+
 struct hold_st {
     double on_hand, on_order, owed, held;
     double transit;         /* shipped to it and not yet arrived (part of on_order) */
-    uint32_t q_head, q_tail;
+    struct oqueue q;        /* its backlog; a laned holding keeps it in lanes (below) */
+    uint32_t nwait;         /* orders waiting, in q or its lanes */
     double last;            /* time of the last integral update */
     double oh_int, owed_int, out_int;
     double demand, delivered, lost, from_stock, cyc_sum, cyc_qty, starved;
     bool backup_in;         /* a backup source has qualified: licensed sources count as blocked */
     uint32_t alerts;        /* known events restricting one of its regular sources (alert targets) */
+    double owed_now, peak;  /* owed and not shipped (as unmet counts it) as last noted; its peak */
 };
 
 struct server {
@@ -133,6 +143,7 @@ struct node_st {
     double produced, stoppages;
     double outages, up_since, down_since, up_sum, down_sum;
     double n_up, n_down, first_outage;
+    double cover_mult[2];   /* capacity, demand factor that levels given as cover follow now */
 };
 
 struct edge_st {
@@ -144,6 +155,7 @@ struct edge_st {
 struct ev_st {
     double start, end;      /* drawn for this replication; INFINITY = never */
     bool active;
+    bool known;             /* ban, licence: announced or started, not yet over */
 };
 
 struct rp_run {
@@ -160,9 +172,12 @@ struct rp_run {
     uint32_t *work;         /* re-plans waiting this instant: a FIFO ring */
     uint32_t work_head, work_len, work_cap;
     bool *work_pending;     /* per work item: already in the ring */
+    struct oqueue *lanes;   /* per laned holding, one backlog per buyer class (hold.lane0) */
+    double *grp_owed, *grp_peak;    /* per report group: its members' owed_now summed, and its peak */
+    double *cls_buf;        /* 2 x max_classes: what each allocation class waits for and gets */
     double *tts;            /* nevents * nnodes, NAN until set */
-    double *out_day;        /* nday_nodes * ndays */
-    double *sf_day;         /* nday_nodes * ndays */
+    double *out_day;        /* ndays x nday_nodes, day-major: see rp_eng_day_at */
+    double *sf_day;         /* ndays x nday_nodes, day-major */
     double now, warmup;
     double filled_now;      /* units served from stock at once since a market's demand was placed */
     uint64_t nevents;
@@ -203,7 +218,7 @@ static inline uint32_t ev_epoch(const struct rp_event *ev)     /* BATCH_DONE */
     return ev->c;
 }
 
-static inline uint32_t ev_disruption(const struct rp_event *ev) /* DIS_START, DIS_END, PATH */
+static inline uint32_t ev_disruption(const struct rp_event *ev) /* DIS_START, DIS_END, PATH, ANNOUNCE */
 {
     return ev->a;
 }
@@ -223,7 +238,7 @@ static inline uint32_t ev_day(const struct rp_event *ev)       /* DAY */
 /* One value of random quantity d, from its own stream. */
 static inline double draw(struct rp_run *r, const struct rp_draw *d)
 {
-    return rp_dist_sample(d->dist, d->stream >= 0 ? r->streams[d->stream] : NULL);
+    return rp_dist_sample(&d->dist, d->stream >= 0 ? r->streams[d->stream] : NULL);
 }
 
 /* Schedules an event of kind at t, in kind's class; none after the horizon. */
@@ -280,6 +295,18 @@ static inline bool edge_ready(const struct rp_run *r, uint32_t e)
 double rp_eng_node_mult(const struct rp_run *r, uint32_t n, enum rp_event_type type);
 
 /*
+ * The factor that holding h's levels given as cover follow: the node's
+ * capacity or demand factor as last taken (at event starts and ends, path
+ * points and day ends; see rp_eng_covers_follow). Not the factor of this
+ * instant: under a ramp that would grow between any two looks, and every
+ * arrival would order the growth again, split over every source.
+ */
+static inline double rp_eng_cover_mult(const struct rp_run *r, const struct hold *hd)
+{
+    return r->n[hd->node].cover_mult[hd->follow == RP_EVENT_DEMAND];
+}
+
+/*
  * The target holding h orders up to (base stock) or its maker keeps of its
  * output: the level, scaled by the factor in force when it was given as
  * cover.
@@ -289,7 +316,7 @@ static inline double rp_eng_level(const struct rp_run *r, uint32_t h)
     const struct hold *hd = &r->m->holds[h];
     if (!hd->level_follows)
         return hd->level;
-    return hd->level * rp_eng_node_mult(r, hd->node, hd->follow);
+    return hd->level * rp_eng_cover_mult(r, hd);
 }
 
 /* Units the maker still plans to make: backlog plus output level, less stock and work in process. */
@@ -324,6 +351,18 @@ static inline bool rp_eng_hold_has_ready_edge(const struct rp_run *r, uint32_t h
     return false;
 }
 
+/*
+ * Where day d of the node with day slot `slot` is in out_day and sf_day.
+ * Day-major: the clock moves forward, so every write of a replication goes
+ * to one row of nday_nodes values, which stays in cache; node-major rows put
+ * each node's current day on its own cache line, a miss per shipment on a
+ * network of 100,000 nodes. Only the end-of-run reads stride.
+ */
+static inline size_t rp_eng_day_at(const struct rp_model *m, int32_t slot, size_t d)
+{
+    return d * m->nday_nodes + (size_t)slot;
+}
+
 /* Adds qty to node n's output of the current day (for ttr and the series). */
 static inline void rp_eng_add_output(struct rp_run *r, uint32_t n, double qty)
 {
@@ -333,7 +372,53 @@ static inline void rp_eng_add_output(struct rp_run *r, uint32_t n, double qty)
     size_t d = (size_t)floor(r->now);
     if (d >= r->m->ndays)
         return;                 /* at the horizon itself: a day that has no length */
-    r->out_day[(size_t)mn->day_slot * r->m->ndays + d] += qty;
+    r->out_day[rp_eng_day_at(r->m, mn->day_slot, d)] += qty;
+}
+
+/*
+ * The backlog that orders of buyer class cls wait in at holding h: its
+ * class's lane where the node allocates by class (priority, quota), else
+ * the holding's one queue.
+ */
+static inline struct oqueue *rp_eng_queue(struct rp_run *r, uint32_t h, uint32_t cls)
+{
+    const struct hold *hd = &r->m->holds[h];
+    return hd->nlanes ? &r->lanes[hd->lane0 + cls] : &r->h[h].q;
+}
+
+/* The class an order over edge e (RP_NONE: the node's own customers) has at holding h. */
+static inline uint32_t rp_eng_edge_class(const struct rp_run *r, uint32_t h, uint32_t e)
+{
+    if (e == RP_NONE)
+        return r->m->nodes[r->m->holds[h].node].self_class;
+    return r->m->edges[e].buyer_class;
+}
+
+/*
+ * Holding h's owed or in-transit amount changed: its amount owed and not
+ * yet shipped (a pass-through market's goods on their way are not owed in
+ * this sense, as for unmet) and the sums of its groups take the change,
+ * and their peaks the new level. Called after every such change, so that
+ * peak_backorders is the exact maximum over time. O(groups of h).
+ */
+static inline void rp_eng_note_owed(struct rp_run *r, uint32_t h)
+{
+    struct hold_st *hs = &r->h[h];
+    double level = hs->owed;
+    if (r->m->holds[h].passthrough)
+        level = hs->owed > hs->transit + EPS ? hs->owed - hs->transit : 0;
+    double delta = level - hs->owed_now;
+    if (delta == 0)
+        return;
+    hs->owed_now = level;
+    if (level > hs->peak)
+        hs->peak = level;
+    for (uint32_t i = r->m->hold_group0[h]; i < r->m->hold_group0[h + 1]; i++) {
+        uint32_t g = r->m->hold_groups[i];
+        r->grp_owed[g] += delta;
+        if (r->grp_owed[g] > r->grp_peak[g])
+            r->grp_peak[g] = r->grp_owed[g];
+    }
 }
 
 /* ------------------------------------------------------------ engine.c */
@@ -343,16 +428,21 @@ void rp_eng_replan_maker(struct rp_run *r, uint32_t n);
 
 /* ----------------------------------------------------- engine_orders.c */
 
-void rp_eng_unlink_order(struct rp_run *r, struct hold_st *hs, uint32_t prev,
-                         uint32_t o);
+void rp_eng_unlink_order(struct rp_run *r, uint32_t h, struct oqueue *q,
+                         uint32_t prev, uint32_t o);
 void rp_eng_order_failed(struct rp_run *r, uint32_t e, double qty, bool lost_mode);
 void rp_eng_order_policy(struct rp_run *r, uint32_t h);
 void rp_eng_order_input(struct rp_run *r, uint32_t h, double need);
 void rp_eng_review_now(struct rp_run *r, uint32_t h);
 void rp_eng_replenish(struct rp_run *r, uint32_t h);
-void rp_eng_serve_queue(struct rp_run *r, uint32_t h);
+void rp_eng_ship(struct rp_run *r, uint32_t sh, struct order *o, double qty,
+                 bool from_stock);
 void rp_eng_on_demand(struct rp_run *r, uint32_t n);
 void rp_eng_on_arrival(struct rp_run *r, const struct rp_event *ev);
+
+/* ------------------------------------------------------ engine_alloc.c */
+
+void rp_eng_serve_queue(struct rp_run *r, uint32_t h);
 
 /* ----------------------------------------------------- engine_makers.c */
 
@@ -365,6 +455,8 @@ void rp_eng_on_batch_done(struct rp_run *r, const struct rp_event *ev);
 /* ---------------------------------------------------- engine_disrupt.c */
 
 void rp_eng_on_path(struct rp_run *r, uint32_t k);
+void rp_eng_on_announce(struct rp_run *r, uint32_t k);
+void rp_eng_covers_follow(struct rp_run *r);
 void rp_eng_on_fail(struct rp_run *r, uint32_t n);
 void rp_eng_on_restore(struct rp_run *r, uint32_t n);
 void rp_eng_on_dis(struct rp_run *r, uint32_t k, bool start);

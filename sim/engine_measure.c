@@ -80,7 +80,7 @@ void rp_eng_on_day(struct rp_run *r, uint32_t day)
         const struct mnode *mn = &m->nodes[n];
         if (mn->day_slot < 0 || mn->main_hold == RP_NONE)
             continue;
-        r->sf_day[(size_t)mn->day_slot * m->ndays + day] =
+        r->sf_day[rp_eng_day_at(m, mn->day_slot, day)] =
             shortfall_level(r, mn->main_hold);
     }
     if (day + 1 < m->ndays)             /* day d ends at time d + 1 */
@@ -97,7 +97,10 @@ void rp_eng_reset_counters(struct rp_run *r)
         hs->oh_int = hs->owed_int = hs->out_int = 0;
         hs->demand = hs->delivered = hs->lost = hs->from_stock = 0;
         hs->cyc_sum = hs->cyc_qty = hs->starved = 0;
+        hs->peak = hs->owed_now;        /* the peak over [warmup, horizon] starts here */
     }
+    for (uint32_t g = 0; g < m->sc->nreport_groups; g++)
+        r->grp_peak[g] = r->grp_owed[g];
     for (uint32_t n = 0; n < m->nnodes; n++) {
         rp_eng_touch_node(r, n);
         struct node_st *ns = &r->n[n];
@@ -115,6 +118,11 @@ void rp_eng_reset_counters(struct rp_run *r)
  * batch-by-batch lumpiness does not count as a fall; and only after a
  * shortfall, so that ordinary ups and downs of demand do not either.
  */
+static double output_on(const struct rp_run *r, const struct mnode *mn, size_t d)
+{
+    return r->out_day[rp_eng_day_at(r->m, mn->day_slot, d)];
+}
+
 static double recovery_time(const struct rp_run *r, uint32_t n, double start,
                             double tts)
 {
@@ -125,14 +133,13 @@ static double recovery_time(const struct rp_run *r, uint32_t n, double start,
         return 0;
     if (isnan(tts))
         return 0;                       /* never fell short */
-    const double *out = &r->out_day[(size_t)mn->day_slot * m->ndays];
     size_t s = (size_t)floor(start);
     size_t from = s > TTR_PRE_DAYS ? s - TTR_PRE_DAYS : 0;
     if (s <= from)
         return 0;                       /* no history to compare against */
     double pre = 0;
     for (size_t d = from; d < s; d++)
-        pre += out[d];
+        pre += output_on(r, mn, d);
     pre /= (double)(s - from);
     if (pre <= 0)
         return 0;
@@ -141,11 +148,11 @@ static double recovery_time(const struct rp_run *r, uint32_t n, double start,
     size_t short_day = (size_t)floor(start + tts);
     for (size_t d = short_day >= TTR_WINDOW ? short_day - TTR_WINDOW : 0;
          d < short_day; d++)
-        window += out[d];
+        window += output_on(r, mn, d);
     for (size_t d = short_day; d < m->ndays; d++) {
-        window += out[d];
+        window += output_on(r, mn, d);
         if (d >= TTR_WINDOW)
-            window -= out[d - TTR_WINDOW];
+            window -= output_on(r, mn, d - TTR_WINDOW);
         double mean = window / TTR_WINDOW;
         if (!fell && mean < TTR_LEVEL * pre)
             fell = true;
@@ -183,6 +190,8 @@ static double hold_value(const struct rp_run *r, uint32_t h, enum rp_metric metr
         return span > 0 ? hs->oh_int / span : hs->on_hand;
     case RP_M_BACKORDERS:
         return span > 0 ? hs->owed_int / span : hs->owed;
+    case RP_M_PEAK_BACKORDERS:
+        return hs->peak;
     case RP_M_CYCLE_TIME:
         return hs->cyc_qty > 0 ? hs->cyc_sum / hs->cyc_qty : 0;
     case RP_M_WIP:
@@ -235,6 +244,8 @@ static double group_value(const struct rp_run *r, uint32_t g,
             if (r->m->holds[h].role == ROLE_OUTPUT)
                 sum += hold_value(r, h, metric, span);
             break;
+        case RP_AGG_PEAK:
+            break;                      /* tracked as it happens */
         case RP_AGG_NONE:
         case RP_AGG_SUM:
         case RP_AGG_MEAN:
@@ -244,6 +255,8 @@ static double group_value(const struct rp_run *r, uint32_t g,
     }
     if (agg == RP_AGG_RATIO)
         return demand > 0 ? served / demand : 1;
+    if (agg == RP_AGG_PEAK)
+        return r->grp_peak[g];
     if ((agg == RP_AGG_MAKERS_MEAN || agg == RP_AGG_MEAN) && count)
         return sum / (double)count;
     return sum;
@@ -307,11 +320,9 @@ uint64_t rp_run_finish(struct rp_run *r, double *out, double *series)
                 const struct mnode *mn = &m->nodes[rg->nodes[i]];
                 if (mn->day_slot < 0)
                     continue;
-                const double *od = &r->out_day[(size_t)mn->day_slot * nd];
-                const double *sd = &r->sf_day[(size_t)mn->day_slot * nd];
                 for (size_t d = 0; d < nd; d++) {
-                    o[d] += od[d];
-                    f[d] += sd[d];
+                    o[d] += r->out_day[rp_eng_day_at(m, mn->day_slot, d)];
+                    f[d] += r->sf_day[rp_eng_day_at(m, mn->day_slot, d)];
                 }
             }
         }

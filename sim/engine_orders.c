@@ -1,11 +1,10 @@
 /*
  * engine_orders.c - orders: placing and splitting them over sources,
- * shipping, backlogs and their allocation, stock policies; customer demand
- * and arriving shipments.
+ * shipping, backlogs, stock policies; customer demand and arriving
+ * shipments.
  *
- * Costs: a placement walks the holding's edges; serving a backlog walks it
- * from the head (FIFO stops at the first open order; proportional and
- * priority allocation walk all of it, priority once per class).
+ * Costs: a placement walks the holding's edges. Serving a backlog by the
+ * allocation rules is engine_alloc.c's.
  */
 #include "engine_impl.h"
 
@@ -33,33 +32,35 @@ static void order_free(struct rp_run *r, uint32_t i)
     r->free_order = i;
 }
 
-/* Takes order o, which follows prev (RP_NONE: o is first), out of hs's queue. */
-void rp_eng_unlink_order(struct rp_run *r, struct hold_st *hs, uint32_t prev,
-                         uint32_t o)
+/* Takes order o, which follows prev (RP_NONE: o is first), out of h's backlog q. */
+void rp_eng_unlink_order(struct rp_run *r, uint32_t h, struct oqueue *q,
+                         uint32_t prev, uint32_t o)
 {
     uint32_t next = r->orders[o].next;
     if (prev == RP_NONE)
-        hs->q_head = next;
+        q->head = next;
     else
         r->orders[prev].next = next;
-    if (hs->q_tail == o)
-        hs->q_tail = prev;
+    if (q->tail == o)
+        q->tail = prev;
+    r->h[h].nwait--;
     order_free(r, o);
 }
 
 static void enqueue(struct rp_run *r, uint32_t h, double qty, uint32_t edge,
                     double t0, bool lost)
 {
-    struct hold_st *hs = &r->h[h];
+    struct oqueue *q = rp_eng_queue(r, h, rp_eng_edge_class(r, h, edge));
     uint32_t o = order_new(r);
     r->orders[o] = (struct order){
         .qty = qty, .t0 = t0, .edge = edge, .next = RP_NONE, .lost = lost,
     };
-    if (hs->q_tail == RP_NONE)
-        hs->q_head = o;
+    if (q->tail == RP_NONE)
+        q->head = o;
     else
-        r->orders[hs->q_tail].next = o;
-    hs->q_tail = o;
+        r->orders[q->tail].next = o;
+    q->tail = o;
+    r->h[h].nwait++;
 }
 
 /* Inventory position: on hand + on order - what is owed (for inputs: what planned production needs). */
@@ -88,11 +89,12 @@ void rp_eng_order_failed(struct rp_run *r, uint32_t e, double qty, bool lost_mod
         touch_hold(r, h);
         hs->owed -= qty;
         hs->lost += qty;
+        rp_eng_note_owed(r, h);
         /* The newest final-customer orders are the ones this order served. */
         double left = qty;
         /* Trim from the tail: queues are short when sales are lost. */
-        while (left > EPS && hs->q_tail != RP_NONE) {
-            uint32_t t = hs->q_tail;
+        while (left > EPS && hs->q.tail != RP_NONE) {
+            uint32_t t = hs->q.tail;
             struct order *ot = &r->orders[t];
             double cut = ot->qty < left ? ot->qty : left;
             ot->qty -= cut;
@@ -100,9 +102,9 @@ void rp_eng_order_failed(struct rp_run *r, uint32_t e, double qty, bool lost_mod
             if (ot->qty > EPS)
                 break;
             uint32_t p = RP_NONE;       /* the tail's predecessor */
-            for (uint32_t o = hs->q_head; o != t; o = r->orders[o].next)
+            for (uint32_t o = hs->q.head; o != t; o = r->orders[o].next)
                 p = o;
-            rp_eng_unlink_order(r, hs, p, t);
+            rp_eng_unlink_order(r, h, &hs->q, p, t);   /* a pass-through market: one queue */
         }
         rp_eng_shortfall(r, r->m->holds[h].node);
         return;
@@ -115,6 +117,7 @@ static void dispatch(struct rp_run *r, uint32_t e, double qty, double t0, bool f
 {
     const struct edge *ed = &r->m->edges[e];
     r->h[ed->hold].transit += qty;
+    rp_eng_note_owed(r, ed->hold);
     if (r->e[e].licence != RP_NONE) {
         const struct mevent *me = &r->m->events[r->e[e].licence];
         double wait = draw(r, &me->delay);
@@ -126,7 +129,7 @@ static void dispatch(struct rp_run *r, uint32_t e, double qty, double t0, bool f
 }
 
 /* Ships qty of order o from supplier holding sh. */
-static void ship(struct rp_run *r, uint32_t sh, struct order *o, double qty,
+void rp_eng_ship(struct rp_run *r, uint32_t sh, struct order *o, double qty,
                  bool from_stock)
 {
     struct hold_st *ss = &r->h[sh];
@@ -138,6 +141,7 @@ static void ship(struct rp_run *r, uint32_t sh, struct order *o, double qty,
     ss->owed -= qty;
     if (ss->owed < EPS)
         ss->owed = 0;
+    rp_eng_note_owed(r, sh);
     ss->delivered += qty;
     o->qty -= qty;
     if (o->edge != RP_NONE)
@@ -164,13 +168,13 @@ static double order_arrives(struct rp_run *r, uint32_t sh, uint32_t e,
     ss->demand += qty;
     struct order tmp = { .qty = qty, .t0 = r->now, .edge = e, .next = RP_NONE,
                          .lost = lost_mode };
-    if (node_up(r, sn) && ss->q_head == RP_NONE) {
+    if (node_up(r, sn) && ss->nwait == 0) {
         double avail = sd->role == ROLE_UNLIMITED ? qty : ss->on_hand;
         served = avail < qty ? avail : qty;
         if (served > EPS) {
             touch_hold(r, sh);
             ss->owed += served;         /* ship() settles it */
-            ship(r, sh, &tmp, served, true);
+            rp_eng_ship(r, sh, &tmp, served, true);
             ss->from_stock += served;
             r->filled_now += served;
         } else {
@@ -186,6 +190,7 @@ static double order_arrives(struct rp_run *r, uint32_t sh, uint32_t e,
         } else {
             touch_hold(r, sh);
             ss->owed += rest;
+            rp_eng_note_owed(r, sh);
             enqueue(r, sh, rest, e, r->now, false);
         }
         bool counts = sd->role == ROLE_UNLIMITED ? false
@@ -328,7 +333,7 @@ static double policy_qty(const struct rp_run *r, uint32_t h, double ip)
     if (hd->has_alert && r->h[h].alerts > 0) {
         double target = hd->alert_level;
         if (hd->alert_follows)
-            target *= rp_eng_node_mult(r, hd->node, hd->follow);
+            target *= rp_eng_cover_mult(r, hd);
         return ip < target - EPS ? target - ip : 0;
     }
     switch (hd->policy) {
@@ -381,77 +386,6 @@ void rp_eng_replenish(struct rp_run *r, uint32_t h)
         rp_eng_review_now(r, h);
 }
 
-/* Serves waiting orders of holding h from its stock by its node's allocation rule. */
-void rp_eng_serve_queue(struct rp_run *r, uint32_t h)
-{
-    const struct hold *hd = &r->m->holds[h];
-    struct hold_st *hs = &r->h[h];
-    const struct rp_node *nd = r->m->nodes[hd->node].sc;
-    bool unlimited = hd->role == ROLE_UNLIMITED;
-    bool prefix = false;                /* only a prefix of the queue was served */
-
-    if (hs->q_head == RP_NONE || !node_up(r, hd->node))
-        return;
-    if (!unlimited && hs->on_hand <= EPS)
-        return;
-
-    if (nd->allocation == RP_ALLOC_PROPORTIONAL && !unlimited
-        && hs->on_hand < hs->owed - EPS) {
-        double frac = hs->on_hand / hs->owed;
-        for (uint32_t o = hs->q_head; o != RP_NONE; o = r->orders[o].next)
-            ship(r, h, &r->orders[o], r->orders[o].qty * frac, false);
-    } else if (nd->allocation == RP_ALLOC_PRIORITY && !unlimited) {
-        /* Classes in the order listed, then everyone else; FIFO within a class. */
-        for (size_t c = 0; c <= nd->npriority && hs->on_hand > EPS; c++) {
-            for (uint32_t o = hs->q_head; o != RP_NONE && hs->on_hand > EPS;
-                 o = r->orders[o].next) {
-                struct order *od = &r->orders[o];
-                rp_country who = od->edge == RP_NONE ? nd->country
-                    : r->m->nodes[r->m->edges[od->edge].hold == RP_NONE ? 0
-                        : r->m->holds[r->m->edges[od->edge].hold].node].sc->country;
-                size_t cls = nd->npriority;
-                for (size_t k = 0; k < nd->npriority; k++)
-                    if (rp_cset_has(&nd->priority[k], who)) {
-                        cls = k;
-                        break;
-                    }
-                if (cls != c || od->qty <= EPS)
-                    continue;
-                double q = od->qty < hs->on_hand ? od->qty : hs->on_hand;
-                ship(r, h, od, q, false);
-            }
-        }
-    } else {
-        prefix = true;
-        for (uint32_t o = hs->q_head; o != RP_NONE; o = r->orders[o].next) {
-            struct order *od = &r->orders[o];
-            double q = unlimited || od->qty < hs->on_hand ? od->qty : hs->on_hand;
-            if (q <= EPS)
-                break;
-            ship(r, h, od, q, false);
-            if (!unlimited && hs->on_hand <= EPS)
-                break;
-        }
-    }
-    /*
-     * Drop the orders that are now complete. FIFO completes a prefix, so the
-     * walk stops at the first open order: a long backlog served one batch
-     * at a time would otherwise cost its length at every batch.
-     */
-    uint32_t prev = RP_NONE;
-    for (uint32_t o = hs->q_head; o != RP_NONE;) {
-        uint32_t next = r->orders[o].next;
-        if (r->orders[o].qty <= EPS) {
-            rp_eng_unlink_order(r, hs, prev, o);
-        } else if (prefix) {
-            break;
-        } else {
-            prev = o;
-        }
-        o = next;
-    }
-}
-
 void rp_eng_on_demand(struct rp_run *r, uint32_t n)
 {
     const struct mnode *mn = &r->m->nodes[n];
@@ -491,6 +425,7 @@ void rp_eng_on_demand(struct rp_run *r, uint32_t n)
         if (wait > EPS) {
             touch_hold(r, h);
             hs->owed += wait;
+            rp_eng_note_owed(r, h);
             enqueue(r, h, wait, RP_NONE, r->now, false);
         }
         return;
@@ -512,6 +447,7 @@ void rp_eng_on_arrival(struct rp_run *r, const struct rp_event *ev)
     hs->transit -= ev->qty;
     if (hs->transit < EPS)
         hs->transit = 0;
+    rp_eng_note_owed(r, h);
     hs->on_hand += ev->qty;
     hs->cyc_sum += ev->qty * (r->now - ev->t0);
     hs->cyc_qty += ev->qty;

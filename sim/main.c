@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "batch_mpi.h"
 #include "cli.h"
 
 static const struct cli_verb *const verbs[] = {
@@ -20,6 +21,7 @@ static const struct cli_verb *const verbs[] = {
     &cli_verb_sweep,
     &cli_verb_report,
     &cli_verb_sensitivity,
+    &cli_verb_merge,
 };
 #define NVERBS (sizeof verbs / sizeof *verbs)
 
@@ -68,9 +70,8 @@ static int help(int argc, char **argv)
     return 0;
 }
 
-int main(int argc, char **argv)
+static int dispatch(int argc, char **argv, const struct rp_batch_ranks *rk)
 {
-    gsl_set_error_handler_off();        /* we check GSL status codes ourselves */
     if (argc < 2) {
         global_help(stderr);
         return 2;
@@ -96,10 +97,31 @@ int main(int argc, char **argv)
         return cli_usage_error(NULL, "unknown command '%s'", cmd);
     struct cli_args a;
     int rc = cli_parse(&a, v, argc - 1, argv + 1);
+    a.ranks = rk;
     if (rc == 0)
         rc = v->main(&a);
     else if (rc < 0)
         rc = 0;                         /* --help or --version */
     cli_args_release(&a);
+    return rc;
+}
+
+/*
+ * Under mpiexec every rank runs the same command; rank 0 alone speaks and
+ * writes (the others' stdout and stderr go to /dev/null: they load the
+ * same input and would say the same).
+ */
+int main(int argc, char **argv)
+{
+    gsl_set_error_handler_off();        /* we check GSL status codes ourselves */
+    struct rp_batch_ranks ranks;
+    const struct rp_batch_ranks *rk = rp_batch_mpi_init(&ranks, &argc, &argv);
+    if (rk && rk->rank != 0
+        && (!freopen("/dev/null", "w", stdout)
+            || !freopen("/dev/null", "w", stderr)))
+        return 1;
+    int rc = dispatch(argc, argv, rk);
+    fflush(stdout);
+    rp_batch_mpi_finalize();
     return rc;
 }

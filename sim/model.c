@@ -90,13 +90,13 @@ static int32_t add_stream(struct build *b, const struct rp_dist *d)
 /* Quantity d with its stream (none when constant). */
 static struct rp_draw add_draw(struct build *b, const struct rp_dist *d)
 {
-    return (struct rp_draw){ .dist = d, .stream = add_stream(b, d) };
+    return (struct rp_draw){ .dist = *d, .stream = add_stream(b, d) };
 }
 
 /* Quantity d where the node has no use for it: never drawn. */
 static struct rp_draw no_draw(const struct rp_dist *d)
 {
-    return (struct rp_draw){ .dist = d, .stream = -1 };
+    return (struct rp_draw){ .dist = *d, .stream = -1 };
 }
 
 static int32_t add_stream_key(struct build *b, uint64_t key)
@@ -220,6 +220,31 @@ static void build_node_events(struct rp_model *m)
         else if (mn)
             m->node_events[mn->dem_ev0 + mn->ndem_ev++] = k;
     }
+    m->follow_nodes = rp_xcalloc(m->nnodes + 1, sizeof *m->follow_nodes);
+    for (uint32_t n = 0; n < m->nnodes; n++)
+        if (m->nodes[n].follows && (m->nodes[n].ncap_ev || m->nodes[n].ndem_ev))
+            m->follow_nodes[m->nfollow_nodes++] = n;
+}
+
+uint32_t rp_model_buyer_class(const struct rp_node *sup, const struct rp_node *buyer)
+{
+    rp_country who = sup->priority_by == RP_BY_OWNER ? buyer->owner : buyer->country;
+    if (sup->allocation == RP_ALLOC_PRIORITY) {
+        for (size_t k = 0; k < sup->npriority; k++)
+            if (rp_cset_has(&sup->priority[k], who))
+                return (uint32_t)k;
+        return (uint32_t)sup->npriority;
+    }
+    if (sup->allocation != RP_ALLOC_QUOTA)
+        return 0;
+    uint32_t other = (uint32_t)sup->nquota;
+    for (size_t k = 0; k < sup->nquota; k++) {
+        if (sup->quota[k].other)
+            other = (uint32_t)k;
+        else if (rp_cset_has(&sup->quota[k].members, who))
+            return (uint32_t)k;
+    }
+    return other;
 }
 
 static bool edge_matches(const struct rp_scenario *sc, const struct edge *e,
@@ -256,7 +281,7 @@ static void build_layout(struct build *b)
         const struct mnode *mn = &m->nodes[h->node];
         static const enum rp_metric common[] = {
             RP_M_DEMAND, RP_M_DELIVERED, RP_M_UNMET, RP_M_LOST,
-            RP_M_FILL_RATE, RP_M_BACKORDERS,
+            RP_M_FILL_RATE, RP_M_BACKORDERS, RP_M_PEAK_BACKORDERS,
         };
         for (size_t k = 0; k < sizeof common / sizeof *common; k++)
             add_value(b, RP_SCOPE_NODE, h->node, RP_NONE, h->product, common[k]);
@@ -321,6 +346,28 @@ static void build_layout(struct build *b)
             add_value(b, RP_SCOPE_EVENT, k, n, RP_NONE, RP_M_TTR_GT_TTS);
         }
     }
+}
+
+/*
+ * The edges each node supplies, by a counting sort on the supplier that
+ * keeps edge order within a node: what an outage re-routes is then found
+ * in the node's own list, where a scan of every edge made a network's run
+ * time grow with nodes x outages.
+ */
+static void index_supply_edges(struct rp_model *m)
+{
+    m->supply_edge0 = rp_xcalloc(m->nnodes + 1, sizeof *m->supply_edge0);
+    m->supply_edges = rp_xcalloc(m->nedges + 1, sizeof *m->supply_edges);
+    for (size_t e = 0; e < m->nedges; e++)
+        m->supply_edge0[m->edges[e].supplier + 1]++;
+    for (size_t n = 0; n < m->nnodes; n++)
+        m->supply_edge0[n + 1] += m->supply_edge0[n];
+    uint32_t *fill = rp_xcalloc(m->nnodes + 1, sizeof *fill);
+    for (size_t e = 0; e < m->nedges; e++) {
+        uint32_t n = m->edges[e].supplier;
+        m->supply_edges[m->supply_edge0[n] + fill[n]++] = (uint32_t)e;
+    }
+    free(fill);
 }
 
 struct rp_model *rp_model_new(const struct rp_scenario *sc)
@@ -409,10 +456,12 @@ struct rp_model *rp_model_new(const struct rp_scenario *sc)
                     .hold = h, .supplier = src->supplier, .supplier_hold = sh,
                     .share = src->share, .backup = src->backup,
                     .lead = lead, .qualify = qualify,
+                    .buyer_class = rp_model_buyer_class(sup, nd),
                 };
             }
         }
     }
+    index_supply_edges(m);
     for (uint32_t n = 0; n < sc->nnodes; n++) {
         struct mnode *mn = &m->nodes[n];
         const struct rp_node *nd = mn->sc;
@@ -426,6 +475,10 @@ struct rp_model *rp_model_new(const struct rp_scenario *sc)
                                      : no_draw(&nd->outages.every);
         mn->down = nd->outages.present ? add_draw(&b, &nd->outages.lasts)
                                        : no_draw(&nd->outages.lasts);
+        mn->self_class = rp_model_buyer_class(nd, nd);
+        size_t ncls = (nd->npriority > nd->nquota ? nd->npriority : nd->nquota) + 1;
+        if (ncls > m->max_classes)
+            m->max_classes = ncls;
         mn->server0 = (uint32_t)m->nservers;
         if (nd->make.product != RP_NONE)
             m->nservers += nd->make.servers;
@@ -467,6 +520,22 @@ struct rp_model *rp_model_new(const struct rp_scenario *sc)
     }
 
     build_node_events(m);
+    /*
+     * A holding whose node allocates by class keeps one backlog per class,
+     * so that serving a class walks only its own orders.
+     */
+    for (uint32_t h = 0; h < m->nholds; h++) {
+        struct hold *hd = &m->holds[h];
+        const struct rp_node *nd = m->nodes[hd->node].sc;
+        if (hd->role == ROLE_UNLIMITED || hd->passthrough)
+            continue;
+        if (nd->allocation == RP_ALLOC_PRIORITY)
+            hd->nlanes = (uint32_t)nd->npriority + 1;
+        else if (nd->allocation == RP_ALLOC_QUOTA)
+            hd->nlanes = (uint32_t)nd->nquota + 1;
+        hd->lane0 = (uint32_t)m->nlanes;
+        m->nlanes += hd->nlanes;
+    }
 
     /* Daily buckets: needed for recovery times and for series. */
     m->series = sc->series && sc->nreport_groups > 0;
@@ -499,6 +568,22 @@ struct rp_model *rp_model_new(const struct rp_scenario *sc)
         }
     }
     m->group_hold0[sc->nreport_groups] = ngh;
+    /* The reverse, for peak_backorders: the groups each holding counts in. */
+    m->hold_group0 = rp_xcalloc(m->nholds + 2, sizeof *m->hold_group0);
+    m->hold_groups = rp_xcalloc(ngh + 1, sizeof *m->hold_groups);
+    for (uint32_t i = 0; i < ngh; i++)
+        m->hold_group0[m->group_holds[i] + 1]++;
+    for (size_t h = 0; h < m->nholds; h++)
+        m->hold_group0[h + 1] += m->hold_group0[h];
+    {
+        uint32_t *fill = rp_xcalloc(m->nholds + 1, sizeof *fill);
+        for (uint32_t g = 0; g < sc->nreport_groups; g++)
+            for (uint32_t i = m->group_hold0[g]; i < m->group_hold0[g + 1]; i++) {
+                uint32_t h = m->group_holds[i];
+                m->hold_groups[m->hold_group0[h] + fill[h]++] = g;
+            }
+        free(fill);
+    }
     /* Results look up each node value's holding once here, not per replication. */
     m->value_hold = rp_xcalloc(m->nvalues + 1, sizeof *m->value_hold);
     for (size_t i = 0; i < m->nvalues; i++)
@@ -514,16 +599,21 @@ void rp_model_free(struct rp_model *m)
         return;
     free(m->holds);
     free(m->edges);
+    free(m->supply_edge0);
+    free(m->supply_edges);
     free(m->nodes);
     free(m->events);
     free(m->event_edges);
     free(m->node_events);
+    free(m->follow_nodes);
     free(m->stream_keys);
     free(m->values);
     free(m->value_hold);
     free(m->group_product);
     free(m->group_hold0);
     free(m->group_holds);
+    free(m->hold_group0);
+    free(m->hold_groups);
     free(m);
 }
 

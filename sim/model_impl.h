@@ -17,10 +17,14 @@
 /*
  * A random quantity as the engine sees it: its distribution and the stream
  * it draws from (-1: a constant, no stream). The engine draws through these
- * and never looks the quantity up in the scenario.
+ * and never looks the quantity up in the scenario. The distribution is a
+ * copy, not a pointer into the scenario: a shipment's lead time is then on
+ * the cache lines of the edge it belongs to, where a pointer cost a cache
+ * miss per shipment on big networks (tables an empirical distribution uses
+ * stay the scenario's, borrowed).
  */
 struct rp_draw {
-    const struct rp_dist *dist;
+    struct rp_dist dist;
     int32_t stream;
 };
 
@@ -54,6 +58,7 @@ struct hold {
     bool has_alert;         /* orders up to alert_level while an event that restricts it is known */
     double alert_level;
     uint32_t edge0, nedges; /* replenishment edges */
+    uint32_t lane0, nlanes; /* allocation by class: one backlog per class (0: one queue) */
     uint32_t next_at_node;  /* the node's next holding, RP_NONE after the last */
 };
 
@@ -65,6 +70,7 @@ struct edge {
     bool backup;
     struct rp_draw lead;    /* days from shipping to arrival */
     struct rp_draw qualify; /* backup: days from a block to joining */
+    uint32_t buyer_class;   /* the customer's class at the supplier (priority, quota); see rp_model_buyer_class */
 };
 
 struct mnode {
@@ -84,6 +90,7 @@ struct mnode {
     uint32_t cap_ev0, ncap_ev;  /* its capacity events: node_events[cap_ev0 ..] */
     uint32_t dem_ev0, ndem_ev;  /* its demand events, likewise */
     bool follows;           /* a holding's level follows its capacity or demand */
+    uint32_t self_class;    /* its own customers' class under its allocation */
     bool stock_keeping;     /* a failed order here is a shortfall (not made to order) */
     int32_t day_slot;       /* index into daily arrays, -1 if none */
 };
@@ -103,20 +110,28 @@ struct rp_model {
     size_t nholds;
     struct edge *edges;
     size_t nedges;
+    uint32_t *supply_edge0;         /* node n supplies edges supply_edges[supply_edge0[n] .. [n + 1]), */
+    uint32_t *supply_edges;         /*   in edge order: an outage visits its own, not all */
     struct mnode *nodes;
     size_t nnodes;
     struct mevent *events;
     size_t nevents;
     uint32_t *event_edges;          /* concatenated per-event edge lists */
     uint32_t *node_events;          /* per node: its capacity events, then its demand events, in event order */
+    uint32_t *follow_nodes;         /* nodes with a holding whose level follows (mnode.follows) */
+    size_t nfollow_nodes;
     uint64_t *stream_keys;          /* path hash of each random quantity */
     size_t nstreams;
     size_t nservers;
+    size_t max_classes;
+    size_t nlanes;                  /* backlog lanes of all laned holdings */             /* most allocation classes at one node, plus one */
     struct rp_value_desc *values;
     size_t nvalues;
     uint32_t *group_product;
     uint32_t *group_hold0;          /* group g's members' holdings of its product: */
     uint32_t *group_holds;          /*   group_holds[group_hold0[g] .. group_hold0[g + 1]) */
+    uint32_t *hold_group0;          /* holding h is in groups hold_groups[hold_group0[h] .. [h + 1]) */
+    uint32_t *hold_groups;
     bool daily;                     /* keep daily output buckets */
     size_t ndays;
     size_t nday_nodes;
@@ -129,5 +144,14 @@ struct rp_model {
  * network.
  */
 uint32_t rp_model_find_hold(const struct rp_model *m, uint32_t n, uint32_t p);
+
+/*
+ * The class of a buyer at supplier sup, by sup's allocation, matched on
+ * the buyer's site or its owner (priority_by). Priority: the first listed
+ * class that holds it, npriority for everyone else. Quota: the index of
+ * its class in quota[], that of `other` when it is in none, nquota when
+ * there is no `other` (a share of 0). 0 under fifo and proportional.
+ */
+uint32_t rp_model_buyer_class(const struct rp_node *sup, const struct rp_node *buyer);
 
 #endif

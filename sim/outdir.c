@@ -187,6 +187,7 @@ static bool stale(const char *name, const char *base)
     return pid > 0 && pid != getpid() && kill(pid, 0) == -1 && errno == ESRCH;
 }
 
+/* Stale temporaries are removed, but the one a resume took over. */
 static void remove_stale(struct rp_outdir *o)
 {
     char parent[RP_OUTDIR_PATH];
@@ -206,7 +207,49 @@ static void remove_stale(struct rp_outdir *o)
     closedir(d);
 }
 
-int rp_outdir_begin(struct rp_outdir *o, const char *dir)
+/*
+ * The newest stale BASE.tmp-PID holding keep, into o->resumed; -1 if none.
+ * Newest: a run resumed, stopped and resumed again leaves only one, but
+ * runs killed by hand may leave several.
+ */
+static int find_stale(struct rp_outdir *o, const char *keep)
+{
+    char parent[RP_OUTDIR_PATH], path[RP_OUTDIR_PATH * 2 + 64];
+    const char *base;
+    double newest = -1;
+    split(o->dir, parent, sizeof parent, &base);
+    o->resumed[0] = '\0';
+    DIR *d = opendir(parent);
+    if (!d)
+        return -1;
+    for (struct dirent *e; (e = readdir(d));) {
+        struct stat st;
+        if (!stale(e->d_name, base) || strncmp(e->d_name + strlen(base),
+                                               ".tmp-", 5))
+            continue;
+        snprintf(path, sizeof path, "%s/%s/%s", parent, e->d_name, keep);
+        if (stat(path, &st) || !S_ISREG(st.st_mode))
+            continue;
+        double t = (double)st.st_mtim.tv_sec + 1e-9 * (double)st.st_mtim.tv_nsec;
+        if (t > newest) {
+            newest = t;
+            snprintf(o->resumed, sizeof o->resumed, "%s/%s", parent, e->d_name);
+        }
+    }
+    closedir(d);
+    return newest < 0 ? -1 : 0;
+}
+
+static int none_to_resume(struct rp_outdir *o, const char *keep)
+{
+    snprintf(o->why, sizeof o->why, "--resume: no stopped run to resume "
+             "beside %s (a %s.tmp-PID directory holding %s)", o->dir, o->dir,
+             keep);
+    return RP_OUTDIR_NONE;
+}
+
+/* begin, or with keep, resume (see outdir.h) */
+static int open_dir(struct rp_outdir *o, const char *dir, const char *keep)
 {
     size_t len = strlen(dir);
     while (len > 1 && dir[len - 1] == '/')
@@ -225,6 +268,8 @@ int rp_outdir_begin(struct rp_outdir *o, const char *dir)
     }
     snprintf(o->lock, sizeof o->lock, "%s.lock", o->dir);
     snprintf(o->tmp, sizeof o->tmp, "%s.tmp-%ld", o->dir, (long)getpid());
+    if (keep && find_stale(o, keep))    /* before the lock: create nothing */
+        return none_to_resume(o, keep);
 
     int rc = take_lock(o);
     if (rc)
@@ -235,9 +280,14 @@ int rp_outdir_begin(struct rp_outdir *o, const char *dir)
                  strerror(errno));
     if (rc)
         goto fail;
-    remove_stale(o);
     remove_tree(o->tmp);                /* ours only by pid reuse: stale */
-    if (mkdir(o->tmp, 0777)) {
+    /* again under the lock: another resume may have taken it meanwhile */
+    if (keep && (find_stale(o, keep) || rename(o->resumed, o->tmp))) {
+        rc = none_to_resume(o, keep);
+        goto fail;
+    }
+    remove_stale(o);
+    if (!keep && mkdir(o->tmp, 0777)) {
         snprintf(o->why, sizeof o->why, "cannot create %s: %s", o->tmp,
                  strerror(errno));
         rc = RP_OUTDIR_IO;
@@ -247,6 +297,16 @@ int rp_outdir_begin(struct rp_outdir *o, const char *dir)
 fail:
     release_lock(o);
     return rc;
+}
+
+int rp_outdir_begin(struct rp_outdir *o, const char *dir)
+{
+    return open_dir(o, dir, NULL);
+}
+
+int rp_outdir_resume(struct rp_outdir *o, const char *dir, const char *keep)
+{
+    return open_dir(o, dir, keep);
 }
 
 static void sync_dir(const char *path)
@@ -292,5 +352,11 @@ int rp_outdir_commit(struct rp_outdir *o)
 void rp_outdir_abort(struct rp_outdir *o)
 {
     remove_tree(o->tmp);
+    release_lock(o);
+}
+
+void rp_outdir_keep(struct rp_outdir *o)
+{
+    sync_dir(o->tmp);
     release_lock(o);
 }

@@ -17,53 +17,7 @@
 #include "ripple/report.h"
 #include "ripple/scenario.h"
 
-struct fixture {
-    struct rp_scenario sc;
-    struct rp_model *m;
-    struct rp_run *r;
-    double *values;
-};
-
-static void load_opts(struct fixture *f, const char *yaml,
-                      const struct rp_load_opts *opts)
-{
-    struct rp_diag diag;
-    rp_diag_init(&diag);
-    int rc = rp_scenario_load_string(&f->sc, yaml, "t.yaml", opts, &diag);
-    if (rc)
-        rp_diag_print(&diag, stderr);
-    cr_assert_eq(rc, 0, "scenario did not load");
-    rp_diag_release(&diag);
-    f->m = rp_model_new(&f->sc);
-    f->r = rp_run_new(f->m);
-    f->values = calloc(rp_model_nvalues(f->m) + 1, sizeof *f->values);
-}
-
-static void load(struct fixture *f, const char *yaml)
-{
-    load_opts(f, yaml, NULL);
-}
-
-static void run(struct fixture *f, uint64_t rep)
-{
-    rp_run_replicate(f->r, f->sc.seed, rep, f->values, NULL);
-}
-
-static void done(struct fixture *f)
-{
-    free(f->values);
-    rp_run_free(f->r);
-    rp_model_free(f->m);
-    rp_scenario_release(&f->sc);
-}
-
-/* The value called name ("nodes.f.x.unmet"); fails the test if absent. */
-static double value(const struct fixture *f, const char *name)
-{
-    size_t i = rp_value_index(f->m, name);
-    cr_assert_neq(i, SIZE_MAX, "no value named %s", name);
-    return f->values[i];
-}
+#include "engine_fixture.h"
 
 static double on_order(const struct fixture *f, const char *node, const char *product)
 {
@@ -288,4 +242,512 @@ Test(additions, a_markets_cover_follows_its_demand)
                        on_order(&f, "buyers", "x"));
     rp_run_finish(f.r, f.values, NULL);
     done(&f);
+}
+
+/* ------------------------------------------------ preferred buyers */
+
+/*
+ * A maker of 10 a day (to order, one server, one-day batches) sells to
+ * buyers in JP and KR; buyer a orders a_size a day and b 10 a day, from
+ * t = 1. Each batch completes at t = 2, 3, ..., 20 (19 by 20.5) and is
+ * shared among the orders waiting then.
+ */
+static const char *maker_fmt = "ripple: 1\nseed: 7\nhorizon: 20.5\n"
+    "products: { cell: {} }\n"
+    "groups: { alliance: [JP, US] }\n"
+    "nodes:\n"
+    "  maker:\n"
+    "    country: JP\n"
+    "    make: { product: cell, capacity: 10, to_order: true }\n"
+    "    %s\n"
+    "  a:\n"
+    "    country: %s\n"
+    "    owner: %s\n"
+    "    demand: { product: cell, every: 1, size: %g }\n"
+    "    sources: { cell: { maker: {} } }\n"
+    "  b:\n"
+    "    country: KR\n"
+    "    demand: { product: cell, every: 1, size: 10 }\n"
+    "    sources: { cell: { maker: {} } }\n";
+
+static void run_maker(struct fixture *f, const char *alloc, const char *a_country,
+                      const char *a_owner, double a_size)
+{
+    char yaml[2048];
+    snprintf(yaml, sizeof yaml, maker_fmt, alloc, a_country, a_owner, a_size);
+    load(f, yaml);
+    run(f, 0);
+}
+
+/*
+ * quota {alliance: 0.7, KR: 0.3}: both buyers always wait for more than
+ * they get, so each batch of 10 goes 7 to a (JP) and 3 to b (KR):
+ * 19 x 7 = 133 and 19 x 3 = 57.
+ */
+Test(additions, a_quota_splits_10_a_day_as_7_and_3)
+{
+    struct fixture f;
+    run_maker(&f, "allocation: quota\n    quota: { alliance: 0.7, KR: 0.3 }",
+              "JP", "JP", 10);
+    cr_expect_float_eq(value(&f, "nodes.a.cell.delivered"), 133, 1e-9,
+                       "a got %g", value(&f, "nodes.a.cell.delivered"));
+    cr_expect_float_eq(value(&f, "nodes.b.cell.delivered"), 57, 1e-9,
+                       "b got %g", value(&f, "nodes.b.cell.delivered"));
+    done(&f);
+}
+
+/*
+ * A class that needs less than its share passes the rest on: a orders
+ * only 5 a day. The first batch is 5 (a's order was the only one when the
+ * maker started), the next 18 are 10: 185 made. Of each a takes what it
+ * waits for (all it ordered on days 1..19: 95) and b gets the rest, 90;
+ * with shares kept to 3 of 10, b would get at most 57.
+ */
+Test(additions, a_quota_class_passes_what_it_does_not_need)
+{
+    struct fixture f;
+    run_maker(&f, "allocation: quota\n    quota: { alliance: 0.7, KR: 0.3 }",
+              "JP", "JP", 5);
+    cr_expect_float_eq(value(&f, "nodes.a.cell.delivered"), 95, 1e-9,
+                       "a got %g", value(&f, "nodes.a.cell.delivered"));
+    cr_expect_float_eq(value(&f, "nodes.b.cell.delivered"), 90, 1e-9,
+                       "b got %g", value(&f, "nodes.b.cell.delivered"));
+    done(&f);
+}
+
+/*
+ * A buyer in no class, with no `other`, has a share of 0: a in CN gets
+ * nothing, and b (KR, the only class waiting) gets every batch: 190.
+ */
+Test(additions, a_buyer_in_no_quota_class_gets_nothing_without_other)
+{
+    struct fixture f;
+    run_maker(&f, "allocation: quota\n    quota: { alliance: 0.7, KR: 0.3 }",
+              "CN", "CN", 10);
+    cr_expect_float_eq(value(&f, "nodes.a.cell.delivered"), 0, 1e-12);
+    cr_expect_float_eq(value(&f, "nodes.b.cell.delivered"), 190, 1e-9);
+    done(&f);
+    /* with other: 0.5 of it, CN and KR share 5/3 : 3/8 of each batch */
+    run_maker(&f, "allocation: quota\n    quota: { alliance: 0.5, KR: 0.3, other: 0.2 }",
+              "CN", "CN", 10);
+    cr_expect_float_eq(value(&f, "nodes.a.cell.delivered"), 19 * 10 * 0.2 / 0.5, 1e-9,
+                       "a got %g", value(&f, "nodes.a.cell.delivered"));
+    cr_expect_float_eq(value(&f, "nodes.b.cell.delivered"), 19 * 10 * 0.3 / 0.5, 1e-9);
+    done(&f);
+}
+
+/*
+ * priority: [JP] by owner: a is a Japanese-owned plant in Korea, b a
+ * Korean one. By owner, a is served first: every batch goes to a (190),
+ * b gets none. By country (the default) both are Korean sites, in no
+ * class: served first come, first served, so b is served too.
+ */
+Test(additions, priority_by_owner_serves_the_japanese_owned_plant_in_korea_first)
+{
+    struct fixture f;
+    run_maker(&f, "allocation: priority\n    priority: [JP]\n    priority_by: owner",
+              "KR", "JP", 10);
+    cr_expect_float_eq(value(&f, "nodes.a.cell.delivered"), 190, 1e-9,
+                       "a got %g", value(&f, "nodes.a.cell.delivered"));
+    cr_expect_float_eq(value(&f, "nodes.b.cell.delivered"), 0, 1e-12);
+    done(&f);
+    run_maker(&f, "allocation: priority\n    priority: [JP]", "KR", "JP", 10);
+    double a = value(&f, "nodes.a.cell.delivered"), b = value(&f, "nodes.b.cell.delivered");
+    cr_expect_gt(b, 50, "by country the Korean plant got %g", b);
+    cr_expect_float_eq(a + b, 190, 1e-9);
+    done(&f);
+}
+
+/* ------------------------------------------ announcements and alerts */
+
+/*
+ * Pre-buying: a store sells 1 a day (t = 1, 2, ..., lost sales), keeps a
+ * base stock of 10 and buys from Japan (lead time 2), which is banned from
+ * day 30 for ever. With `alert: {level: 50}` and the ban announced 10 days
+ * ahead, at day 20 it orders up to 50: 40 more, in by 22. At 29.5 it
+ * holds 48 (2 of its 50 are on their way, and arrive after the ban
+ * starts). From 30 it sells its 50 and loses the other 71 - 50 = 21 of
+ * days 30..100. Unannounced, the alert comes at the start, when there is
+ * no source left: it holds 8 at 29.5 and loses 71 - 10 = 61.
+ */
+static const char *prebuy_fmt = HEAD "horizon: 100.5\n"
+    "nodes:\n"
+    "  jp: { country: JP, supply: unlimited }\n"
+    "  store:\n"
+    "    country: KR\n"
+    "    demand: { product: x, every: 1, size: 1, unmet: lost }\n"
+    "    stock: { x: { initial: 10, level: 10, alert: { level: 50 } } }\n"
+    "    sources: { x: { jp: { lead_time: 2 } } }\n"
+    "events:\n"
+    "  ban: { type: export_ban, from: [JP], to: [KR], products: [x], start: 30, announce: %g }\n";
+
+Test(additions, pre_buying_on_an_announcement_fills_stock_before_the_start)
+{
+    double announce[2] = { 10, 0 }, held[2] = { 48, 8 }, lost[2] = { 21, 61 };
+    for (int i = 0; i < 2; i++) {
+        char yaml[2048];
+        struct fixture f;
+        snprintf(yaml, sizeof yaml, prebuy_fmt, announce[i]);
+        load(&f, yaml);
+        rp_run_start(f.r, f.sc.seed, 0);
+        rp_run_until(f.r, 29.5);
+        cr_expect_float_eq(on_hand(&f, "store", "x"), held[i], 1e-9,
+                           "announce %g: %g on hand at 29.5", announce[i],
+                           on_hand(&f, "store", "x"));
+        rp_run_finish(f.r, f.values, NULL);
+        cr_expect_float_eq(value(&f, "nodes.store.x.lost"), lost[i], 1e-9,
+                           "announce %g: lost %g", announce[i],
+                           value(&f, "nodes.store.x.lost"));
+        done(&f);
+    }
+}
+
+/*
+ * The alert target holds while the restriction lasts, then the normal
+ * one: a licence (always approved at once) from 20 to 40, announced at
+ * 10. The store re-orders what it sells, and 40 more at 10; at 40 the
+ * target is 10 again and it stops re-ordering until its position (50 on
+ * hand by then) falls to 10: no orders over days 41..80.
+ */
+Test(additions, an_alert_lasts_until_the_restriction_ends)
+{
+    struct fixture f;
+    load(&f, HEAD "horizon: 80.5\n"
+             "nodes:\n"
+             "  jp: { country: JP, supply: unlimited }\n"
+             "  store:\n"
+             "    country: KR\n"
+             "    demand: { product: x, every: 1, size: 1, unmet: lost }\n"
+             "    stock: { x: { initial: 10, level: 10, alert: { level: 50 } } }\n"
+             "    sources: { x: { jp: { lead_time: 0 } } }\n"
+             "events:\n"
+             "  lic: { type: export_licence, from: [JP], to: [KR], products: [x], start: 20, duration: 20, delay: 0, approval: 1, announce: 10 }\n");
+    run(&f, 0);
+    /* re-orders of days 1..40 (40) + 40 at day 10; nothing after */
+    cr_expect_float_eq(value(&f, "nodes.jp.x.demand"), 80, 1e-9,
+                       "ordered %g", value(&f, "nodes.jp.x.demand"));
+    cr_expect_float_eq(value(&f, "nodes.store.x.lost"), 0, 1e-12);
+    done(&f);
+}
+
+/*
+ * Qualification starts at the announcement: the store of the pre-buying
+ * case (no alert) with a Chinese backup that qualifies 15 days after it is
+ * called in. Announced 10 days ahead, it is in at 35 (20 + 15) and the
+ * store orders from it then; unannounced, at 45.
+ */
+Test(additions, a_backup_starts_qualifying_at_the_announcement)
+{
+    const char *fmt = HEAD "horizon: 60\n"
+        "nodes:\n"
+        "  jp: { country: JP, supply: unlimited }\n"
+        "  cn: { country: CN, supply: unlimited }\n"
+        "  store:\n"
+        "    country: KR\n"
+        "    demand: { product: x, every: 1, size: 1, unmet: lost }\n"
+        "    stock: { x: { initial: 10, level: 10 } }\n"
+        "    sources: { x: { jp: { lead_time: 2 }, cn: { share: 0, backup: true, qualify: 15, lead_time: 2 } } }\n"
+        "events:\n"
+        "  ban: { type: export_ban, from: [JP], to: [KR], products: [x], start: 30, announce: %g }\n";
+    double announce[2] = { 10, 0 }, in_at[2] = { 35, 45 };
+    for (int i = 0; i < 2; i++) {
+        char yaml[2048];
+        struct fixture f;
+        snprintf(yaml, sizeof yaml, fmt, announce[i]);
+        load(&f, yaml);
+        rp_run_start(f.r, f.sc.seed, 0);
+        rp_run_until(f.r, in_at[i] - 0.5);
+        cr_expect_float_eq(on_order(&f, "store", "x"), 0, 1e-12,
+                           "announce %g: ordered before the backup was in", announce[i]);
+        rp_run_until(f.r, in_at[i]);
+        cr_expect_gt(on_order(&f, "store", "x"), 0,
+                     "announce %g: nothing ordered when the backup was in at %g",
+                     announce[i], in_at[i]);
+        done(&f);
+    }
+}
+
+/* ----------------------------------------------------- peak_backorders */
+
+/*
+ * Two markets, each buying from its own make-to-order maker of 10 a day
+ * (one-day batches, lead time 0). Market a orders 20 at t = 1..9, market b
+ * 20 at t = 50..58 (demand events of factor 0 outside those days). After
+ * its k-th order a market is owed 20k and has been shipped the k - 1
+ * batches completed since its first: 10k + 10 unshipped, 100 after the
+ * ninth. So each peaks at 100, though b's backlog averages far less over
+ * the horizon; their group peaks at 100 too (a is served in full by 19,
+ * long before b starts), not at the 200 a sum of peaks would give.
+ */
+Test(additions, peak_backorders_is_the_largest_amount_owed)
+{
+    struct fixture f;
+    load(&f, "ripple: 1\nseed: 7\nhorizon: 80\n"
+             "products: { cell: {} }\n"
+             "nodes:\n"
+             "  ma: { country: KR, make: { product: cell, capacity: 10, to_order: true } }\n"
+             "  mb: { country: KR, make: { product: cell, capacity: 10, to_order: true } }\n"
+             "  a:\n"
+             "    country: KR\n"
+             "    demand: { product: cell, every: 1, size: 20 }\n"
+             "    sources: { cell: { ma: {} } }\n"
+             "  b:\n"
+             "    country: KR\n"
+             "    demand: { product: cell, every: 1, size: 20 }\n"
+             "    sources: { cell: { mb: {} } }\n"
+             "events:\n"
+             "  a_stop: { type: demand, node: a, start: 9.5, factor: 0 }\n"
+             "  b_wait: { type: demand, node: b, start: 0, duration: 49.5, factor: 0 }\n"
+             "  b_stop: { type: demand, node: b, start: 58.5, factor: 0 }\n"
+             "report: { groups: { both: { nodes: [a, b] } } }\n");
+    run(&f, 0);
+    cr_expect_float_eq(value(&f, "nodes.a.cell.peak_backorders"), 100, 1e-9,
+                       "a peaked at %g", value(&f, "nodes.a.cell.peak_backorders"));
+    cr_expect_float_eq(value(&f, "nodes.b.cell.peak_backorders"), 100, 1e-9);
+    cr_expect_float_eq(value(&f, "nodes.ma.cell.peak_backorders"), 100, 1e-9,
+                       "the maker's backlog peaked at %g",
+                       value(&f, "nodes.ma.cell.peak_backorders"));
+    cr_expect_float_eq(value(&f, "groups.both.cell.peak_backorders"), 100, 1e-9,
+                       "the group peaked at %g",
+                       value(&f, "groups.both.cell.peak_backorders"));
+    cr_expect_float_eq(value(&f, "nodes.a.cell.unmet"), 0, 1e-12);
+    done(&f);
+}
+
+/* ------------------------------------------- monotonicity (small network) */
+
+/*
+ * Shortfall never rises as a restriction softens, on common random
+ * numbers: a cell maker (8 a day, 2 days of film at hand) buys its film
+ * 90% from Japan and 10% from Korea (a small supplier of 3 a day); a
+ * Chinese backup (share 0) qualifies 20-40 days after it is called in and
+ * can make 4 a day. Its customers order 8 a day on average (random) and
+ * wait. From day 30 to 150 Japan's film is restricted. The same 100
+ * futures run under each restriction; each shortfall metric's paired mean
+ * difference (harsher - softer) must be >= 0. Bans of severity 1, 0.9,
+ * 0.5, 0.1; licences of 30 days / 30% approval, 10 days / 60%, 10 days /
+ * 90%, 2 days / 90%; the harshest licence against the full ban.
+ */
+#define MONO_REPS 100
+#define NMETRICS 4
+
+static const char *mono_fmt = "ripple: 1\nseed: 11\nhorizon: 250\n"
+    "products: { film: {}, cell: {} }\n"
+    "nodes:\n"
+    "  jp: { country: JP, supply: unlimited }\n"
+    "  kr_film: { country: KR, make: { product: film, capacity: 3 }, stock: { film: { initial: 6, level: 6 } } }\n"
+    "  cn_film: { country: CN, make: { product: film, capacity: 4 }, stock: { film: { initial: 8, level: 8 } } }\n"
+    "  cells:\n"
+    "    country: KR\n"
+    "    make: { product: cell, capacity: 8, inputs: { film: 1 } }\n"
+    "    stock: { film: { initial: 16, level: 16 }, cell: { initial: 16, level: 16 } }\n"
+    "    sources: { film: { jp: { share: 0.9, lead_time: { dist: uniform, min: 1, max: 3 } },\n"
+    "                       kr_film: { share: 0.1, lead_time: 1 },\n"
+    "                       cn_film: { share: 0, backup: true, qualify: { dist: uniform, min: 20, max: 40 }, lead_time: 3 } } }\n"
+    "  buyers:\n"
+    "    country: KR\n"
+    "    demand: { product: cell, every: { dist: exponential, mean: 0.5 }, size: { dist: uniform, min: 2, max: 6 } }\n"
+    "    sources: { cell: { cells: {} } }\n"
+    "events:\n"
+    "  cut: { type: %s, from: [JP], to: [KR], products: [film], start: 30, duration: 120, %s }\n"
+    "report: { groups: { korea: { nodes: [buyers] }, makers: { nodes: [cells] } } }\n";
+
+static const char *const mono_metrics[NMETRICS] = {
+    "groups.korea.cell.unmet", "groups.makers.cell.starved",
+    "groups.korea.cell.peak_backorders", "groups.makers.cell.peak_backorders",
+};
+
+static void mono_run(const char *type, const char *params, double out[][MONO_REPS])
+{
+    char yaml[4096];
+    struct fixture f;
+    snprintf(yaml, sizeof yaml, mono_fmt, type, params);
+    load(&f, yaml);
+    for (uint64_t rep = 0; rep < MONO_REPS; rep++) {
+        run(&f, rep);
+        for (int k = 0; k < NMETRICS; k++)
+            out[k][rep] = value(&f, mono_metrics[k]);
+    }
+    done(&f);
+}
+
+/* The paired mean of worse - better, per metric, must not be negative. */
+static void expect_no_worse(double better[][MONO_REPS], double worse[][MONO_REPS],
+                            const char *what)
+{
+    for (int k = 0; k < NMETRICS; k++) {
+        double sum = 0;
+        for (int i = 0; i < MONO_REPS; i++)
+            sum += worse[k][i] - better[k][i];
+        cr_expect_geq(sum / MONO_REPS, -1e-9, "%s: %s is worse by %g on average",
+                      what, mono_metrics[k], -sum / MONO_REPS);
+    }
+}
+
+Test(additions, softer_restrictions_never_leave_a_larger_shortfall, .timeout = 120)
+{
+    static const char *sev[] = { "severity: 1", "severity: 0.9", "severity: 0.5",
+                                 "severity: 0.1" };
+    static const char *lic[] = { "delay: 30, approval: 0.3", "delay: 10, approval: 0.6",
+                                 "delay: 10, approval: 0.9", "delay: 2, approval: 0.9" };
+    static double ban[4][NMETRICS][MONO_REPS], licd[4][NMETRICS][MONO_REPS];
+    for (int i = 0; i < 4; i++)
+        mono_run("export_ban", sev[i], ban[i]);
+    for (int i = 1; i < 4; i++)
+        expect_no_worse(ban[i], ban[i - 1], sev[i]);
+    for (int i = 0; i < 4; i++)
+        mono_run("export_licence", lic[i], licd[i]);
+    for (int i = 1; i < 4; i++)
+        expect_no_worse(licd[i], licd[i - 1], lic[i]);
+    double full = 0;
+    for (int i = 0; i < MONO_REPS; i++)
+        full += ban[0][0][i] / MONO_REPS;
+    cr_expect_gt(full, 10, "the full ban leaves only %g unmet: the test tests nothing", full);
+}
+
+/*
+ * A licence regime against the full ban of the same scope, on the network
+ * above. This FAILS today (by about 176 units of unmet cells on average):
+ * under the ban Japan's share moves at once to the open Korean film maker,
+ * while under a licence (30 days, 30% approval) orders keep going 90% to
+ * Japan, wait 30 days and are mostly refused, until the backup qualifies.
+ * The engine has no rule yet that moves a licensed source's expected
+ * refusals to the open sources (as a partial ban's refused share moves);
+ * disabled until it has one, so the suite states the gap instead of
+ * hiding it.
+ */
+Test(additions, a_licence_is_never_worse_than_a_full_ban, .disabled = true)
+{
+    static double ban[NMETRICS][MONO_REPS], licd[NMETRICS][MONO_REPS];
+    mono_run("export_ban", "severity: 1", &ban[0]);
+    mono_run("export_licence", "delay: 30, approval: 0.3", &licd[0]);
+    expect_no_worse(licd, ban, "the harshest licence against the full ban");
+}
+
+/* ------------------------------------------- monotonicity (the flagship) */
+
+/*
+ * The same properties on the flagship, through overrides of its export
+ * ban (jp_ban: in the base of the shipped file, or in its ban_by_site
+ * variant once the base is the squeeze without a ban): shortfall of the
+ * Korean cell makers (unmet, starved, peak_backorders) must not rise, on
+ * paired means over the same futures, as the ban's severity falls from
+ * 1 to 0.9 to 0.5, or as a licence regime of the same scope gets faster
+ * and more likely to approve. 12 replications keep it to seconds.
+ * (A licence against the full ban is the disabled test below.)
+ */
+#define FLAG_REPS 12
+#define FLAG_METRICS 3
+#define FLAGSHIP RP_SOURCE_DIR "/scenarios/japan-excludes-korea.yaml"
+
+static const char *const flag_metrics[FLAG_METRICS] = {
+    "groups.korean_cell_makers.cell.unmet",
+    "groups.korean_cell_makers.cell.starved",
+    "groups.korean_cell_makers.cell.peak_backorders",
+};
+
+/* Runs the flagship's ban with extra overrides; out[metric][rep]. */
+static void flag_run(const struct rp_override *extra, size_t nextra,
+                     double out[][FLAG_REPS])
+{
+    struct rp_override ov[8];
+    struct rp_load_opts opts = { .overrides = ov };
+    struct fixture f;
+    struct rp_diag diag;
+    cr_assert_leq(nextra, 8);
+    for (size_t i = 0; i < nextra; i++)
+        ov[i] = extra[i];
+    opts.noverrides = nextra;
+    /* Which of the file's trees holds the ban: its base, or ban_by_site. */
+    struct rp_scenario probe;
+    rp_diag_init(&diag);
+    cr_assert_eq(rp_scenario_load(&probe, FLAGSHIP, NULL, &diag), 0, "the flagship did not load");
+    bool in_base = rp_scenario_event(&probe, "jp_ban") != RP_NONE;
+    rp_scenario_release(&probe);
+    rp_diag_release(&diag);
+    opts.variant = in_base ? NULL : "ban_by_site";
+    rp_diag_init(&diag);
+    int rc = rp_scenario_load(&f.sc, FLAGSHIP, &opts, &diag);
+    if (rc)
+        rp_diag_print(&diag, stderr);
+    cr_assert_eq(rc, 0, "the flagship with overrides did not load");
+    rp_diag_release(&diag);
+    f.m = rp_model_new(&f.sc);
+    f.r = rp_run_new(f.m);
+    f.values = calloc(rp_model_nvalues(f.m) + 1, sizeof *f.values);
+    for (uint64_t rep = 0; rep < FLAG_REPS; rep++) {
+        run(&f, rep);
+        for (int k = 0; k < FLAG_METRICS; k++)
+            out[k][rep] = value(&f, flag_metrics[k]);
+    }
+    done(&f);
+}
+
+static void flag_no_worse(double better[][FLAG_REPS], double worse[][FLAG_REPS],
+                          const char *what)
+{
+    for (int k = 0; k < FLAG_METRICS; k++) {
+        double sum = 0;
+        for (int i = 0; i < FLAG_REPS; i++)
+            sum += worse[k][i] - better[k][i];
+        cr_expect_geq(sum / FLAG_REPS, -1e-9, "flagship, %s: %s is worse by %g on average",
+                      what, flag_metrics[k], -sum / FLAG_REPS);
+    }
+}
+
+Test(additions, on_the_flagship_softer_restrictions_never_leave_a_larger_shortfall,
+     .timeout = 300)
+{
+    static double sev[3][FLAG_METRICS][FLAG_REPS], lic[3][FLAG_METRICS][FLAG_REPS];
+    static const char *const severity[3] = { "1", "0.9", "0.5" };
+    static const char *const approval[3] = { "0.3", "0.6", "0.9" };
+    static const char *const delay[3] = { "60", "30", "10" };
+    for (int i = 0; i < 3; i++) {
+        struct rp_override ov[] = { { "events.jp_ban.severity", severity[i] } };
+        flag_run(ov, 1, sev[i]);
+    }
+    for (int i = 1; i < 3; i++)
+        flag_no_worse(sev[i], sev[i - 1], severity[i]);
+    for (int i = 0; i < 3; i++) {
+        struct rp_override ov[] = {
+            { "events.jp_ban.type", "export_licence" },
+            { "events.jp_ban.severity", "null" },
+            { "events.jp_ban.in_transit", "null" },
+            { "events.jp_ban.approval", approval[i] },
+            { "events.jp_ban.delay", delay[i] },
+        };
+        flag_run(ov, 5, lic[i]);
+    }
+    for (int i = 1; i < 3; i++)
+        flag_no_worse(lic[i], lic[i - 1], approval[i]);
+    double full = 0;
+    for (int i = 0; i < FLAG_REPS; i++)
+        full += sev[0][1][i] / FLAG_REPS;
+    cr_expect_gt(full, 0, "the full ban starves nothing on the flagship: the test tests nothing");
+}
+
+/*
+ * The slowest licence (60 days, 30% approval) against the full ban of the
+ * same scope on the flagship. FAILS today, as on the small network above:
+ * over 12 replications the Korean cell makers are worse off under the
+ * licence by about 9.5 starved, 3.2 peak_backorders and 0.016 unmet (the
+ * ban moves Japan's share at once to the open regular sources; the
+ * licence keeps ordering from Japan until a backup qualifies). Disabled
+ * until the engine has a rule for it.
+ */
+Test(additions, on_the_flagship_a_licence_is_never_worse_than_a_full_ban,
+     .timeout = 300, .disabled = true)
+{
+    static double ban[FLAG_METRICS][FLAG_REPS], lic[FLAG_METRICS][FLAG_REPS];
+    struct rp_override full[] = { { "events.jp_ban.severity", "1" } };
+    struct rp_override slow[] = {
+        { "events.jp_ban.type", "export_licence" },
+        { "events.jp_ban.severity", "null" },
+        { "events.jp_ban.in_transit", "null" },
+        { "events.jp_ban.approval", "0.3" },
+        { "events.jp_ban.delay", "60" },
+    };
+    flag_run(full, 1, ban);
+    flag_run(slow, 5, lic);
+    flag_no_worse(lic, ban, "the slowest licence against the full ban");
 }

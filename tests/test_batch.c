@@ -57,29 +57,43 @@ static void teardown(void)
 
 TestSuite(batch, .init = setup, .fini = teardown);
 
-/* JSON of a run, with the fields that legitimately differ (time, threads) fixed. */
-static char *json_of(int threads, long reps, uint64_t seed)
+/* JSON of a finished batch, with the fields that legitimately differ fixed. */
+static char *json_of_batch(struct rp_batch *b)
 {
-    struct rp_batch_opts o;
-    struct rp_batch b;
     struct rp_provenance prov;
-    rp_provenance_init(&prov, &sc, seed);
+    rp_provenance_init(&prov, &sc, b->seed);
     snprintf(prov.started, sizeof prov.started, "t");
     char *buf = NULL;
     size_t len = 0;
+    b->seconds = 0;
+    b->threads = 0;
+    FILE *f = open_memstream(&buf, &len);
+    rp_report_json(f, b, &prov);
+    rp_report_series_csv(f, b);
+    fclose(f);
+    return buf;
+}
+
+/* JSON of a run of o, and its count in *n (if n is not NULL). */
+static char *json_of_opts(const struct rp_batch_opts *o, long *n)
+{
+    struct rp_batch b;
+    rp_batch_run(&b, model, o);
+    if (n)
+        *n = b.n;
+    char *buf = json_of_batch(&b);
+    rp_batch_release(&b);
+    return buf;
+}
+
+static char *json_of(int threads, long reps, uint64_t seed)
+{
+    struct rp_batch_opts o;
     rp_batch_opts_default(&o);
     o.replications = reps;
     o.seed = seed;
     o.threads = threads;
-    rp_batch_run(&b, model, &o);
-    b.seconds = 0;
-    b.threads = 0;
-    FILE *f = open_memstream(&buf, &len);
-    rp_report_json(f, &b, &prov);
-    rp_report_series_csv(f, &b);
-    fclose(f);
-    rp_batch_release(&b);
-    return buf;
+    return json_of_opts(&o, NULL);
 }
 
 Test(batch, json_is_byte_identical_on_1_2_and_4_threads)
@@ -110,10 +124,12 @@ struct order_check {
     double first_value;
 };
 
-static void check_order(void *ctx, long rep, const double *v, const double *s)
+static void check_order(void *ctx, long rep, const double *v, const double *s,
+                        uint64_t events)
 {
     struct order_check *c = ctx;
     (void)s;
+    (void)events;
     if (rep != c->next)
         c->bad++;
     if (rep == 0)
@@ -194,5 +210,108 @@ Test(batch, precision_target_adds_replications_until_met)
     } else {
         cr_expect_eq(b.n, 5000, "stopped early without meeting the target");
     }
+    rp_batch_release(&b);
+}
+
+/*
+ * The stop rule is checked where blocks of RP_BATCH_BLOCK end, so the
+ * count (and every byte) is the same on 1 and 3 threads; with 16
+ * replications per thread per block it used to differ.
+ */
+Test(batch, precision_stops_at_the_same_count_on_1_and_3_threads)
+{
+    struct rp_batch_opts o;
+    long n1, n3;
+    rp_batch_opts_default(&o);
+    o.replications = 20;
+    o.seed = 5;
+    o.precision = 0.03;
+    o.max_replications = 20000;
+    o.threads = 1;
+    char *one = json_of_opts(&o, &n1);
+    o.threads = 3;
+    char *three = json_of_opts(&o, &n3);
+    cr_expect_eq(n1, n3, "1 thread stopped at %ld, 3 at %ld", n1, n3);
+    cr_expect_gt(n1, 2 * RP_BATCH_BLOCK, "the target needs several blocks");
+    cr_expect(n1 == 20 || n1 % RP_BATCH_BLOCK == 0,
+              "stopped at %ld, not at a block end", n1);
+    cr_expect_str_eq(one, three, "1 and 3 threads differ");
+    free(one);
+    free(three);
+}
+
+/* What a merge or a resume does: records added back give the same batch. */
+struct kept {
+    size_t nv, ns;
+    long n;
+    double *v, *s;
+    uint64_t *ev;
+};
+
+static void keep_record(void *ctx, long rep, const double *v, const double *s,
+                        uint64_t events)
+{
+    struct kept *k = ctx;
+    cr_assert_eq(rep, k->n);
+    memcpy(&k->v[(size_t)k->n * k->nv], v, k->nv * sizeof *v);
+    memcpy(&k->s[(size_t)k->n * k->ns], s, k->ns * sizeof *s);
+    k->ev[k->n++] = events;
+}
+
+Test(batch, records_added_back_then_continued_give_the_same_bytes)
+{
+    struct rp_batch_opts o;
+    struct rp_batch b;
+    long n = 150;
+    struct kept k = { rp_model_nvalues(model), rp_model_series_len(model), 0,
+                      NULL, NULL, NULL };
+    k.v = calloc((size_t)n * k.nv, sizeof *k.v);
+    k.s = calloc((size_t)n * k.ns, sizeof *k.s);
+    k.ev = calloc((size_t)n, sizeof *k.ev);
+    rp_batch_opts_default(&o);
+    o.replications = n;
+    o.seed = 3;
+    o.threads = 2;
+    o.record = keep_record;
+    o.record_ctx = &k;
+    char *whole = json_of_opts(&o, NULL);
+    cr_assert_eq(k.n, n);
+
+    /* the first 70 from records, the rest run: as a resumed run does */
+    o.record = NULL;
+    rp_batch_init(&b, model, &o);
+    for (long i = 0; i < 70; i++)
+        rp_batch_add(&b, &o, &k.v[(size_t)i * k.nv], &k.s[(size_t)i * k.ns],
+                     k.ev[i]);
+    cr_expect_eq(rp_batch_continue(&b, &o), RP_BATCH_DONE);
+    cr_expect_eq(b.n, n);
+    char *resumed = json_of_batch(&b);
+    rp_batch_release(&b);
+    cr_expect_str_eq(whole, resumed);
+    free(whole);
+    free(resumed);
+    free(k.v);
+    free(k.s);
+    free(k.ev);
+}
+
+Test(batch, a_replication_over_its_event_budget_stops_the_batch)
+{
+    struct rp_batch_opts o;
+    struct rp_batch b;
+    rp_batch_opts_default(&o);
+    o.replications = 100;
+    o.threads = 2;
+    o.max_rep_events = 50;              /* a replication here takes thousands */
+    cr_expect_eq(rp_batch_run(&b, model, &o), RP_BATCH_OVER_BUDGET);
+    cr_expect(b.over_budget);
+    cr_expect_eq(b.over_rep, 0);
+    cr_expect_eq(b.n, 0, "nothing past the first over budget is merged");
+    rp_batch_release(&b);
+
+    o.max_rep_events = 100000000;
+    cr_expect_eq(rp_batch_run(&b, model, &o), RP_BATCH_DONE);
+    cr_expect_not(b.over_budget);
+    cr_expect_eq(b.n, 100);
     rp_batch_release(&b);
 }

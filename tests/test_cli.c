@@ -160,12 +160,13 @@ Test(cli, out_dir_gets_whole_files_and_no_temporaries)
     snprintf(outdir, sizeof outdir, "%s/out", dir);
     int rc = sh(out, sizeof out, RIPPLE " run %s --out %s --quiet", path, outdir);
     cr_assert_eq(rc, 0, "%s", out);
-    cr_expect_eq(count_files(outdir), 6, "expected exactly the six files below");
+    cr_expect_eq(count_files(outdir), 7, "expected exactly the seven files below");
     char f[600];
     struct stat st;
     const char *names[] = { "summary.json", "replications.csv", "series.csv",
-                            "events.csv", "groups.csv", "provenance.json" };
-    for (int i = 0; i < 6; i++) {
+                            "events.csv", "groups.csv", "records.bin",
+                            "provenance.json" };
+    for (int i = 0; i < 7; i++) {
         snprintf(f, sizeof f, "%s/%s", outdir, names[i]);
         cr_expect_eq(stat(f, &st), 0, "%s missing", names[i]);
         cr_expect_gt(st.st_size, 10);
@@ -511,19 +512,23 @@ static void stop_with(int sig, int want_status, const char *name)
     char want[64];
     snprintf(want, sizeof want, "ripple: stopped by %s after ", name);
     cr_expect_not_null(strstr(err, want), "%s", err);
-    cr_expect_not_null(strstr(err, "is as it was"), "%s", err);
+    cr_expect_not_null(strstr(err, "out is as it was"), "%s", err);
+    /* the finished replications stay for --resume (tests/hpc/check.sh resumes) */
+    cr_expect_not_null(strstr(err, "continue with the same command and "
+                                   "--resume "), "%s", err);
+    cr_expect(has_entry(dir, "out.tmp-"), "the checkpoint was removed");
     file_text("out/summary.json", after, sizeof after);
     cr_expect_str_eq(after, before, "the previous results changed");
-    cr_expect_eq(count_files(strcat(strcpy(err, dir), "/out")), 6);
-    expect_no_leftovers();
+    cr_expect_eq(count_files(strcat(strcpy(err, dir), "/out")), 7);
+    cr_expect_not(has_entry(dir, "out.lock"), "the lock file is left");
 }
 
-Test(cli, sigterm_removes_the_temporary_and_exits_143)
+Test(cli, sigterm_keeps_the_finished_replications_and_exits_143)
 {
     stop_with(SIGTERM, 143, "SIGTERM");
 }
 
-Test(cli, sigint_removes_the_temporary_and_exits_130)
+Test(cli, sigint_keeps_the_finished_replications_and_exits_130)
 {
     stop_with(SIGINT, 130, "SIGINT");
 }
@@ -588,7 +593,7 @@ Test(cli, an_existing_directory_is_replaced_whole_not_mixed)
     snprintf(path, sizeof path, "%s/out/series.csv", dir);
     cr_expect_neq(stat(path, &st), 0, "an old series.csv sits beside new files");
     snprintf(path, sizeof path, "%s/out", dir);
-    cr_expect_eq(count_files(path), 5);
+    cr_expect_eq(count_files(path), 6);
     expect_no_leftovers();
 }
 
@@ -757,4 +762,27 @@ Test(cli, sigterm_without_out_exits_143_and_says_no_files_were_written)
     file_text("err", err, sizeof err);
     cr_expect_not_null(strstr(err, "ripple: stopped by SIGTERM after "), "%s", err);
     cr_expect_not_null(strstr(err, "; no files were written"), "%s", err);
+}
+
+/* The run-time budget of issue 8: a replication past it stops the batch. */
+Test(cli, a_replication_over_its_event_budget_exits_1_and_writes_nothing)
+{
+    char out[8192], before[1 << 16], after[1 << 16];
+    previous_results(before, sizeof before);
+    int rc = sh(out, sizeof out, "cd %s && " RIPPLE " run good.yaml -n 40 "
+                "--quiet --max-rep-events 20 --out out", dir);
+    cr_expect_eq(rc, 1, "%s", out);
+    cr_expect_not_null(strstr(out, "ripple: replication 0 took more than 20 "
+                                   "engine steps"), "%s", out);
+    cr_expect_not_null(strstr(out, "raise it with --max-rep-events N"), "%s", out);
+    file_text("out/summary.json", after, sizeof after);
+    cr_expect_str_eq(after, before, "the previous results changed");
+    expect_no_leftovers();
+    rc = sh(out, sizeof out, "cd %s && " RIPPLE " compare good.yaml -n 4 "
+            "--quiet --max-rep-events 20", dir);
+    cr_expect_eq(rc, 1, "%s", out);
+    cr_expect_not_null(strstr(out, "engine steps"), "%s", out);
+    rc = sh(out, sizeof out, "cd %s && " RIPPLE " run good.yaml -n 4 --quiet "
+            "--max-rep-events 0", dir);
+    cr_expect_eq(rc, 0, "0 is no limit: %s", out);
 }

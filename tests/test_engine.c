@@ -14,47 +14,7 @@
 #include "ripple/report.h"
 #include "ripple/scenario.h"
 
-struct fixture {
-    struct rp_scenario sc;
-    struct rp_model *m;
-    struct rp_run *r;
-    double *values;
-};
-
-static void load(struct fixture *f, const char *yaml)
-{
-    struct rp_diag diag;
-    rp_diag_init(&diag);
-    int rc = rp_scenario_load_string(&f->sc, yaml, "t.yaml", NULL, &diag);
-    if (rc)
-        rp_diag_print(&diag, stderr);
-    cr_assert_eq(rc, 0, "scenario did not load");
-    rp_diag_release(&diag);
-    f->m = rp_model_new(&f->sc);
-    f->r = rp_run_new(f->m);
-    f->values = calloc(rp_model_nvalues(f->m) + 1, sizeof *f->values);
-}
-
-static void run(struct fixture *f, uint64_t rep)
-{
-    rp_run_replicate(f->r, f->sc.seed, rep, f->values, NULL);
-}
-
-static void done(struct fixture *f)
-{
-    free(f->values);
-    rp_run_free(f->r);
-    rp_model_free(f->m);
-    rp_scenario_release(&f->sc);
-}
-
-/* The value called name ("nodes.f.x.unmet"); fails the test if absent. */
-static double value(const struct fixture *f, const char *name)
-{
-    size_t i = rp_value_index(f->m, name);
-    cr_assert_neq(i, SIZE_MAX, "no value named %s", name);
-    return f->values[i];
-}
+#include "engine_fixture.h"
 
 static uint32_t node(const struct fixture *f, const char *id)
 {

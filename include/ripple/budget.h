@@ -23,6 +23,9 @@
 #ifndef RIPPLE_BUDGET_H
 #define RIPPLE_BUDGET_H
 
+#include <stdint.h>
+#include <stdio.h>
+
 #include "ripple/batch.h"
 #include "ripple/model.h"
 
@@ -45,6 +48,25 @@ struct rp_budget {
     double bytes_kept;                  /* exact quantiles and kept values */
     double bytes;                       /* the whole batch's peak */
 };
+
+/*
+ * The run-time budget of one replication (engine.h's rp_run_set_budget),
+ * because the event estimate is a lower bound (about 35 times low on the
+ * flagship, whose orders it does not count): RP_BUDGET_REP_FACTOR times
+ * the estimate, at least RP_BUDGET_REP_FLOOR steps. A replication past it
+ * is a scenario far bigger than it looks, or one that re-plans without end.
+ */
+#define RP_BUDGET_REP_FACTOR 1000.0
+#define RP_BUDGET_REP_FLOOR 1e6
+
+/* The budget for m: user when >= 0 (0: none), else the default above. */
+uint64_t rp_budget_rep_events(const struct rp_model *m, double user);
+
+/*
+ * Says on out that batch b stopped because replication b->over_rep ran
+ * past limit steps, and how to raise it.
+ */
+void rp_budget_say_over(FILE *out, const struct rp_batch *b, uint64_t limit);
 
 /*
  * Estimates the batch that rp_batch_run(m, o) would run. batches is how

@@ -37,6 +37,9 @@ struct rp_compare_opts {
     volatile sig_atomic_t *stop;    /* NULL, or batch.h's stop flag for every arm */
     bool progress;
     bool report;
+    size_t max_file_size;           /* bytes of each scenario file; 0: the loader's default */
+    double max_rep_events;          /* budget.h's rp_budget_rep_events(user) */
+    const struct rp_batch_ranks *ranks; /* MPI (batch.h); NULL: one process */
     /*
      * May be NULL. Called with each arm's model and batch options before
      * any arm runs (narms: how many run, each keeping its values); a

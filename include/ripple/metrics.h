@@ -28,6 +28,7 @@ enum rp_agg {
     RP_AGG_MAKERS,      /* sum over the members that make the product */
     RP_AGG_MAKERS_MEAN, /* that sum over the number of members */
     RP_AGG_MEAN,        /* mean over the members */
+    RP_AGG_PEAK,        /* the largest value of the members' sum over time (not a sum of peaks) */
 };
 
 /*  X(ENUM,        name,           lower, tail, unit,     group) */
@@ -48,6 +49,8 @@ enum rp_agg {
     X(ON_HAND,      "on_hand",      0, 0, GOODS, SUM)                        \
     /* time-average units owed to customers */                               \
     X(BACKORDERS,   "backorders",   1, 1, GOODS, SUM)                        \
+    /* the most owed (and not yet shipped) at any instant */                 \
+    X(PEAK_BACKORDERS, "peak_backorders", 1, 1, GOODS, PEAK)                 \
     /* mean days from placing an order to its delivery, per unit (0: none) */\
     X(CYCLE_TIME,   "cycle_time",   1, 0, DAYS, NONE)                        \
     /* makers: units completed */                                            \

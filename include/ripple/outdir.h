@@ -32,6 +32,7 @@ enum rp_outdir_status {
     RP_OUTDIR_IO = -1,              /* could not create, lock or rename: exit 1 */
     RP_OUTDIR_BUSY = -2,            /* another live run holds the lock: exit 1 */
     RP_OUTDIR_FOREIGN = -3,         /* DIR holds files ripple did not write: exit 2 */
+    RP_OUTDIR_NONE = -4,            /* resume: no stopped run beside DIR: exit 2 */
 };
 
 struct rp_outdir {
@@ -42,6 +43,7 @@ struct rp_outdir {
     int lock_fd;                    /* -1 when not held */
     int stale_removed;              /* temporaries of dead runs removed by begin */
     bool replaced;                  /* commit replaced an existing DIR */
+    char resumed[RP_OUTDIR_PATH * 2]; /* resume: the DIR.tmp-PID taken over, else "" */
 };
 
 /*
@@ -50,6 +52,21 @@ struct rp_outdir {
  * has created nothing but, at most, the lock file it removed again.
  */
 int rp_outdir_begin(struct rp_outdir *o, const char *dir);
+
+/*
+ * As rp_outdir_begin, for a run that continues one that was stopped or
+ * killed: the newest DIR.tmp-PID of a dead run that holds a file named
+ * keep (records.bin) becomes o->tmp (renamed; o->resumed says which it
+ * was), and only the other stale temporaries are removed. RP_OUTDIR_NONE
+ * when there is none.
+ */
+int rp_outdir_resume(struct rp_outdir *o, const char *dir, const char *keep);
+
+/*
+ * Leaves o->tmp in place, for --resume, and releases the lock (a stopped
+ * run that has finished replications worth keeping).
+ */
+void rp_outdir_keep(struct rp_outdir *o);
 
 /*
  * Syncs o->tmp and swaps it in for o->dir; releases the lock. Returns 0,

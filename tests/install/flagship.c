@@ -27,11 +27,12 @@ struct sink {
 };
 
 static void write_rows(void *ctx, long rep, const double *values,
-                       const double *series)
+                       const double *series, uint64_t events)
 {
     const struct sink *s = ctx;
 
     (void)series;
+    (void)events;
     rp_report_csv_rows(stdout, s->prov, s->m, rep, values);
 }
 
