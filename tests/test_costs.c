@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "ripple/model.h"
+#include "ripple/provenance.h"
 #include "ripple/report.h"
 
 #include "engine_fixture.h"
@@ -215,5 +216,24 @@ Test(costs, a_scenario_without_costs_reports_none)
     cr_expect(has_value(&f, "nodes.depot.x.on_hand"));
     cr_expect_not(has_value(&f, "nodes.depot.x.cost"));
     cr_expect_not(has_value(&f, "groups.all.x.cost"));
+    done(&f);
+}
+
+/* Costs are reported in the scenario's currency, "currency" if it names none. */
+Test(costs, costs_are_in_the_scenarios_currency)
+{
+    struct fixture f;
+    load(&f, HEAD "horizon: 30\n"
+             "nodes:\n"
+             "  depot: { country: KR, stock: { x: { initial: 500, level: 0, holding: 2 } } }\n");
+    cr_expect_str_eq(rp_unit_label(&f.sc, RP_M_COST, 0), "USD");
+    cr_expect_str_eq(rp_unit_label(&f.sc, RP_M_ON_HAND, 0), "t");
+    done(&f);
+    load(&f, "ripple: 1\nseed: 7\nproducts: { x: { unit: t } }\nhorizon: 30\n"
+             "nodes:\n"
+             "  depot: { country: KR, stock: { x: { initial: 500, level: 0, holding: 2 } } }\n");
+    cr_expect_str_eq(rp_unit_label(&f.sc, RP_M_HOLDING, 0), "currency");
+    run(&f, 0);
+    cr_expect_float_eq(value(&f, "nodes.depot.x.holding"), 30000, 1e-9);
     done(&f);
 }
