@@ -48,6 +48,7 @@ struct rp_run *rp_run_new(const struct rp_model *m)
     r->grp_owed = rp_xcalloc(m->sc->nreport_groups + 1, sizeof *r->grp_owed);
     r->grp_peak = rp_xcalloc(m->sc->nreport_groups + 1, sizeof *r->grp_peak);
     r->cls_buf = rp_xcalloc(2 * m->max_classes + 2, sizeof *r->cls_buf);
+    rp_eng_periods_new(r);
     return r;
 }
 
@@ -73,6 +74,7 @@ void rp_run_free(struct rp_run *r)
     free(r->cls_buf);
     free(r->grp_owed);
     free(r->grp_peak);
+    rp_eng_periods_free(r);
     free(r->lanes);
     free(r);
 }
@@ -171,6 +173,7 @@ void rp_run_start(struct rp_run *r, uint64_t seed, uint64_t rep)
     }
     memset(r->grp_owed, 0, (m->sc->nreport_groups + 1) * sizeof *r->grp_owed);
     memset(r->grp_peak, 0, (m->sc->nreport_groups + 1) * sizeof *r->grp_peak);
+    rp_eng_periods_reset(r);
     for (size_t i = 0; i < m->nlanes; i++)
         r->lanes[i] = (struct oqueue){ RP_NONE, RP_NONE };
     for (uint32_t n = 0; n < m->nnodes; n++) {

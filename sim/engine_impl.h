@@ -177,6 +177,7 @@ struct rp_run {
     bool *work_pending;     /* per work item: already in the ring */
     struct oqueue *lanes;   /* per laned holding, one backlog per buyer class (hold.lane0) */
     double *grp_owed, *grp_peak;    /* per report group: its members' owed_now summed, and its peak */
+    struct per_st *per;     /* per calendar year's figures (engine_periods.c); NULL without */
     double *cls_buf;        /* 2 x max_classes: what each allocation class waits for and gets */
     double *tts;            /* nevents * nnodes, NAN until set */
     double *out_day;        /* ndays x nday_nodes, day-major: see rp_eng_day_at */
@@ -397,6 +398,23 @@ static inline uint32_t rp_eng_edge_class(const struct rp_run *r, uint32_t h, uin
     return r->m->edges[e].buyer_class;
 }
 
+/* --------------------------------------------------- engine_periods.c */
+
+/*
+ * Per calendar year of each report group (periods.h): allocated with the
+ * run (nothing in the event loop), reset with each replication and at the
+ * warm-up, closed at the day end where a year ends and at the horizon.
+ */
+void rp_eng_periods_new(struct rp_run *r);
+void rp_eng_periods_free(struct rp_run *r);
+void rp_eng_periods_reset(struct rp_run *r);
+void rp_eng_periods_warmup(struct rp_run *r);
+void rp_eng_periods_day(struct rp_run *r, uint32_t day);
+void rp_eng_periods_finish(struct rp_run *r);
+/* The group's owed changed: the year's peak follows. */
+void rp_eng_periods_owed(struct rp_run *r, uint32_t g);
+double rp_eng_period_value(const struct rp_run *r, const struct rp_value_desc *v);
+
 /*
  * Holding h's owed or in-transit amount changed: its amount owed and not
  * yet shipped (a pass-through market's goods on their way are not owed in
@@ -421,6 +439,8 @@ static inline void rp_eng_note_owed(struct rp_run *r, uint32_t h)
         r->grp_owed[g] += delta;
         if (r->grp_owed[g] > r->grp_peak[g])
             r->grp_peak[g] = r->grp_owed[g];
+        if (r->per)
+            rp_eng_periods_owed(r, g);
     }
 }
 

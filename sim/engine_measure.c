@@ -159,6 +159,7 @@ void rp_eng_on_day(struct rp_run *r, uint32_t day)
         r->sf_day[rp_eng_day_at(m, mn->day_slot, day)] =
             shortfall_level(r, mn->main_hold);
     }
+    rp_eng_periods_day(r, day);
     if (day + 1 < m->ndays)             /* day d ends at time d + 1 */
         push(r, fmin(day + 2.0, m->sc->horizon), EV_DAY,
              day + 1, 0, 0, 0, 0);
@@ -183,6 +184,7 @@ void rp_eng_reset_counters(struct rp_run *r)
         ns->busy_int = ns->down_int = ns->starve_int = 0;
         ns->produced = ns->stoppages = ns->down_lost = 0;
     }
+    rp_eng_periods_warmup(r);
 }
 
 /*
@@ -365,6 +367,7 @@ uint64_t rp_run_finish(struct rp_run *r, double *out, double *series)
         rp_eng_touch_node(r, n);
     if (m->daily)
         rp_eng_on_day(r, (uint32_t)(m->ndays - 1));
+    rp_eng_periods_finish(r);
     /* A replication stopped by its budget is measured up to where it got. */
     double end = r->status == RP_RUN_OK ? sc->horizon : r->now;
     double span = end > sc->warmup ? end - sc->warmup : 0;
@@ -394,6 +397,9 @@ uint64_t rp_run_finish(struct rp_run *r, double *out, double *series)
                 x = ttr > tts ? 1 : 0;
             break;
         }
+        case RP_SCOPE_PERIOD:
+            x = rp_eng_period_value(r, v);
+            break;
         }
         out[i] = x;
     }

@@ -16,6 +16,7 @@
 
 #include "cost.h"
 #include "ripple/dist.h"
+#include "ripple/periods.h"
 #include "ripple/rng.h"
 
 /* ---------------------------------------------------------------- names */
@@ -337,6 +338,13 @@ static void build_layout(struct build *b)
                 add_value(b, RP_SCOPE_GROUP, g, RP_NONE, p, (enum rp_metric)k);
     }
 
+    /* Per calendar year (periods.h): after the group values, year by year. */
+    for (uint32_t g = 0; g < sc->nreport_groups && m->nperiods; g++)
+        for (uint32_t k = 0; k < m->nperiods && m->group_product[g] != RP_NONE; k++)
+            for (int j = 0; j < RP_PERIOD_NMETRICS; j++)
+                add_value(b, RP_SCOPE_PERIOD, g, k, m->group_product[g],
+                          rp_period_metrics[j]);
+
     bool have_groups = sc->nreport_groups > 0;
     for (uint32_t k = 0; k < m->nevents; k++) {
         const struct rp_disruption *d = m->events[k].sc;
@@ -548,7 +556,11 @@ struct rp_model *rp_model_new(const struct rp_scenario *sc)
 
     /* Daily buckets: needed for recovery times and for series. */
     m->series = sc->series && sc->nreport_groups > 0;
-    m->daily = m->series || sc->nevents > 0;
+    if (sc->has_day0) {
+        m->periods = rp_xcalloc(RP_MAX_PERIODS + 1, sizeof *m->periods);
+        m->nperiods = rp_periods_of(sc->day0, sc->horizon, m->periods, RP_MAX_PERIODS);
+    }
+    m->daily = m->series || sc->nevents > 0 || m->nperiods > 0;
     if (m->daily) {
         m->ndays = (size_t)ceil(sc->horizon);
         if (m->ndays == 0)
@@ -619,6 +631,7 @@ void rp_model_free(struct rp_model *m)
     free(m->values);
     free(m->value_hold);
     free(m->group_product);
+    free(m->periods);
     free(m->group_hold0);
     free(m->group_holds);
     free(m->hold_group0);
@@ -650,6 +663,12 @@ size_t rp_model_series_days(const struct rp_model *m)
 size_t rp_model_series_len(const struct rp_model *m)
 {
     return m->series ? m->sc->nreport_groups * 2 * m->ndays : 0;
+}
+
+const struct rp_period *rp_model_periods(const struct rp_model *m, size_t *n)
+{
+    *n = m->nperiods;
+    return m->periods;
 }
 
 uint32_t rp_model_group_product(const struct rp_model *m, uint32_t group)

@@ -144,6 +144,8 @@ struct rp_model {
     size_t ndays;
     size_t nday_nodes;
     bool series;
+    struct rp_period *periods;      /* calendar years (report.day0), else NULL */
+    size_t nperiods;
     bool costs;                     /* the scenario prices something: cost metrics reported */
     uint32_t *cost_claim0;          /* node n's claims on event costs: */
     struct cost_claim *cost_claims; /*   cost_claims[cost_claim0[n] .. [n + 1]) */

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ripple/periods.h"
 #include "ripple/rng.h"
 
 #ifndef RP_VERSION
@@ -108,6 +109,22 @@ static void summary_json(FILE *out, const struct rp_acc *a, enum rp_metric metri
     fputs("}", out);
 }
 
+/* A calendar year's name (periods.h): its number, written into buf. */
+static const char *period_name(const struct rp_model *m, uint32_t k, char *buf,
+                               size_t cap)
+{
+    size_t n;
+    const struct rp_period *pe = rp_model_periods(m, &n);
+    snprintf(buf, cap, "%d", k < n ? pe[k].year : 0);
+    return buf;
+}
+
+/* A value's key under its owner: its product, or the node (events), or the year. */
+static uint32_t value_key(const struct rp_value_desc *v)
+{
+    return v->scope == RP_SCOPE_EVENT || v->scope == RP_SCOPE_PERIOD ? v->node : v->product;
+}
+
 int rp_value_name(const struct rp_model *m, size_t i, char *buf, size_t cap)
 {
     const struct rp_scenario *sc = rp_model_scenario(m);
@@ -123,6 +140,11 @@ int rp_value_name(const struct rp_model *m, size_t i, char *buf, size_t cap)
     case RP_SCOPE_EVENT:
         return snprintf(buf, cap, "events.%s.%s.%s", sc->events[v->owner].id,
                         sc->nodes[v->node].id, metric);
+    case RP_SCOPE_PERIOD: {
+        char y[16];
+        return snprintf(buf, cap, "periods.%s.%s.%s", sc->report_groups[v->owner].id,
+                        period_name(m, v->node, y, sizeof y), metric);
+    }
     }
     return snprintf(buf, cap, "?");
 }
@@ -140,7 +162,8 @@ size_t rp_value_index(const struct rp_model *m, const char *name)
 
 /*
  * Writes the values of one scope as nested objects: owner -> key -> metric,
- * where key is the product (nodes, groups) or the node (events). Owners and
+ * where key is the product (nodes, groups), the node (events) or the year
+ * (periods). Owners and
  * keys appear in the order of their first value.
  */
 static void scope_json(FILE *out, const struct rp_batch *b, enum rp_scope scope,
@@ -151,7 +174,7 @@ static void scope_json(FILE *out, const struct rp_batch *b, enum rp_scope scope,
     const struct rp_value_desc *v = rp_model_values(m);
     size_t nv = rp_model_nvalues(m);
     size_t nowners = scope == RP_SCOPE_NODE ? sc->nnodes
-                   : scope == RP_SCOPE_GROUP ? sc->nreport_groups : sc->nevents;
+                   : scope == RP_SCOPE_EVENT ? sc->nevents : sc->nreport_groups;
     bool first_owner = true;
 
     fputs("{", out);
@@ -162,8 +185,8 @@ static void scope_json(FILE *out, const struct rp_batch *b, enum rp_scope scope,
         if (!any)
             continue;
         const char *oid = scope == RP_SCOPE_NODE ? sc->nodes[o].id
-                        : scope == RP_SCOPE_GROUP ? sc->report_groups[o].id
-                        : sc->events[o].id;
+                        : scope == RP_SCOPE_EVENT ? sc->events[o].id
+                        : sc->report_groups[o].id;
         fprintf(out, "%s\n%s  ", first_owner ? "" : ",", indent);
         first_owner = false;
         rp_json_str(out, oid);
@@ -173,21 +196,24 @@ static void scope_json(FILE *out, const struct rp_batch *b, enum rp_scope scope,
         for (size_t i = 0; i < nv; i++) {
             if (v[i].scope != scope || v[i].owner != o)
                 continue;
-            uint32_t key = scope == RP_SCOPE_EVENT ? v[i].node : v[i].product;
+            uint32_t key = value_key(&v[i]);
             bool seen = false;
             for (size_t j = 0; j < i && !seen; j++) {
-                uint32_t kj = scope == RP_SCOPE_EVENT ? v[j].node : v[j].product;
+                uint32_t kj = value_key(&v[j]);
                 seen = v[j].scope == scope && v[j].owner == o && kj == key;
             }
             if (seen)
                 continue;
             fprintf(out, "%s\n%s    ", first_key ? "" : ",", indent);
             first_key = false;
-            rp_json_str(out, scope == RP_SCOPE_EVENT ? sc->nodes[key].id : sc->products[key].id);
+            char y[16];
+            rp_json_str(out, scope == RP_SCOPE_EVENT ? sc->nodes[key].id
+                             : scope == RP_SCOPE_PERIOD ? period_name(m, key, y, sizeof y)
+                             : sc->products[key].id);
             fputs(": {", out);
             bool first_metric = true;
             for (size_t j = i; j < nv; j++) {
-                uint32_t kj = scope == RP_SCOPE_EVENT ? v[j].node : v[j].product;
+                uint32_t kj = value_key(&v[j]);
                 if (v[j].scope != scope || v[j].owner != o || kj != key)
                     continue;
                 fprintf(out, "%s\n%s      ", first_metric ? "" : ",", indent);
@@ -239,6 +265,10 @@ void rp_report_json_ex(FILE *out, const struct rp_batch *b,
     scope_json(out, b, RP_SCOPE_GROUP, b->acc, "  ");
     fputs(",\n  \"events\": ", out);
     scope_json(out, b, RP_SCOPE_EVENT, b->acc, "  ");
+    if (sc->has_day0) {                 /* per calendar year (periods.h) */
+        fputs(",\n  \"periods\": ", out);
+        scope_json(out, b, RP_SCOPE_PERIOD, b->acc, "  ");
+    }
     if (extra)
         extra(out, ctx);
     fputs("}", out);
@@ -435,6 +465,7 @@ void rp_report_table(FILE *out, const struct rp_batch *b)
     for (size_t k = 0; k < ng; k++)
         table_group(out, b, order[k]);
     free(order);
+    rp_periods_table(out, b);
     if (sc->nreport_groups == 0) {
         /* No groups: every node's main figures. */
         const struct rp_value_desc *v = rp_model_values(m);
@@ -499,6 +530,7 @@ void rp_report_csv_rows(FILE *out, const struct rp_provenance *prov,
 {
     const struct rp_scenario *sc = rp_model_scenario(m);
     const struct rp_value_desc *v = rp_model_values(m);
+    char year[16];
     for (size_t i = 0; i < rp_model_nvalues(m); i++) {
         const char *scope, *id, *key;
         switch (v[i].scope) {
@@ -511,6 +543,11 @@ void rp_report_csv_rows(FILE *out, const struct rp_provenance *prov,
             scope = "group";
             id = sc->report_groups[v[i].owner].id;
             key = sc->products[v[i].product].id;
+            break;
+        case RP_SCOPE_PERIOD:
+            scope = "period";
+            id = sc->report_groups[v[i].owner].id;
+            key = period_name(m, v[i].node, year, sizeof year);
             break;
         default:
             scope = "event";

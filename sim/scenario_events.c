@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ripple/periods.h"
+
 /* "export_ban", ... in enum order, from the one list in scenario.h */
 static const char *const event_types[] = {
 #define TYPE_(k, name) name,
@@ -458,9 +460,30 @@ static void build_report_lead(struct ld *ld, const struct rp_ynode *x)
            ld_hint(h, sizeof h, id, ids, sc->nreport_groups));
 }
 
+/* report.day0: the calendar date of day 0, which cuts the run into years. */
+static void build_report_day0(struct ld *ld, const struct rp_ynode *x)
+{
+    struct rp_scenario *sc = ld->sc;
+    char b[80];
+    const char *t = x->kind == RP_YSCALAR ? x->text : NULL;
+    if (!t || rp_date_parse(t, &sc->day0)) {
+        ld_err(ld, x->loc, "report.day0 must be a date YYYY-MM-DD (years 1000-9999), not %s",
+               ld_shown(x, b, sizeof b));
+        return;
+    }
+    size_t n = rp_periods_of(sc->day0, sc->horizon, NULL, 0);
+    if (n > RP_MAX_PERIODS) {
+        ld_err(ld, x->loc, "report.day0: the horizon spans more than %d calendar years "
+               "(the limit of per-year results)", RP_MAX_PERIODS);
+        return;
+    }
+    sc->has_day0 = true;
+    sc->day0_text = rp_arena_strdup(ld->a, t);
+}
+
 void ld_build_report(struct ld *ld, const struct rp_ynode *m)
 {
-    static const char *const keys[] = { "groups", "series", "lead", NULL };
+    static const char *const keys[] = { "groups", "series", "lead", "day0", NULL };
     struct rp_scenario *sc = ld->sc;
     const struct rp_ynode *x;
 
@@ -478,4 +501,6 @@ void ld_build_report(struct ld *ld, const struct rp_ynode *m)
     }
     if ((x = rp_ytree_get(m, "lead")))
         build_report_lead(ld, x);
+    if ((x = rp_ytree_get(m, "day0")))
+        build_report_day0(ld, x);
 }

@@ -31,6 +31,7 @@ enum rp_scope {
     RP_SCOPE_NODE,      /* owner: node index */
     RP_SCOPE_GROUP,     /* owner: report group index */
     RP_SCOPE_EVENT,     /* owner: event index; node: the affected node */
+    RP_SCOPE_PERIOD,    /* owner: report group; node: calendar year's index (periods.h) */
 };
 
 /* What value i of a replication's result means. */
@@ -69,6 +70,10 @@ const struct rp_value_desc *rp_model_values(const struct rp_model *m);
  */
 size_t rp_model_series_days(const struct rp_model *m);
 size_t rp_model_series_len(const struct rp_model *m);
+/* The calendar years of the run (report.day0), *n of them; NULL, 0 without. */
+struct rp_period;
+const struct rp_period *rp_model_periods(const struct rp_model *m, size_t *n);
+
 /* The product a group's figures are about (its members' main product). */
 uint32_t rp_model_group_product(const struct rp_model *m, uint32_t group);
 

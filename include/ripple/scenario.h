@@ -323,6 +323,9 @@ struct rp_scenario {
     size_t nreport_groups;
     uint32_t report_lead;               /* report.lead: the group reports open with (0: the first) */
     bool series;                        /* report.series */
+    bool has_day0;                      /* report.day0 given: per-year values (periods.h) */
+    int64_t day0;                       /* report.day0: day 0's date, days since 1970-01-01 */
+    const char *day0_text;              /* report.day0 as written, YYYY-MM-DD */
     struct rp_uncertain *uncertain;     /* uncertain inputs, in file order */
     size_t nuncertain;
 

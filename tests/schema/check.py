@@ -75,6 +75,7 @@ WRONG = [
     ("unknown report key", ["report", "plots"], True),
     ("unknown selector key", ["report", "groups", "makers", "colour"], "red"),
     ("series as text", ["report", "series"], "daily"),
+    ("day0 not a date", ["report", "day0"], "6 June 2023"),
 ]
 
 
