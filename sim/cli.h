@@ -63,7 +63,8 @@
       "continue the stopped or killed run whose --out was DIR (same "         \
       "command otherwise); the result is what one run would have written")   \
     X(SET, "set", 0, "PATH=VALUE",                                            \
-      "override a scalar, e.g. events.jp_ban.duration=90 (at most 16)")       \
+      "override a scalar, e.g. events.youlchon_expansion.start=300 (at most " \
+      "16)")                                                                  \
     X(SWEEP_SET, "set", 0, "PATH=V1,V2,...",                                  \
       "the values of one scalar path to sweep (one or two paths)")            \
     X(PRECISION, "precision", 0, "R",                                         \

@@ -344,7 +344,7 @@ struct rp_scenario {
  * N counting the overrides from 1.
  */
 struct rp_override {
-    const char *path;                   /* "events.jp_ban.duration" */
+    const char *path;                   /* "events.youlchon_expansion.start" */
     const char *value;                  /* "90", "forever", "{dist: ...}" not allowed: scalars only */
 };
 
