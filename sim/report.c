@@ -145,6 +145,9 @@ int rp_value_name(const struct rp_model *m, size_t i, char *buf, size_t cap)
         return snprintf(buf, cap, "periods.%s.%s.%s", sc->report_groups[v->owner].id,
                         period_name(m, v->node, y, sizeof y), metric);
     }
+    case RP_SCOPE_INPUT:
+        return snprintf(buf, cap, "uncertain.%s.%s", sc->uncertain[v->owner].path,
+                        metric);
     }
     return snprintf(buf, cap, "?");
 }
@@ -548,6 +551,11 @@ void rp_report_csv_rows(FILE *out, const struct rp_provenance *prov,
             scope = "period";
             id = sc->report_groups[v[i].owner].id;
             key = period_name(m, v[i].node, year, sizeof year);
+            break;
+        case RP_SCOPE_INPUT:            /* an uncertain input's draw */
+            scope = "input";
+            id = sc->uncertain[v[i].owner].path;
+            key = "";
             break;
         default:
             scope = "event";

@@ -32,6 +32,7 @@ enum rp_scope {
     RP_SCOPE_GROUP,     /* owner: report group index */
     RP_SCOPE_EVENT,     /* owner: event index; node: the affected node */
     RP_SCOPE_PERIOD,    /* owner: report group; node: calendar year's index (periods.h) */
+    RP_SCOPE_INPUT,     /* owner: uncertain input index (scenario.uncertain[]) */
 };
 
 /* What value i of a replication's result means. */
