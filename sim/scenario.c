@@ -140,6 +140,21 @@ static void build(struct ld *ld, const struct rp_ynode *root)
     ld_check_cycles(ld);
 }
 
+/* Provenance names the overrides a result was made with: copy them. */
+static void keep_overrides(struct ld *ld, const struct rp_load_opts *opts)
+{
+    size_t n = opts ? opts->noverrides : 0;
+    if (!n || n > RP_MAX_OVERRIDES)
+        return;
+    struct rp_override *ov = rp_arena_array(ld->a, n, sizeof *ov);
+    for (size_t i = 0; i < n; i++)
+        ov[i] = (struct rp_override){
+            rp_arena_strdup(ld->a, opts->overrides[i].path),
+            rp_arena_strdup(ld->a, opts->overrides[i].value) };
+    ld->sc->overrides = ov;
+    ld->sc->noverrides = n;
+}
+
 static int load(struct rp_scenario *sc, const char *path, const char *text,
                 size_t len, const struct rp_load_opts *opts,
                 struct rp_diag *diag)
@@ -166,6 +181,7 @@ static int load(struct rp_scenario *sc, const char *path, const char *text,
     if (root) {
         root = ld_apply_variant(&ld, root, opts ? opts->variant : NULL);
         root = ld_apply_overrides(&ld, root, opts);
+        keep_overrides(&ld, opts);
         build(&ld, root);
     }
     rp_ytree_release(&ld.tree);

@@ -295,11 +295,15 @@ struct rp_uncertain {
     struct rp_loc loc;                  /* of the key */
 };
 
+struct rp_override;
+
 struct rp_scenario {
     const char *file;                   /* path as given */
     const char *name;
     const char *description;            /* may be NULL */
     const char *variant;                /* "base" or the variant applied */
+    const struct rp_override *overrides; /* the --set overrides applied, in order */
+    size_t noverrides;
     double horizon;                     /* days */
     double warmup;                      /* days */
     long replications;
@@ -317,6 +321,7 @@ struct rp_scenario {
     size_t nevents;
     struct rp_report_group *report_groups;
     size_t nreport_groups;
+    uint32_t report_lead;               /* report.lead: the group reports open with (0: the first) */
     bool series;                        /* report.series */
     struct rp_uncertain *uncertain;     /* uncertain inputs, in file order */
     size_t nuncertain;
