@@ -118,6 +118,7 @@ struct hold_st {
     uint32_t alerts;        /* known events restricting one of its regular sources (alert targets) */
     double owed_now, peak;  /* owed and not shipped (as unmet counts it) as last noted; its peak */
     uint32_t tday;          /* trigger rings: the latest day they hold */
+    double spend;           /* currency: price of what was shipped to it */
 };
 
 struct server {
@@ -146,6 +147,8 @@ struct node_st {
     double outages, up_since, down_since, up_sum, down_sum;
     double n_up, n_down, first_outage;
     double cover_mult[2];   /* capacity, demand factor that levels given as cover follow now */
+    double down_rate;       /* units/day of output lost while down (set as it goes down) */
+    double down_lost;       /* units of output lost while down */
 };
 
 struct edge_st {

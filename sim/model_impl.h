@@ -61,6 +61,7 @@ struct hold {
     uint32_t lane0, nlanes; /* allocation by class: one backlog per class (0: one queue) */
     uint32_t trig_days;     /* a backup has a trigger: days in each regular edge's ring (0: none) */
     uint32_t next_at_node;  /* the node's next holding, RP_NONE after the last */
+    double holding;         /* currency per unit on hand per day (its stock entry's) */
 };
 
 struct edge {
@@ -82,6 +83,7 @@ struct edge {
     double trig_fill;
     uint32_t trig_window;
     uint32_t bin0;
+    double price;           /* currency per unit shipped over it */
 };
 
 struct mnode {
@@ -112,6 +114,12 @@ struct mevent {
     struct rp_draw delay;           /* licence: days each shipment waits */
     int32_t approval_stream;        /* licence: the uniform behind each decision */
     uint32_t edge0, nedges; /* edges it touches (bans and licences), sorted */
+};
+
+/* A node's share of an event's one-off cost (cost.c). */
+struct cost_claim {
+    uint32_t event;
+    double share;           /* of the event's cost, 0..1 */
 };
 
 struct rp_model {
@@ -150,6 +158,9 @@ struct rp_model {
     size_t ndays;
     size_t nday_nodes;
     bool series;
+    bool costs;                     /* the scenario prices something: cost metrics reported */
+    uint32_t *cost_claim0;          /* node n's claims on event costs: */
+    struct cost_claim *cost_claims; /*   cost_claims[cost_claim0[n] .. [n + 1]) */
 };
 
 /*
