@@ -27,6 +27,7 @@
 
 #include "ripple/batch.h"
 #include "ripple/budget.h"
+#include "ripple/cost_effect.h"
 #include "ripple/engine.h"
 #include "ripple/report.h"
 #include "ripple/stats.h"
@@ -228,7 +229,7 @@ static size_t group_whats(const struct job *j, uint32_t g, bool all,
                           struct what **out)
 {
     static const char *const key[] = { "unmet", "produced", "fill_rate",
-                                        "starved" };
+                                        "starved", "cost" };
     const struct rp_model *m = j->arms[0].m;
     const struct rp_value_desc *v = rp_model_values(m);
     struct what *w = NULL;
@@ -373,6 +374,49 @@ static const char *lower_or_higher(const struct what *w)
     return rp_metric_lower_is_better(w->kind) ? "lower" : "higher";
 }
 
+/*
+ * Arm a's cost per unit of group gid's unmet avoided against the reference
+ * (cost_effect.h); false when either arm has no cost for the group.
+ */
+static bool cost_effect_of(const struct job *j, size_t a, const char *gid,
+                           const char *pid, struct rp_cost_effect *ce)
+{
+    long n = j->arms[0].b.n;
+    struct what cw = { "cost", NULL, RP_M_COST }, uw = { "unmet", NULL, RP_M_UNMET };
+    double *x = rp_xmalloc(4 * ((size_t)n + 1) * sizeof *x);
+    double *cb = x, *ca = x + n + 1, *ub = ca + n + 1, *ua = ub + n + 1;
+    bool have = values_of(&j->arms[0], gid, pid, &cw, cb)
+             && values_of(&j->arms[a], gid, pid, &cw, ca)
+             && values_of(&j->arms[0], gid, pid, &uw, ub)
+             && values_of(&j->arms[a], gid, pid, &uw, ua);
+    if (have)
+        rp_cost_effect(cb, ca, ub, ua, n, j->confidence, ce);
+    free(x);
+    return have;
+}
+
+static void print_cost_effect(FILE *out, const struct job *j, const char *gid,
+                              const char *pid, const size_t *rank)
+{
+    struct rp_cost_effect ce;
+    if (j->narms < 2 || !cost_effect_of(j, rank[0], gid, pid, &ce))
+        return;
+    const struct rp_scenario *sc = &j->arms[0].sc;
+    fprintf(out, "  cost per %s of unmet avoided (%s; paired: extra cost / "
+            "unmet avoided)\n", rp_unit_label(sc, RP_M_UNMET,
+                                              rp_scenario_product(sc, pid)),
+            rp_unit_label(sc, RP_M_COST, RP_NONE));
+    for (size_t r = 0; r + 1 < j->narms; r++) {
+        print_label(out, j, rank[r]);
+        cost_effect_of(j, rank[r], gid, pid, &ce);
+        if (isnan(ce.per_unit))
+            fprintf(out, " avoids none (unmet avoided %.4g)\n", ce.avoided.mean);
+        else
+            fprintf(out, " %10.4g  [%.4g, %.4g]\n", ce.per_unit, ce.per_unit_lo,
+                    ce.per_unit_hi);
+    }
+}
+
 static void print_table(FILE *out, const struct job *j)
 {
     const struct rp_scenario *sc = &j->arms[0].sc;
@@ -441,6 +485,8 @@ static void print_table(FILE *out, const struct job *j)
             for (size_t r = 0; r + 1 < j->narms; r++)
                 print_row(out, j, rank[r], &cells[rank[r]]);
         }
+        if (!j->o->sweep)
+            print_cost_effect(out, j, gid, pid, rank);
         free(w);
     }
     free(order);
@@ -539,6 +585,39 @@ struct member_ctx {
     size_t arm;
 };
 
+/*
+ * "cost_per_avoided": {"<group>": {"mean", "ci", "unit"}} of arm a against
+ * the reference, for the groups with costs (mean null: avoids none).
+ */
+static void json_cost_effect(FILE *out, const struct job *j, size_t a)
+{
+    const struct rp_scenario *sc = &j->arms[0].sc;
+    bool first = true;
+    for (uint32_t g = 0; g < sc->nreport_groups; g++) {
+        const char *pid = group_product(j, g);
+        struct rp_cost_effect ce;
+        if (!pid || !cost_effect_of(j, a, sc->report_groups[g].id, pid, &ce))
+            continue;
+        fputs(first ? ",\n  \"cost_per_avoided\": {" : ", ", out);
+        first = false;
+        rp_json_str(out, sc->report_groups[g].id);
+        fputs(": {\"mean\": ", out);
+        rp_json_num(out, ce.per_unit);
+        fputs(", \"ci\": [", out);
+        rp_json_num(out, ce.per_unit_lo);
+        fputs(", ", out);
+        rp_json_num(out, ce.per_unit_hi);
+        fputs("], \"unit\": ", out);
+        char unit[256];
+        snprintf(unit, sizeof unit, "%s/%s", rp_unit_label(sc, RP_M_COST, RP_NONE),
+                 rp_unit_label(sc, RP_M_UNMET, rp_scenario_product(sc, pid)));
+        rp_json_str(out, unit);
+        fputs("}", out);
+    }
+    if (!first)
+        fputs("}", out);
+}
+
 /* The members compare and sweep add to an arm's run object. */
 static void extra_members(FILE *out, const void *ctx)
 {
@@ -557,6 +636,7 @@ static void extra_members(FILE *out, const void *ctx)
     if (mc->arm > 0) {
         fputs(",\n  \"diff\": ", out);
         rp_report_json_diff(out, &j->arms[0].b, &j->arms[mc->arm].b);
+        json_cost_effect(out, j, mc->arm);
     }
 }
 

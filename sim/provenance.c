@@ -164,6 +164,8 @@ const char *rp_unit_label(const struct rp_scenario *sc, enum rp_metric m,
         return "share";
     case RP_UNIT_COUNT:
         return "count";
+    case RP_UNIT_MONEY:
+        return sc->currency ? sc->currency : "currency";
     case RP_UNIT_GOODS:
         break;
     }

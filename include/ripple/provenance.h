@@ -67,7 +67,8 @@ int rp_provenance_write(const char *dir, const char *kind,
 
 /*
  * The unit of metric m about product (RP_NONE for none): "days", "share",
- * "count", or for goods the product's unit ("units" when it has none).
+ * "count", for costs the scenario's currency ("currency" when it names
+ * none), or for goods the product's unit ("units" when it has none).
  */
 const char *rp_unit_label(const struct rp_scenario *sc, enum rp_metric m,
                           uint32_t product);
