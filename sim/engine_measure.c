@@ -300,6 +300,7 @@ static double hold_value(const struct rp_run *r, uint32_t h, enum rp_metric metr
     case RP_M_TTS:
     case RP_M_TTR:
     case RP_M_TTR_GT_TTS:
+    case RP_M_DRAW:
     case RP_M_COUNT:
         break;
     }
@@ -378,6 +379,9 @@ uint64_t rp_run_finish(struct rp_run *r, double *out, double *series)
             break;
         case RP_SCOPE_GROUP:
             x = group_value(r, v->owner, v->metric, span);
+            break;
+        case RP_SCOPE_INPUT:
+            x = NAN;                    /* the draws' layer writes it (draws.h) */
             break;
         case RP_SCOPE_EVENT: {
             double start = r->ev[v->owner].start;

@@ -353,6 +353,16 @@ static void build_layout(struct build *b)
             add_value(b, RP_SCOPE_EVENT, k, n, RP_NONE, RP_M_TTR_GT_TTS);
         }
     }
+
+    /* Uncertain inputs: the draws, last, so a replication's own model lays out the rest alike. */
+    m->ninputs = sc->nuncertain;
+    m->input_stream = rp_xcalloc(sc->nuncertain + 1, sizeof *m->input_stream);
+    for (uint32_t i = 0; i < sc->nuncertain; i++) {
+        char path[1100];
+        snprintf(path, sizeof path, "uncertain.%s", sc->uncertain[i].path);
+        m->input_stream[i] = add_stream_key(b, rp_path_hash(path));
+        add_value(b, RP_SCOPE_INPUT, i, RP_NONE, RP_NONE, RP_M_DRAW);
+    }
 }
 
 /*
@@ -624,6 +634,7 @@ void rp_model_free(struct rp_model *m)
     free(m->hold_group0);
     free(m->hold_groups);
     rp_cost_release(m);
+    free(m->input_stream);
     free(m);
 }
 

@@ -145,6 +145,8 @@ struct rp_model {
     size_t nday_nodes;
     bool series;
     bool costs;                     /* the scenario prices something: cost metrics reported */
+    int32_t *input_stream;          /* per uncertain input: its stream ("uncertain.<path>") */
+    size_t ninputs;                 /* uncertain inputs: each replication redraws them (draws.h) */
     uint32_t *cost_claim0;          /* node n's claims on event costs: */
     struct cost_claim *cost_claims; /*   cost_claims[cost_claim0[n] .. [n + 1]) */
 };

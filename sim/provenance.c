@@ -166,6 +166,8 @@ const char *rp_unit_label(const struct rp_scenario *sc, enum rp_metric m,
         return "count";
     case RP_UNIT_MONEY:
         return sc->currency ? sc->currency : "currency";
+    case RP_UNIT_INPUT:
+        return "as set";
     case RP_UNIT_GOODS:
         break;
     }

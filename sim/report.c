@@ -123,6 +123,9 @@ int rp_value_name(const struct rp_model *m, size_t i, char *buf, size_t cap)
     case RP_SCOPE_EVENT:
         return snprintf(buf, cap, "events.%s.%s.%s", sc->events[v->owner].id,
                         sc->nodes[v->node].id, metric);
+    case RP_SCOPE_INPUT:
+        return snprintf(buf, cap, "uncertain.%s.%s", sc->uncertain[v->owner].path,
+                        metric);
     }
     return snprintf(buf, cap, "?");
 }
@@ -512,6 +515,11 @@ void rp_report_csv_rows(FILE *out, const struct rp_provenance *prov,
             scope = "group";
             id = sc->report_groups[v[i].owner].id;
             key = sc->products[v[i].product].id;
+            break;
+        case RP_SCOPE_INPUT:            /* an uncertain input's draw */
+            scope = "input";
+            id = sc->uncertain[v[i].owner].path;
+            key = "";
             break;
         default:
             scope = "event";

@@ -20,6 +20,7 @@ enum rp_unit {
     RP_UNIT_SHARE,      /* 0..1 */
     RP_UNIT_COUNT,
     RP_UNIT_MONEY,      /* the scenario's currency (its top-level currency:) */
+    RP_UNIT_INPUT,      /* an uncertain input's draw: the unit of the value it sets */
 };
 
 enum rp_agg {
@@ -91,7 +92,9 @@ enum rp_agg {
     /* one-off costs of the events that started (policies) */                \
     X(POLICY,       "policy",       1, 0, MONEY, NODES)                      \
     /* spend + holding + shortage + policy */                                \
-    X(COST,         "cost",         1, 1, MONEY, NODES)
+    X(COST,         "cost",         1, 1, MONEY, NODES)                      \
+    /* uncertain input: the value this replication drew and ran with */      \
+    X(DRAW,         "draw",         0, 0, INPUT, NONE)
 
 enum rp_metric {
 #define X(e, name, lower, tail, unit, agg) RP_M_##e,
