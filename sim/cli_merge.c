@@ -201,7 +201,7 @@ static int write_merged(const struct cli_args *a, struct shard *s, int n,
     }
     o.record = rp_records_on_record;
     o.record_ctx = &w;
-    rp_provenance_init(&prov, rp_model_scenario(m));
+    rp_provenance_init(&prov, rp_model_scenario(m), o.seed);
     rp_batch_init(&b, m, &o);
     rc = replay(s, n, &b, &o);
     if (rc) {

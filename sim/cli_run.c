@@ -25,6 +25,7 @@
 
 struct csv_sink {
     FILE *out;
+    const struct rp_provenance *prov;
     const struct rp_model *m;
 };
 
@@ -34,7 +35,7 @@ static void csv_record(void *ctx, long rep, const double *values,
     struct csv_sink *s = ctx;
     (void)series;
     (void)events;
-    rp_report_csv_rows(s->out, s->m, rep, values);
+    rp_report_csv_rows(s->out, s->prov, s->m, rep, values);
 }
 
 /* --watch NAME to a value index; -1 after saying there is none. */
@@ -65,7 +66,8 @@ static void say_precision(const struct cli_args *a, const struct rp_batch *b,
 }
 
 /* replications.csv of dir, from dir/records.bin in replication order; 0 or 1. */
-static int csv_from_records(const char *dir, const struct rp_model *m)
+static int csv_from_records(const char *dir, const struct rp_model *m,
+                            const struct rp_provenance *prov)
 {
     char path[RP_OUTDIR_PATH + 64], why[RP_OUTDIR_PATH + 256];
     struct rp_records_reader r;
@@ -84,9 +86,9 @@ static int csv_from_records(const char *dir, const struct rp_model *m)
     double *v = rp_xcalloc(r.nv + r.ns + 1, sizeof *v);
     long rep;
     uint64_t ev;
-    rp_report_csv_header(csv.f);
+    rp_report_csv_header(csv.f, prov);
     while (rp_records_read(&r, &rep, &ev, v, v + r.nv))
-        rp_report_csv_rows(csv.f, m, rep, v);
+        rp_report_csv_rows(csv.f, prov, m, rep, v);
     free(v);
     rp_records_close_reader(&r);
     if (rp_atomic_commit(&csv)) {
@@ -107,8 +109,9 @@ static void print_results(const struct cli_args *a, const struct rp_batch *b,
     } else if (!strcmp(a->format, "table")) {
         rp_report_table(stdout, b);
         if (wrote && a->out_dir)
-            printf("\nwrote %s/summary.json, replications.csv%s, events.csv, "
-                   "groups.csv, " RP_RECORDS_FILE "%s\n", a->out_dir,
+            printf("\nwrote %s/summary.json, provenance.json, "
+                   "replications.csv%s, events.csv, groups.csv, "
+                   RP_RECORDS_FILE "%s\n", a->out_dir,
                    rp_model_series_len(b->model) ? ", series.csv" : "",
                    a->report ? ", report.html" : "");
     } else if (wrote && a->out_dir) {   /* csv: the rows went to the file */
@@ -129,7 +132,7 @@ int cli_run_finish(const struct cli_args *a, struct cli_out *out,
         rc = 1;
     }
     if (dir && !rc)
-        rc = csv_from_records(dir, b->model);
+        rc = csv_from_records(dir, b->model, prov);
     if (dir && !rc && rp_report_write_run(dir, b, prov))
         rc = 1;
     if (dir && a->report && !rc && rp_plot_report(dir))
@@ -278,18 +281,18 @@ static int run_batch(const struct cli_args *a, const struct rp_model *m,
     struct rp_provenance prov;
     struct rp_records_header h;
     struct rp_records_writer w = { 0 };
-    struct csv_sink sink = { .out = stdout, .m = m };
+    struct csv_sink sink = { .out = stdout, .prov = &prov, .m = m };
     const char *dir = cli_out_path(out);
     long total = o->replications;
     int rc = shard_opts(a, o, m);
 
-    rp_provenance_init(&prov, rp_model_scenario(m));
+    rp_provenance_init(&prov, rp_model_scenario(m), o->seed);
     rp_batch_init(&b, m, o);
     fill_header(&h, a, m, o, total);
     if (!rc && dir)
         rc = start_records(a, dir, &h, &b, o, &w);
     else if (!rc && !strcmp(a->format, "csv")) {
-        rp_report_csv_header(stdout);
+        rp_report_csv_header(stdout, &prov);
         o->record = csv_record;
         o->record_ctx = &sink;
     }
@@ -371,8 +374,8 @@ const struct cli_verb cli_verb_run = {
     .description = "Runs replications of the scenario in FILE and prints a "
                    "summary of each report group's shortfall with its "
                    "interval. With --out DIR the result files (summary.json, "
-                   "replications.csv, series.csv, events.csv, groups.csv, "
-                   "records.bin) are written too; a run stopped by SIGINT or "
+                   "provenance.json, replications.csv, series.csv, "
+                   "events.csv, groups.csv, records.bin) are written too; a run stopped by SIGINT or "
                    "SIGTERM keeps its finished replications for --resume.",
     .options = run_opts,
     .min_pos = 1,

@@ -27,12 +27,12 @@
 
 #include "ripple/batch.h"
 #include "ripple/budget.h"
+#include "ripple/cost_effect.h"
 #include "ripple/engine.h"
 #include "ripple/report.h"
 #include "ripple/stats.h"
 
 #define MAX_POINTS 1000                 /* sweep grids beyond this are a typo */
-#define FIRST_GROUP "korean_cell_makers" /* the question ripple was built for */
 
 /* One run: the base, a variant or a sweep point. */
 struct arm {
@@ -193,17 +193,10 @@ static void measure(const struct job *j, const char *gid, const char *pid,
 
 /* ------------------------------------------------------------ what rows */
 
-/* Report groups in print order: korean_cell_makers first, then the file's. */
+/* Report groups in print order: report.lead first, then the file's. */
 static size_t group_order(const struct rp_scenario *sc, uint32_t *order)
 {
-    size_t n = 0;
-    for (uint32_t g = 0; g < sc->nreport_groups; g++)
-        if (!strcmp(sc->report_groups[g].id, FIRST_GROUP))
-            order[n++] = g;
-    for (uint32_t g = 0; g < sc->nreport_groups; g++)
-        if (strcmp(sc->report_groups[g].id, FIRST_GROUP))
-            order[n++] = g;
-    return n;
+    return rp_report_group_order(sc, order);
 }
 
 static void push_what(struct what **w, size_t *n, const char *metric,
@@ -236,7 +229,7 @@ static size_t group_whats(const struct job *j, uint32_t g, bool all,
                           struct what **out)
 {
     static const char *const key[] = { "unmet", "produced", "fill_rate",
-                                        "starved" };
+                                        "starved", "cost" };
     const struct rp_model *m = j->arms[0].m;
     const struct rp_value_desc *v = rp_model_values(m);
     struct what *w = NULL;
@@ -372,24 +365,56 @@ static void rank_arms(const struct job *j, const struct cell *unmet,
 static const char *what_unit(const struct job *j, const struct what *w,
                              const char *pid)
 {
-    switch (rp_metric_unit(w->kind)) {
-    case RP_UNIT_DAYS:
-        return "days";
-    case RP_UNIT_SHARE:
-        return "share";
-    case RP_UNIT_COUNT:
-        return "count";
-    case RP_UNIT_GOODS:
-        break;
-    }
-    uint32_t p = rp_scenario_product(&j->arms[0].sc, pid);
-    const char *u = p == RP_NONE ? NULL : j->arms[0].sc.products[p].unit;
-    return u ? u : "units";
+    const struct rp_scenario *sc = &j->arms[0].sc;
+    return rp_unit_label(sc, w->kind, rp_scenario_product(sc, pid));
 }
 
 static const char *lower_or_higher(const struct what *w)
 {
     return rp_metric_lower_is_better(w->kind) ? "lower" : "higher";
+}
+
+/*
+ * Arm a's cost per unit of group gid's unmet avoided against the reference
+ * (cost_effect.h); false when either arm has no cost for the group.
+ */
+static bool cost_effect_of(const struct job *j, size_t a, const char *gid,
+                           const char *pid, struct rp_cost_effect *ce)
+{
+    long n = j->arms[0].b.n;
+    struct what cw = { "cost", NULL, RP_M_COST }, uw = { "unmet", NULL, RP_M_UNMET };
+    double *x = rp_xmalloc(4 * ((size_t)n + 1) * sizeof *x);
+    double *cb = x, *ca = x + n + 1, *ub = ca + n + 1, *ua = ub + n + 1;
+    bool have = values_of(&j->arms[0], gid, pid, &cw, cb)
+             && values_of(&j->arms[a], gid, pid, &cw, ca)
+             && values_of(&j->arms[0], gid, pid, &uw, ub)
+             && values_of(&j->arms[a], gid, pid, &uw, ua);
+    if (have)
+        rp_cost_effect(cb, ca, ub, ua, n, j->confidence, ce);
+    free(x);
+    return have;
+}
+
+static void print_cost_effect(FILE *out, const struct job *j, const char *gid,
+                              const char *pid, const size_t *rank)
+{
+    struct rp_cost_effect ce;
+    if (j->narms < 2 || !cost_effect_of(j, rank[0], gid, pid, &ce))
+        return;
+    const struct rp_scenario *sc = &j->arms[0].sc;
+    fprintf(out, "  cost per %s of unmet avoided (%s; paired: extra cost / "
+            "unmet avoided)\n", rp_unit_label(sc, RP_M_UNMET,
+                                              rp_scenario_product(sc, pid)),
+            rp_unit_label(sc, RP_M_COST, RP_NONE));
+    for (size_t r = 0; r + 1 < j->narms; r++) {
+        print_label(out, j, rank[r]);
+        cost_effect_of(j, rank[r], gid, pid, &ce);
+        if (isnan(ce.per_unit))
+            fprintf(out, " avoids none (unmet avoided %.4g)\n", ce.avoided.mean);
+        else
+            fprintf(out, " %10.4g  [%.4g, %.4g]\n", ce.per_unit, ce.per_unit_lo,
+                    ce.per_unit_hi);
+    }
 }
 
 static void print_table(FILE *out, const struct job *j)
@@ -460,6 +485,8 @@ static void print_table(FILE *out, const struct job *j)
             for (size_t r = 0; r + 1 < j->narms; r++)
                 print_row(out, j, rank[r], &cells[rank[r]]);
         }
+        if (!j->o->sweep)
+            print_cost_effect(out, j, gid, pid, rank);
         free(w);
     }
     free(order);
@@ -498,8 +525,8 @@ static void write_csv(FILE *out, const void *ctx)
     } else {
         fputs("variant", out);
     }
-    fputs(",group,product,metric,mean,ci_lo,ci_hi,diff_mean,diff_ci_lo,"
-          "diff_ci_hi,better,unpaired_hw\n", out);
+    fputs(",run,group,product,metric,unit,mean,ci_lo,ci_hi,diff_mean,"
+          "diff_ci_lo,diff_ci_hi,better,unpaired_hw\n", out);
     for (size_t gi = 0; gi < ng; gi++) {
         uint32_t g = order[gi];
         const char *gid = sc->report_groups[g].id;
@@ -518,11 +545,13 @@ static void write_csv(FILE *out, const void *ctx)
                     fprintf(out, "%zu", a);
                     for (size_t x = 0; x < j->naxes; x++) {
                         fputc(',', out);
-                        rp_csv_field(out, j->arms[a].setvals[x]);
+                        rp_csv_field(out, rp_value_text(j->arms[a].setvals[x]));
                     }
                 } else {
                     rp_csv_field(out, j->arms[a].label);
                 }
+                fputc(',', out);
+                rp_csv_field(out, j->arms[a].prov.run);
                 char metric[512];
                 snprintf(metric, sizeof metric, "%s%s%s", w[k].metric,
                          w[k].event ? "." : "", w[k].event ? w[k].event : "");
@@ -532,6 +561,8 @@ static void write_csv(FILE *out, const void *ctx)
                 rp_csv_field(out, pid);
                 fputc(',', out);
                 rp_csv_field(out, metric);
+                fputc(',', out);
+                rp_csv_field(out, what_unit(j, &w[k], pid));
                 csv_num(out, c->s.mean);
                 csv_num(out, c->s.ci_lo);
                 csv_num(out, c->s.ci_hi);
@@ -554,6 +585,39 @@ struct member_ctx {
     size_t arm;
 };
 
+/*
+ * "cost_per_avoided": {"<group>": {"mean", "ci", "unit"}} of arm a against
+ * the reference, for the groups with costs (mean null: avoids none).
+ */
+static void json_cost_effect(FILE *out, const struct job *j, size_t a)
+{
+    const struct rp_scenario *sc = &j->arms[0].sc;
+    bool first = true;
+    for (uint32_t g = 0; g < sc->nreport_groups; g++) {
+        const char *pid = group_product(j, g);
+        struct rp_cost_effect ce;
+        if (!pid || !cost_effect_of(j, a, sc->report_groups[g].id, pid, &ce))
+            continue;
+        fputs(first ? ",\n  \"cost_per_avoided\": {" : ", ", out);
+        first = false;
+        rp_json_str(out, sc->report_groups[g].id);
+        fputs(": {\"mean\": ", out);
+        rp_json_num(out, ce.per_unit);
+        fputs(", \"ci\": [", out);
+        rp_json_num(out, ce.per_unit_lo);
+        fputs(", ", out);
+        rp_json_num(out, ce.per_unit_hi);
+        fputs("], \"unit\": ", out);
+        char unit[256];
+        snprintf(unit, sizeof unit, "%s/%s", rp_unit_label(sc, RP_M_COST, RP_NONE),
+                 rp_unit_label(sc, RP_M_UNMET, rp_scenario_product(sc, pid)));
+        rp_json_str(out, unit);
+        fputs("}", out);
+    }
+    if (!first)
+        fputs("}", out);
+}
+
 /* The members compare and sweep add to an arm's run object. */
 static void extra_members(FILE *out, const void *ctx)
 {
@@ -565,13 +629,14 @@ static void extra_members(FILE *out, const void *ctx)
             fputs(k ? ", " : "", out);
             rp_json_str(out, j->axes[k].path);
             fputs(": ", out);
-            rp_json_str(out, j->arms[mc->arm].setvals[k]);
+            rp_json_str(out, rp_value_text(j->arms[mc->arm].setvals[k]));
         }
         fputs("}", out);
     }
     if (mc->arm > 0) {
         fputs(",\n  \"diff\": ", out);
         rp_report_json_diff(out, &j->arms[0].b, &j->arms[mc->arm].b);
+        json_cost_effect(out, j, mc->arm);
     }
 }
 
@@ -614,14 +679,34 @@ static void write_json(FILE *out, const void *ctx)
     fputs("}}\n", out);
 }
 
-/* The reference arm's replications, as `ripple run --out` writes them. */
+/* Every arm's replications, each row naming its arm and run. */
 static void write_replications(FILE *out, const void *ctx)
 {
-    const struct arm *a = ctx;
-    rp_report_csv_header(out);
-    for (long r = 0; r < a->b.n; r++)
-        rp_report_csv_rows(out, a->m, a->b.first_rep + r,
-                           &a->b.values[(size_t)r * a->b.nvalues]);
+    const struct job *j = ctx;
+    rp_report_csv_header(out, &j->arms[0].prov);
+    for (size_t k = 0; k < j->narms; k++) {
+        const struct arm *a = &j->arms[k];
+        for (long r = 0; r < a->b.n; r++)
+            rp_report_csv_rows(out, &a->prov, a->m, a->b.first_rep + r,
+                               &a->b.values[(size_t)r * a->b.nvalues]);
+    }
+}
+
+/* provenance.json: one run per arm, in arm order. */
+static int write_provenance(const struct job *j)
+{
+    const struct rp_provenance **pv = rp_xcalloc(j->narms, sizeof *pv);
+    const struct rp_batch **bv = rp_xcalloc(j->narms, sizeof *bv);
+    for (size_t a = 0; a < j->narms; a++) {
+        pv[a] = &j->arms[a].prov;
+        bv[a] = &j->arms[a].b;
+    }
+    int rc = rp_provenance_write(j->o->out_dir,
+                                 j->o->sweep ? "sweep" : "compare", pv, bv,
+                                 j->narms);
+    free(pv);
+    free(bv);
+    return rc;
 }
 
 static int write_dir(const struct job *j)
@@ -635,8 +720,9 @@ static int write_dir(const struct job *j)
                      write_json, j);
     rc |= rp_write_file(dir, j->o->sweep ? "sweep.csv" : "compare.csv",
                      write_csv, j);
-    rc |= rp_write_file(dir, "replications.csv", write_replications, ref);
-    rc |= rp_report_write_run(dir, &ref->b, &ref->prov);
+    rc |= rp_write_file(dir, "replications.csv", write_replications, j);
+    rc |= rp_report_write_files(dir, &ref->b, &ref->prov);
+    rc |= write_provenance(j);
     return rc ? -1 : 0;
 }
 
@@ -768,7 +854,7 @@ static int load_all(struct job *j, struct rp_diag *all)
                 ov[k] = (struct rp_override){ j->axes[k].path, vals[k] };
                 len += (size_t)snprintf(label + len, len < sizeof label
                                         ? sizeof label - len : 0, "%s%s",
-                                        k ? ", " : "", vals[k]);
+                                        k ? ", " : "", rp_value_text(vals[k]));
             }
             struct arm *a = add_arm(j, label);
             a->setvals = vals;
@@ -836,7 +922,9 @@ static void run_all(struct job *j)
         if (j->o->progress)
             fprintf(stderr, "ripple: %s (%zu of %zu)\n", arm->label, a + 1,
                     j->narms);
-        rp_provenance_init(&arm->prov, &arm->sc);
+        rp_provenance_init(&arm->prov, &arm->sc, j->seed);
+        if (j->o->sweep)
+            rp_provenance_point(&arm->prov, a);
         bo.max_rep_events = rp_budget_rep_events(arm->m, j->o->max_rep_events);
         arm->status = rp_batch_run(&arm->b, arm->m, &bo);
         arm->ran = true;
@@ -942,11 +1030,13 @@ int rp_compare_main(const struct rp_compare_opts *o)
         print_table(stdout, &j);
     if (o->out_dir) {
         if (!rc && !strcmp(o->format, "table"))
-            printf("\nwrote %s/%s.json, %s.csv and the %s's summary.json, "
-                   "replications.csv, %sevents.csv, groups.csv%s\n",
+            printf("\nwrote %s/%s.json, %s.csv, provenance.json, "
+                   "replications.csv (every %s) and the %s's summary.json, "
+                   "%sevents.csv, groups.csv%s\n",
                    o->out_name ? o->out_name : o->out_dir,
                    o->sweep ? "sweep" : "compare",
                    o->sweep ? "sweep" : "compare",
+                   o->sweep ? "point" : "variant",
                    o->sweep ? "first point" : "base",
                    rp_model_series_len(j.arms[0].m) ? "series.csv, " : "",
                    o->report ? ", report.html" : "");

@@ -14,6 +14,7 @@
  * engine_measure.c (see engine_impl.h).
  */
 #include "engine_impl.h"
+#include "sensitivity_draws.h"
 
 #include <assert.h>
 #include <math.h>
@@ -320,6 +321,8 @@ void rp_run_until(struct rp_run *r, double t)
 uint64_t rp_run_replicate(struct rp_run *r, uint64_t seed, uint64_t rep,
                           double *out, double *series)
 {
+    if (r->m->ninputs)                  /* uncertain inputs: a scenario of its own */
+        return rp_draws_replicate(r, seed, rep, out, series);
     rp_run_start(r, seed, rep);
     return rp_run_finish(r, out, series);
 }

@@ -109,6 +109,9 @@ static void set_down(struct rp_run *r, uint32_t n, bool down)
     if (down) {
         if (ns->down++ > 0)
             return;
+        /* Output lost while down, for its margin: the rate the node had. */
+        ns->down_rate = mn->out_hold != RP_NONE && isfinite(mn->rate)
+                      ? mn->rate * rp_eng_node_mult(r, n, RP_EVENT_CAPACITY) : 0;
         ns->epoch++;                    /* pending completions are stale now */
         for (uint32_t k = 0; k < mn->sc->make.servers && mn->out_hold != RP_NONE; k++) {
             struct server *s = &r->srv[mn->server0 + k];

@@ -116,6 +116,7 @@ struct hold_st {
     bool backup_in;         /* a backup source has qualified: licensed sources count as blocked */
     uint32_t alerts;        /* known events restricting one of its regular sources (alert targets) */
     double owed_now, peak;  /* owed and not shipped (as unmet counts it) as last noted; its peak */
+    double spend;           /* currency: price of what was shipped to it */
 };
 
 struct server {
@@ -144,6 +145,8 @@ struct node_st {
     double outages, up_since, down_since, up_sum, down_sum;
     double n_up, n_down, first_outage;
     double cover_mult[2];   /* capacity, demand factor that levels given as cover follow now */
+    double down_rate;       /* units/day of output lost while down (set as it goes down) */
+    double down_lost;       /* units of output lost while down */
 };
 
 struct edge_st {

@@ -5,6 +5,7 @@
  */
 #include "engine_impl.h"
 
+#include <assert.h>
 #include <math.h>
 #include <string.h>
 
@@ -19,10 +20,12 @@ void rp_eng_touch_node(struct rp_run *r, uint32_t n)
     struct node_st *ns = &r->n[n];
     double dt = r->now - ns->last;
     if (dt > 0) {
-        if (ns->down)
+        if (ns->down) {
             ns->down_int += dt;         /* paused batches do not count as use */
-        else
+            ns->down_lost += dt * ns->down_rate;
+        } else {
             ns->busy_int += dt * ns->load;
+        }
         ns->starve_int += dt * ns->starve_rate;
         if (ns->starve_rate > 0 && ns->starve_input != RP_NONE)
             r->h[ns->starve_input].starved += dt * ns->starve_rate;
@@ -73,6 +76,79 @@ static double shortfall_level(const struct rp_run *r, uint32_t h)
     return hs->lost + owed;
 }
 
+/*
+ * Costs (cost.h): node n's over all it holds, whatever the product, over
+ * [warmup, now]; rp_run_finish calls these with now at the end measured.
+ * An event's one-off cost counts when the event starts in that window.
+ */
+static double node_spend(const struct rp_run *r, uint32_t n)
+{
+    const struct rp_model *m = r->m;
+    double x = 0;
+    for (uint32_t h = m->nodes[n].first_hold; h != RP_NONE; h = m->holds[h].next_at_node)
+        x += r->h[h].spend;
+    return x;
+}
+
+static double node_holding(const struct rp_run *r, uint32_t n)
+{
+    const struct rp_model *m = r->m;
+    double x = 0;
+    for (uint32_t h = m->nodes[n].first_hold; h != RP_NONE; h = m->holds[h].next_at_node)
+        x += m->holds[h].holding * r->h[h].oh_int;     /* oh_int: unit-days */
+    return x;
+}
+
+/* Margin on output lost (starved or down), penalty on demand unmet at the end. */
+static double node_shortage(const struct rp_run *r, uint32_t n)
+{
+    const struct rp_model *m = r->m;
+    const struct rp_node *nd = m->nodes[n].sc;
+    double x = 0;
+    if (nd->make.margin > 0)
+        x += nd->make.margin * (r->n[n].starve_int + r->n[n].down_lost);
+    if (!(nd->demand.penalty > 0))
+        return x;
+    for (uint32_t h = m->nodes[n].first_hold; h != RP_NONE; h = m->holds[h].next_at_node)
+        if (m->holds[h].role == ROLE_DEMAND)
+            x += nd->demand.penalty * shortfall_level(r, h);
+    return x;
+}
+
+static double node_policy(const struct rp_run *r, uint32_t n)
+{
+    const struct rp_model *m = r->m;
+    double x = 0;
+    for (uint32_t i = m->cost_claim0[n]; i < m->cost_claim0[n + 1]; i++) {
+        const struct cost_claim *c = &m->cost_claims[i];
+        double start = r->ev[c->event].start;
+        if (start >= m->sc->warmup && start <= r->now)
+            x += c->share * m->events[c->event].sc->cost;
+    }
+    return x;
+}
+
+static double node_cost(const struct rp_run *r, uint32_t n, enum rp_metric metric)
+{
+    switch (metric) {
+    case RP_M_SPEND:
+        return node_spend(r, n);
+    case RP_M_HOLDING:
+        return node_holding(r, n);
+    case RP_M_SHORTAGE:
+        return node_shortage(r, n);
+    case RP_M_POLICY:
+        return node_policy(r, n);
+    case RP_M_COST:
+        return node_spend(r, n) + node_holding(r, n) + node_shortage(r, n)
+             + node_policy(r, n);
+    default:
+        break;
+    }
+    assert(!"not a cost metric");
+    return 0;
+}
+
 void rp_eng_on_day(struct rp_run *r, uint32_t day)
 {
     const struct rp_model *m = r->m;
@@ -96,7 +172,7 @@ void rp_eng_reset_counters(struct rp_run *r)
         struct hold_st *hs = &r->h[h];
         hs->oh_int = hs->owed_int = hs->out_int = 0;
         hs->demand = hs->delivered = hs->lost = hs->from_stock = 0;
-        hs->cyc_sum = hs->cyc_qty = hs->starved = 0;
+        hs->cyc_sum = hs->cyc_qty = hs->starved = hs->spend = 0;
         hs->peak = hs->owed_now;        /* the peak over [warmup, horizon] starts here */
     }
     for (uint32_t g = 0; g < m->sc->nreport_groups; g++)
@@ -105,7 +181,7 @@ void rp_eng_reset_counters(struct rp_run *r)
         rp_eng_touch_node(r, n);
         struct node_st *ns = &r->n[n];
         ns->busy_int = ns->down_int = ns->starve_int = 0;
-        ns->produced = ns->stoppages = 0;
+        ns->produced = ns->stoppages = ns->down_lost = 0;
     }
 }
 
@@ -215,9 +291,16 @@ static double hold_value(const struct rp_run *r, uint32_t h, enum rp_metric metr
         return ns->n_down > 0 ? ns->down_sum / ns->n_down : 0;
     case RP_M_FIRST_OUTAGE:
         return isnan(ns->first_outage) ? r->m->sc->horizon : ns->first_outage;
+    case RP_M_SPEND:
+    case RP_M_HOLDING:
+    case RP_M_SHORTAGE:
+    case RP_M_POLICY:
+    case RP_M_COST:
+        return node_cost(r, hd->node, metric);
     case RP_M_TTS:
     case RP_M_TTR:
     case RP_M_TTR_GT_TTS:
+    case RP_M_DRAW:
     case RP_M_COUNT:
         break;
     }
@@ -232,6 +315,12 @@ static double group_value(const struct rp_run *r, uint32_t g,
     enum rp_agg agg = rp_metric_agg(metric);
     double sum = 0, demand = 0, served = 0;
     uint32_t count = m->group_hold0[g + 1] - m->group_hold0[g];
+    if (agg == RP_AGG_NODES) {          /* costs: the members' own, all products */
+        const struct rp_report_group *rg = &m->sc->report_groups[g];
+        for (size_t i = 0; i < rg->nnodes; i++)
+            sum += node_cost(r, rg->nodes[i], metric);
+        return sum;
+    }
     for (uint32_t i = m->group_hold0[g]; i < m->group_hold0[g + 1]; i++) {
         uint32_t h = m->group_holds[i];
         switch (agg) {
@@ -245,7 +334,8 @@ static double group_value(const struct rp_run *r, uint32_t g,
                 sum += hold_value(r, h, metric, span);
             break;
         case RP_AGG_PEAK:
-            break;                      /* tracked as it happens */
+        case RP_AGG_NODES:
+            break;                      /* tracked as it happens; costs above */
         case RP_AGG_NONE:
         case RP_AGG_SUM:
         case RP_AGG_MEAN:
@@ -289,6 +379,9 @@ uint64_t rp_run_finish(struct rp_run *r, double *out, double *series)
             break;
         case RP_SCOPE_GROUP:
             x = group_value(r, v->owner, v->metric, span);
+            break;
+        case RP_SCOPE_INPUT:
+            x = NAN;                    /* the draws' layer writes it (draws.h) */
             break;
         case RP_SCOPE_EVENT: {
             double start = r->ev[v->owner].start;

@@ -117,6 +117,7 @@ static void dispatch(struct rp_run *r, uint32_t e, double qty, double t0, bool f
 {
     const struct edge *ed = &r->m->edges[e];
     r->h[ed->hold].transit += qty;
+    r->h[ed->hold].spend += qty * ed->price;    /* bought as it ships (costs) */
     rp_eng_note_owed(r, ed->hold);
     if (r->e[e].licence != RP_NONE) {
         const struct mevent *me = &r->m->events[r->e[e].licence];

@@ -1,13 +1,14 @@
 /*
  * evq.c - the pending-event heap.
  *
- * Keys (time bits, class << 56 | push order, slot) are heap-ordered in a
- * 4-ary heap; the events stay in their slots. (time, class, push order) is
+ * Keys (time bits; class, push order and slot in one word) are
+ * heap-ordered in a 4-ary heap; the events stay in their slots. (time, class, push order) is
  * a total order with no two events equal, so the order events leave in
  * never depends on how the heap happens to be laid out: it is the sorted
  * order, on any machine. A 4-ary heap is half as deep as a binary one, and
- * its four children share a cache line or two, which pays off on pops, the
- * costlier half of the work.
+ * its four children, 16 bytes each, share one cache line (the array is
+ * placed so that keys[4i + 1 .. 4i + 4] start on a line), which pays off
+ * on pops, the costlier half of the work: a pop reads one line per level.
  *
  * Comparisons are branch-free: which of two pending events is due first is
  * as good as a coin toss to a branch predictor, and a mispredicted branch
@@ -18,7 +19,10 @@
  */
 #include "ripple/evq.h"
 
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "ripple/diag.h"
 
@@ -36,21 +40,51 @@ static inline bool before(const struct rp_evq_key *a,
     return a->time < b->time + (a->order < b->order);
 }
 
-/* The earlier of keys x and y, without a branch. */
+/*
+ * The earlier of keys x and y, without a branch: the index is picked by a
+ * mask, which compilers keep as arithmetic (a ?: here became a branch).
+ */
 static inline size_t earlier(const struct rp_evq_key *k, size_t x, size_t y)
 {
-    return before(&k[y], &k[x]) ? y : x;
+    size_t take_y = (size_t)0 - (size_t)before(&k[y], &k[x]);
+    return x ^ ((x ^ y) & take_y);
 }
 
-/* The only allocation: doubling keeps pushes amortised O(1). */
+#define LINE 64
+
+/*
+ * The only allocation: doubling keeps pushes amortised O(1). The keys are
+ * carved from a block one line longer so that keys + 1 starts a line;
+ * the old keys are copied over, since realloc would not keep that.
+ */
 void rp_evq_grow(struct rp_evq *q)
 {
     size_t cap = q->cap ? 2 * q->cap : INITIAL_CAP;
 
-    q->keys = rp_xrealloc(q->keys, cap * sizeof *q->keys);
+    if (cap > RP_EVQ_MAX_PENDING) {
+        fprintf(stderr, "ripple: more than %zu events pending in one "
+                "replication, the event queue's limit\n", RP_EVQ_MAX_PENDING);
+        abort();
+    }
+    void *mem = rp_xmalloc(cap * sizeof *q->keys + LINE);
+    uintptr_t line1 = ((uintptr_t)mem + sizeof *q->keys + LINE - 1)
+                      & ~(uintptr_t)(LINE - 1);
+    struct rp_evq_key *keys = (struct rp_evq_key *)(line1 - sizeof *q->keys);
+    if (q->len)
+        memcpy(keys, q->keys, q->len * sizeof *keys);
+    free(q->keys_mem);
+    q->keys_mem = mem;
+    q->keys = keys;
     q->slots = rp_xrealloc(q->slots, cap * sizeof *q->slots);
     q->free = rp_xrealloc(q->free, cap * sizeof *q->free);
     q->cap = cap;
+}
+
+void rp_evq_seq_exhausted(void)
+{
+    fprintf(stderr, "ripple: %llu events pushed in one replication, the "
+            "event queue's limit\n", (unsigned long long)RP_EVQ_MAX_SEQ);
+    abort();
 }
 
 void rp_evq_init(struct rp_evq *q)
@@ -60,7 +94,7 @@ void rp_evq_init(struct rp_evq *q)
 
 void rp_evq_release(struct rp_evq *q)
 {
-    free(q->keys);
+    free(q->keys_mem);
     free(q->slots);
     free(q->free);
     rp_evq_init(q);
@@ -87,10 +121,9 @@ static void sift_up(struct rp_evq_key *keys, size_t i, struct rp_evq_key key)
     keys[i] = key;
 }
 
-void rp_evq_insert_key(struct rp_evq *q, uint64_t time, uint64_t order,
-                       uint32_t slot)
+void rp_evq_insert_key(struct rp_evq *q, uint64_t time, uint64_t order)
 {
-    struct rp_evq_key key = { .time = time, .order = order, .slot = slot };
+    struct rp_evq_key key = { .time = time, .order = order };
 
     sift_up(q->keys, q->len++, key);
 }
@@ -103,7 +136,7 @@ void rp_evq_insert_key(struct rp_evq *q, uint64_t time, uint64_t order,
 static inline void prefetch_first(const struct rp_evq *q)
 {
 #if defined(__GNUC__)
-    __builtin_prefetch(&q->slots[q->keys[0].slot]);
+    __builtin_prefetch(&q->slots[rp_evq_key_slot(&q->keys[0])]);
 #else
     (void)q;
 #endif
@@ -121,7 +154,7 @@ bool rp_evq_pop(struct rp_evq *q, struct rp_event *ev)
     if (q->len == 0)
         return false;
     struct rp_evq_key *k = q->keys;
-    uint32_t slot = k[0].slot;
+    uint32_t slot = rp_evq_key_slot(&k[0]);
     *ev = q->slots[slot];
     q->free[q->nfree++] = slot;
 

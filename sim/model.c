@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cost.h"
 #include "ripple/dist.h"
 #include "ripple/rng.h"
 
@@ -181,6 +182,7 @@ static void set_policy(struct hold *h, const struct rp_stock *st)
     h->has_alert = st->has_alert;
     h->alert_level = st->alert_level;
     h->alert_follows = st->has_alert && st->alert_cover > 0;
+    h->holding = st->holding;
 }
 
 /*
@@ -303,6 +305,10 @@ static void build_layout(struct build *b)
             add_value(b, RP_SCOPE_NODE, h->node, RP_NONE, h->product, RP_M_STARVED);
         if (mn->main_hold == hi) {
             add_value(b, RP_SCOPE_NODE, h->node, RP_NONE, h->product, RP_M_DOWN);
+            for (int k = 0; k < RP_M_COUNT && m->costs; k++)    /* the node's, all products */
+                if (rp_metric_unit((enum rp_metric)k) == RP_UNIT_MONEY)
+                    add_value(b, RP_SCOPE_NODE, h->node, RP_NONE, h->product,
+                              (enum rp_metric)k);
             if (mn->sc->outages.present) {
                 static const enum rp_metric out[] = {
                     RP_M_OUTAGES, RP_M_MTBF, RP_M_MTTR, RP_M_FIRST_OUTAGE,
@@ -326,7 +332,8 @@ static void build_layout(struct build *b)
         if (p == RP_NONE)
             continue;
         for (int k = 0; k < RP_M_COUNT; k++)
-            if (rp_metric_agg((enum rp_metric)k) != RP_AGG_NONE)
+            if (rp_metric_agg((enum rp_metric)k) != RP_AGG_NONE
+                && (m->costs || rp_metric_unit((enum rp_metric)k) != RP_UNIT_MONEY))
                 add_value(b, RP_SCOPE_GROUP, g, RP_NONE, p, (enum rp_metric)k);
     }
 
@@ -345,6 +352,16 @@ static void build_layout(struct build *b)
             add_value(b, RP_SCOPE_EVENT, k, n, RP_NONE, RP_M_TTR);
             add_value(b, RP_SCOPE_EVENT, k, n, RP_NONE, RP_M_TTR_GT_TTS);
         }
+    }
+
+    /* Uncertain inputs: the draws, last, so a replication's own model lays out the rest alike. */
+    m->ninputs = sc->nuncertain;
+    m->input_stream = rp_xcalloc(sc->nuncertain + 1, sizeof *m->input_stream);
+    for (uint32_t i = 0; i < sc->nuncertain; i++) {
+        char path[1100];
+        snprintf(path, sizeof path, "uncertain.%s", sc->uncertain[i].path);
+        m->input_stream[i] = add_stream_key(b, rp_path_hash(path));
+        add_value(b, RP_SCOPE_INPUT, i, RP_NONE, RP_NONE, RP_M_DRAW);
     }
 }
 
@@ -457,6 +474,7 @@ struct rp_model *rp_model_new(const struct rp_scenario *sc)
                     .share = src->share, .backup = src->backup,
                     .lead = lead, .qualify = qualify,
                     .buyer_class = rp_model_buyer_class(sup, nd),
+                    .price = src->price,
                 };
             }
         }
@@ -520,6 +538,7 @@ struct rp_model *rp_model_new(const struct rp_scenario *sc)
     }
 
     build_node_events(m);
+    rp_cost_build(m);
     /*
      * A holding whose node allocates by class keeps one backlog per class,
      * so that serving a class walks only its own orders.
@@ -614,6 +633,8 @@ void rp_model_free(struct rp_model *m)
     free(m->group_holds);
     free(m->hold_group0);
     free(m->hold_groups);
+    rp_cost_release(m);
+    free(m->input_stream);
     free(m);
 }
 

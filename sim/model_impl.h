@@ -60,6 +60,7 @@ struct hold {
     uint32_t edge0, nedges; /* replenishment edges */
     uint32_t lane0, nlanes; /* allocation by class: one backlog per class (0: one queue) */
     uint32_t next_at_node;  /* the node's next holding, RP_NONE after the last */
+    double holding;         /* currency per unit on hand per day (its stock entry's) */
 };
 
 struct edge {
@@ -71,6 +72,7 @@ struct edge {
     struct rp_draw lead;    /* days from shipping to arrival */
     struct rp_draw qualify; /* backup: days from a block to joining */
     uint32_t buyer_class;   /* the customer's class at the supplier (priority, quota); see rp_model_buyer_class */
+    double price;           /* currency per unit shipped over it */
 };
 
 struct mnode {
@@ -101,6 +103,12 @@ struct mevent {
     struct rp_draw delay;           /* licence: days each shipment waits */
     int32_t approval_stream;        /* licence: the uniform behind each decision */
     uint32_t edge0, nedges; /* edges it touches (bans and licences), sorted */
+};
+
+/* A node's share of an event's one-off cost (cost.c). */
+struct cost_claim {
+    uint32_t event;
+    double share;           /* of the event's cost, 0..1 */
 };
 
 struct rp_model {
@@ -136,6 +144,11 @@ struct rp_model {
     size_t ndays;
     size_t nday_nodes;
     bool series;
+    bool costs;                     /* the scenario prices something: cost metrics reported */
+    int32_t *input_stream;          /* per uncertain input: its stream ("uncertain.<path>") */
+    size_t ninputs;                 /* uncertain inputs: each replication redraws them (draws.h) */
+    uint32_t *cost_claim0;          /* node n's claims on event costs: */
+    struct cost_claim *cost_claims; /*   cost_claims[cost_claim0[n] .. [n + 1]) */
 };
 
 /*

@@ -29,10 +29,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ripple/csvread.h"
 #include "ripple/report.h"
 #include "ripple/stats.h"
 
-#define FIRST_GROUP "korean_cell_makers"
 #define HIST_BINS 20
 
 /* ----------------------------------------------------------------- files */
@@ -60,87 +60,17 @@ static char *slurp(const char *dir, const char *name)
     return buf;
 }
 
-/* A CSV file split in place: row 0 is the header. Our files never quote. */
-struct csv {
-    char *text;
-    char **field;
-    size_t *row;                /* row r is field[row[r] .. row[r + 1]) */
-    size_t nrows;
-};
-
-static bool csv_load(struct csv *c, const char *dir, const char *name)
+/* DIR/name as a table; false when absent or unreadable. */
+static bool load_csv(struct rp_csv_table *t, const char *dir, const char *name)
 {
-    memset(c, 0, sizeof *c);
-    c->text = slurp(dir, name);
-    if (!c->text)
-        return false;
-    size_t nf = 0, fcap = 1024, rcap = 256;
-    c->field = rp_xmalloc(fcap * sizeof *c->field);
-    c->row = rp_xmalloc(rcap * sizeof *c->row);
-    for (char *p = c->text; *p;) {
-        char *eol = strchr(p, '\n');
-        if (eol)
-            *eol = '\0';
-        if (eol && eol > p && eol[-1] == '\r')
-            eol[-1] = '\0';
-        if (*p) {
-            if (c->nrows + 2 > rcap)
-                c->row = rp_xrealloc(c->row, (rcap *= 2) * sizeof *c->row);
-            c->row[c->nrows++] = nf;
-            for (char *f = p;;) {
-                char *comma = strchr(f, ',');
-                if (comma)
-                    *comma = '\0';
-                if (nf + 1 > fcap)
-                    c->field = rp_xrealloc(c->field,
-                                           (fcap *= 2) * sizeof *c->field);
-                c->field[nf++] = f;
-                if (!comma)
-                    break;
-                f = comma + 1;
-            }
-        }
-        if (!eol)
-            break;
-        p = eol + 1;
-    }
-    c->row[c->nrows] = nf;
-    return c->nrows > 0;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    return rp_csv_table_read(t, path) == 0 && t->nrows > 0;
 }
 
-static void csv_release(struct csv *c)
+static double csv_num(const struct rp_csv_table *c, size_t r, int col)
 {
-    free(c->text);
-    free(c->field);
-    free(c->row);
-    memset(c, 0, sizeof *c);
-}
-
-/* Column of the header named name, or -1. */
-static int csv_col(const struct csv *c, const char *name)
-{
-    if (!c->nrows)
-        return -1;
-    for (size_t i = c->row[0]; i < c->row[1]; i++)
-        if (!strcmp(c->field[i], name))
-            return (int)(i - c->row[0]);
-    return -1;
-}
-
-/* Field col of row r, "" when the row is short or col is -1. */
-static const char *csv_get(const struct csv *c, size_t r, int col)
-{
-    if (col < 0 || c->row[r] + (size_t)col >= c->row[r + 1])
-        return "";
-    return c->field[c->row[r] + (size_t)col];
-}
-
-static double csv_num(const struct csv *c, size_t r, int col)
-{
-    const char *s = csv_get(c, r, col);
-    char *end;
-    double x = strtod(s, &end);
-    return *s && end != s ? x : NAN;
+    return rp_csv_number(rp_csv_get(c, r, col));
 }
 
 /* The number after "key": in JSON text (its first occurrence), or NaN. */
@@ -245,35 +175,51 @@ static void vecs_release(struct vecs *vs)
     memset(vs, 0, sizeof *vs);
 }
 
-/* Reads replications.csv (rep,scope,id,key,metric,value) into vs. */
+/*
+ * Reads replications.csv into vs, keyed "scope,id,key,metric". A compare
+ * or sweep holds every arm's rows; the page's run figures are the first
+ * arm's (the base, or the first point), so later arms are skipped.
+ */
 static bool load_replications(struct vecs *vs, const char *dir)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/replications.csv", dir);
-    FILE *f = fopen(path, "r");
+    FILE *f = fopen(path, "rb");
     if (!f)
         return false;
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t len;
-    bool header = true;
-    while ((len = getline(&line, &cap, f)) > 0) {
-        if (header) {
-            header = false;
+    struct rp_csv_reader rd;
+    int col[6] = { -1, -1, -1, -1, -1, -1 };   /* arm scope id key metric value */
+    static const char *const names[6] = { "", "scope", "id", "key", "metric",
+                                          "value" };
+    char *arm = NULL;
+    rp_csv_reader_init(&rd, f);
+    if (rp_csv_reader_next(&rd) == 1)
+        for (size_t i = 0; i < rd.nfields; i++)
+            for (int k = 0; k < 6; k++)
+                if (!strcmp(rp_csv_reader_field(&rd, i), names[k])
+                    || (k == 0 && i == 1))
+                    col[k] = (int)i;
+    bool ok = col[1] >= 0 && col[5] >= 0;
+    while (ok && rp_csv_reader_next(&rd) == 1) {
+        const char *a = rp_csv_reader_field(&rd, (size_t)col[0]);
+        if (!arm)
+            arm = rp_xstrdup(a);
+        else if (strcmp(arm, a))
             continue;
-        }
-        char *comma = strchr(line, ',');          /* skip rep */
-        char *last = strrchr(line, ',');
-        if (!comma || last == comma)
-            continue;
-        *last = '\0';
-        struct vec *v = vecs_get(vs, comma + 1, true);
+        char key[1024];
+        snprintf(key, sizeof key, "%s,%s,%s,%s",
+                 rp_csv_reader_field(&rd, (size_t)col[1]),
+                 rp_csv_reader_field(&rd, (size_t)col[2]),
+                 rp_csv_reader_field(&rd, (size_t)col[3]),
+                 rp_csv_reader_field(&rd, (size_t)col[4]));
+        struct vec *v = vecs_get(vs, key, true);
         if (v->n == v->cap)
             v->x = rp_xrealloc(v->x, (v->cap = v->cap ? 2 * v->cap : 256)
                                          * sizeof *v->x);
-        v->x[v->n++] = strtod(last + 1, NULL);
+        v->x[v->n++] = rp_csv_number(rp_csv_reader_field(&rd, (size_t)col[5]));
     }
-    free(line);
+    free(arm);
+    rp_csv_reader_release(&rd);
     fclose(f);
     return vs->n > 0;
 }
@@ -317,11 +263,12 @@ struct report {
     char *summary;              /* summary.json text, may be NULL */
     char name[256];
     char variant[256];
+    char lead[256];             /* the group the page opens with */
     double horizon;
     double confidence;
     double reps;
     double seed;
-    struct csv series, events, groups_csv, compare, sweep;
+    struct rp_csv_table series, events, groups_csv, compare, sweep;
     bool have_series, have_events, have_groups, have_compare, have_sweep;
     struct vecs reps_v;
     bool have_reps;
@@ -332,14 +279,14 @@ struct report {
     int ndata;                  /* inline data blocks so far */
 };
 
-/* Groups from groups.csv, korean_cell_makers first. */
+/* Groups from groups.csv, the summary's lead group first. */
 static void load_groups(struct report *r)
 {
-    const struct csv *c = &r->groups_csv;
-    int cg = csv_col(c, "group"), cp = csv_col(c, "product"),
-        cu = csv_col(c, "unit"), cn = csv_col(c, "node");
+    const struct rp_csv_table *c = &r->groups_csv;
+    int cg = rp_csv_col(c, "group"), cp = rp_csv_col(c, "product"),
+        cu = rp_csv_col(c, "unit"), cn = rp_csv_col(c, "node");
     for (size_t i = 1; i < c->nrows; i++) {
-        const char *gid = csv_get(c, i, cg);
+        const char *gid = rp_csv_get(c, i, cg);
         struct group *g = NULL;
         for (size_t k = 0; k < r->ngroups && !g; k++)
             if (!strcmp(r->groups[k].id, gid))
@@ -348,14 +295,14 @@ static void load_groups(struct report *r)
             r->groups = rp_xrealloc(r->groups,
                                     (r->ngroups + 1) * sizeof *r->groups);
             g = &r->groups[r->ngroups++];
-            *g = (struct group){ gid, csv_get(c, i, cp), csv_get(c, i, cu),
+            *g = (struct group){ gid, rp_csv_get(c, i, cp), rp_csv_get(c, i, cu),
                                  NULL, 0 };
         }
         g->nodes = rp_xrealloc(g->nodes, (g->nnodes + 1) * sizeof *g->nodes);
-        g->nodes[g->nnodes++] = csv_get(c, i, cn);
+        g->nodes[g->nnodes++] = rp_csv_get(c, i, cn);
     }
     for (size_t k = 1; k < r->ngroups; k++)
-        if (!strcmp(r->groups[k].id, FIRST_GROUP)) {
+        if (!strcmp(r->groups[k].id, r->lead)) {
             struct group t = r->groups[k];
             memmove(&r->groups[1], &r->groups[0], k * sizeof *r->groups);
             r->groups[0] = t;
@@ -376,12 +323,12 @@ static const struct group *group_by_id(const struct report *r, const char *id)
 }
 
 /* Ids in first-seen order of column col of c, rows after the header. */
-static size_t distinct(const struct csv *c, int col, const char ***out)
+static size_t distinct(const struct rp_csv_table *c, int col, const char ***out)
 {
     const char **ids = NULL;
     size_t n = 0;
     for (size_t i = 1; i < c->nrows; i++) {
-        const char *s = csv_get(c, i, col);
+        const char *s = rp_csv_get(c, i, col);
         bool seen = false;
         for (size_t k = 0; k < n && !seen; k++)
             seen = !strcmp(ids[k], s);
@@ -458,9 +405,9 @@ static void gp_event_marks(const struct report *r, FILE *gp)
 {
     if (!r->have_events)
         return;
-    const struct csv *c = &r->events;
-    int ce = csv_col(c, "event"), cs = csv_col(c, "start"),
-        cd = csv_col(c, "duration");
+    const struct rp_csv_table *c = &r->events;
+    int ce = rp_csv_col(c, "event"), cs = rp_csv_col(c, "start"),
+        cd = rp_csv_col(c, "duration");
     int tag = 1;
     for (size_t i = 1; i < c->nrows; i++) {
         double s = csv_num(c, i, cs), d = csv_num(c, i, cd);
@@ -483,7 +430,7 @@ static void gp_event_marks(const struct report *r, FILE *gp)
         gp_num(gp, s);
         fputs(", graph 1 nohead dt 2 lw 1.5 lc rgb '#e6550d'\n", gp);
         fprintf(gp, "set label %d ", tag);
-        gp_str(gp, csv_get(c, i, ce));
+        gp_str(gp, rp_csv_get(c, i, ce));
         fputs(" at ", gp);
         gp_num(gp, s);
         fprintf(gp, ", graph %.2f offset 0.5,0 tc rgb '#e6550d'\n",
@@ -495,10 +442,10 @@ static void gp_event_marks(const struct report *r, FILE *gp)
 /* (a) Fan chart of each group's daily output and shortfall. */
 static void plot_fans(struct report *r, FILE *gp)
 {
-    const struct csv *c = &r->series;
-    int cg = csv_col(c, "group"), cs = csv_col(c, "series"),
-        cd = csv_col(c, "day"), cm = csv_col(c, "mean"), c5 = csv_col(c, "p05"),
-        c50 = csv_col(c, "p50"), c95 = csv_col(c, "p95");
+    const struct rp_csv_table *c = &r->series;
+    int cg = rp_csv_col(c, "group"), cs = rp_csv_col(c, "series"),
+        cd = rp_csv_col(c, "day"), cm = rp_csv_col(c, "mean"), c5 = rp_csv_col(c, "p05"),
+        c50 = rp_csv_col(c, "p50"), c95 = rp_csv_col(c, "p95");
     const char **gids;
     size_t ng = distinct(c, cg, &gids);
     static const char *const kinds[] = { "output", "shortfall" };
@@ -513,12 +460,12 @@ static void plot_fans(struct report *r, FILE *gp)
             blocks[kind] = r->ndata++;
             fprintf(gp, "$d%d << EOD\n", blocks[kind]);
             for (size_t i = 1; i < c->nrows; i++) {
-                if (strcmp(csv_get(c, i, cg), gid)
-                    || strcmp(csv_get(c, i, cs), kinds[kind]))
+                if (strcmp(rp_csv_get(c, i, cg), gid)
+                    || strcmp(rp_csv_get(c, i, cs), kinds[kind]))
                     continue;
-                fprintf(gp, "%s %s %s %s %s\n", csv_get(c, i, cd),
-                        csv_get(c, i, cm), csv_get(c, i, c5),
-                        csv_get(c, i, c50), csv_get(c, i, c95));
+                fprintf(gp, "%s %s %s %s %s\n", rp_csv_get(c, i, cd),
+                        rp_csv_get(c, i, cm), rp_csv_get(c, i, c5),
+                        rp_csv_get(c, i, c50), rp_csv_get(c, i, c95));
             }
             fputs("EOD\n", gp);
         }
@@ -643,10 +590,10 @@ static void plot_tts_ttr(struct report *r, FILE *gp)
     const struct group *g = first_group(r);
     if (!g || !r->have_events)
         return;
-    const struct csv *c = &r->events;
-    int ce = csv_col(c, "event"), cs = csv_col(c, "start");
+    const struct rp_csv_table *c = &r->events;
+    int ce = rp_csv_col(c, "event"), cs = rp_csv_col(c, "start");
     for (size_t i = 1; i < c->nrows; i++) {
-        const char *eid = csv_get(c, i, ce);
+        const char *eid = rp_csv_get(c, i, ce);
         int block = r->ndata;
         bool any = false;
         for (size_t k = 0; k < g->nnodes; k++) {
@@ -700,16 +647,16 @@ struct diffrow {
 };
 
 /* The rows of c for group gid and metric, labelled by arm. */
-static size_t diff_rows(const struct csv *c, bool sweep, const char *gid,
+static size_t diff_rows(const struct rp_csv_table *c, bool sweep, const char *gid,
                         const char *metric, struct diffrow **out)
 {
-    int cg = csv_col(c, "group"), cm = csv_col(c, "metric");
+    int cg = rp_csv_col(c, "group"), cm = rp_csv_col(c, "metric");
     int first = sweep ? 1 : 0;          /* sweep: path columns after "point" */
-    int last = cg - 1;
+    int last = rp_csv_col(c, "run") - 1;   /* paths end before "run" */
     struct diffrow *rows = NULL;
     size_t n = 0;
     for (size_t i = 1; i < c->nrows; i++) {
-        if (strcmp(csv_get(c, i, cg), gid) || strcmp(csv_get(c, i, cm), metric))
+        if (strcmp(rp_csv_get(c, i, cg), gid) || strcmp(rp_csv_get(c, i, cm), metric))
             continue;
         rows = rp_xrealloc(rows, (n + 1) * sizeof *rows);
         struct diffrow *d = &rows[n++];
@@ -718,15 +665,15 @@ static size_t diff_rows(const struct csv *c, bool sweep, const char *gid,
         for (int k = sweep ? first : 0; k <= (sweep ? last : 0); k++)
             len += (size_t)snprintf(d->label + len, len < sizeof d->label
                                     ? sizeof d->label - len : 0, "%s%s",
-                                    k > first ? ", " : "", csv_get(c, i, k));
-        d->mean = csv_num(c, i, csv_col(c, "mean"));
-        d->lo = csv_num(c, i, csv_col(c, "ci_lo"));
-        d->hi = csv_num(c, i, csv_col(c, "ci_hi"));
-        d->dmean = csv_num(c, i, csv_col(c, "diff_mean"));
-        d->dlo = csv_num(c, i, csv_col(c, "diff_ci_lo"));
-        d->dhi = csv_num(c, i, csv_col(c, "diff_ci_hi"));
-        d->better = csv_num(c, i, csv_col(c, "better"));
-        d->unpaired = csv_num(c, i, csv_col(c, "unpaired_hw"));
+                                    k > first ? ", " : "", rp_csv_get(c, i, k));
+        d->mean = csv_num(c, i, rp_csv_col(c, "mean"));
+        d->lo = csv_num(c, i, rp_csv_col(c, "ci_lo"));
+        d->hi = csv_num(c, i, rp_csv_col(c, "ci_hi"));
+        d->dmean = csv_num(c, i, rp_csv_col(c, "diff_mean"));
+        d->dlo = csv_num(c, i, rp_csv_col(c, "diff_ci_lo"));
+        d->dhi = csv_num(c, i, rp_csv_col(c, "diff_ci_hi"));
+        d->better = csv_num(c, i, rp_csv_col(c, "better"));
+        d->unpaired = csv_num(c, i, rp_csv_col(c, "unpaired_hw"));
         d->paired = isfinite(d->dmean);
     }
     *out = rows;
@@ -741,13 +688,13 @@ static int by_diff(const void *a, const void *b)
 }
 
 /* Sweep: the swept paths, from the header columns between point and group. */
-static void sweep_paths(const struct csv *c, char *buf, size_t cap)
+static void sweep_paths(const struct rp_csv_table *c, char *buf, size_t cap)
 {
     size_t len = 0;
     buf[0] = '\0';
-    for (int k = 1; k < csv_col(c, "group"); k++)
+    for (int k = 1; k < rp_csv_col(c, "run"); k++)
         len += (size_t)snprintf(buf + len, len < cap ? cap - len : 0, "%s%s",
-                                k > 1 ? ", " : "", csv_get(c, 0, k));
+                                k > 1 ? ", " : "", rp_csv_get(c, 0, k));
 }
 
 /* Table order: the reference first, then best (most negative) first. */
@@ -769,11 +716,11 @@ static double diff_of(const struct diffrow *rows, size_t n, const char *label)
 }
 
 /* (d) Paired differences of each group's unmet, with intervals. */
-static void plot_diffs(struct report *r, FILE *gp, const struct csv *c,
+static void plot_diffs(struct report *r, FILE *gp, const struct rp_csv_table *c,
                        bool sweep)
 {
     const char **gids;
-    size_t ng = distinct(c, csv_col(c, "group"), &gids);
+    size_t ng = distinct(c, rp_csv_col(c, "group"), &gids);
     for (size_t k = 0; k < ng; k++) {
         const struct group *g = group_by_id(r, gids[k]);
         struct diffrow *rows;
@@ -1000,11 +947,11 @@ static void html_groups(FILE *out, struct report *r)
 }
 
 /* Compare or sweep: per group, unmet and its paired difference. */
-static void html_diffs(FILE *out, struct report *r, const struct csv *c,
+static void html_diffs(FILE *out, struct report *r, const struct rp_csv_table *c,
                        bool sweep, bool drawn)
 {
     const char **gids;
-    size_t ng = distinct(c, csv_col(c, "group"), &gids);
+    size_t ng = distinct(c, rp_csv_col(c, "group"), &gids);
     int pct = (int)lround(100 * r->confidence);
     for (size_t k = 0; k < ng; k++) {
         const struct group *g = group_by_id(r, gids[k]);
@@ -1141,11 +1088,11 @@ static void html_page(FILE *out, struct report *r, bool drawn,
         }
         html_groups(out, r);
         if (g && r->have_events) {
-            const struct csv *c = &r->events;
+            const struct rp_csv_table *c = &r->events;
             bool head = false;
             for (size_t i = 1; i < c->nrows; i++) {
                 char name[300], cap[512];
-                const char *eid = csv_get(c, i, csv_col(c, "event"));
+                const char *eid = rp_csv_get(c, i, rp_csv_col(c, "event"));
                 safe_name(name, sizeof name, "ttsr_", eid);
                 snprintf(cap, sizeof cap, "%s after %s: days until the first "
                          "shortfall (tts) and until output is back to 95%% "
@@ -1194,11 +1141,11 @@ static void html_page(FILE *out, struct report *r, bool drawn,
 static void report_release(struct report *r)
 {
     free(r->summary);
-    csv_release(&r->series);
-    csv_release(&r->events);
-    csv_release(&r->groups_csv);
-    csv_release(&r->compare);
-    csv_release(&r->sweep);
+    rp_csv_table_release(&r->series);
+    rp_csv_table_release(&r->events);
+    rp_csv_table_release(&r->groups_csv);
+    rp_csv_table_release(&r->compare);
+    rp_csv_table_release(&r->sweep);
     vecs_release(&r->reps_v);
     for (size_t k = 0; k < r->ngroups; k++)
         free(r->groups[k].nodes);
@@ -1281,17 +1228,18 @@ int rp_plot_report(const char *dir)
     r.summary = slurp(dir, "summary.json");
     json_string(r.summary, "scenario", r.name, sizeof r.name);
     json_string(r.summary, "variant", r.variant, sizeof r.variant);
+    json_string(r.summary, "lead", r.lead, sizeof r.lead);
     r.horizon = json_number(r.summary, "horizon");
     r.confidence = json_number(r.summary, "confidence");
     if (!(r.confidence > 0 && r.confidence < 1))
         r.confidence = 0.95;
     r.reps = json_number(r.summary, "replications");
     r.seed = json_number(r.summary, "seed");
-    r.have_series = csv_load(&r.series, dir, "series.csv");
-    r.have_events = csv_load(&r.events, dir, "events.csv");
-    r.have_groups = csv_load(&r.groups_csv, dir, "groups.csv");
-    r.have_compare = csv_load(&r.compare, dir, "compare.csv");
-    r.have_sweep = csv_load(&r.sweep, dir, "sweep.csv");
+    r.have_series = load_csv(&r.series, dir, "series.csv");
+    r.have_events = load_csv(&r.events, dir, "events.csv");
+    r.have_groups = load_csv(&r.groups_csv, dir, "groups.csv");
+    r.have_compare = load_csv(&r.compare, dir, "compare.csv");
+    r.have_sweep = load_csv(&r.sweep, dir, "sweep.csv");
     r.have_reps = load_replications(&r.reps_v, dir);
     if (!r.summary && !r.have_reps && !r.have_compare && !r.have_sweep) {
         fprintf(stderr, "ripple: %s holds no results (summary.json, "

@@ -8,28 +8,14 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "ripple/rng.h"
-#include "ripple/sha256.h"
 
 #ifndef RP_VERSION
 #define RP_VERSION "0"
 #endif
-#include "rp_git.h"                /* RP_GIT_HASH, written at build time */
-
-void rp_provenance_init(struct rp_provenance *p, const struct rp_scenario *sc)
-{
-    time_t now = time(NULL);
-    struct tm tm;
-    p->version = RP_VERSION;
-    p->git = RP_GIT_HASH;
-    rp_sha256_hex(sc->sha256, p->scenario_sha256);
-    gmtime_r(&now, &tm);
-    strftime(p->started, sizeof p->started, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
 
 void rp_json_num(FILE *out, double x)
 {
@@ -87,11 +73,13 @@ static bool shortfall_metric(enum rp_metric m)
 }
 
 static void summary_json(FILE *out, const struct rp_acc *a, enum rp_metric metric,
-                         double confidence)
+                         const struct rp_scenario *sc, uint32_t product)
 {
     struct rp_summary s;
-    rp_acc_summarize(a, confidence, &s);
-    fputs("{\"mean\": ", out);
+    rp_acc_summarize(a, sc->confidence, &s);
+    fputs("{\"unit\": ", out);
+    rp_json_str(out, rp_unit_label(sc, metric, product));
+    fputs(", \"mean\": ", out);
     rp_json_num(out, s.mean);
     fputs(", \"sd\": ", out);
     rp_json_num(out, s.sd);
@@ -135,6 +123,9 @@ int rp_value_name(const struct rp_model *m, size_t i, char *buf, size_t cap)
     case RP_SCOPE_EVENT:
         return snprintf(buf, cap, "events.%s.%s.%s", sc->events[v->owner].id,
                         sc->nodes[v->node].id, metric);
+    case RP_SCOPE_INPUT:
+        return snprintf(buf, cap, "uncertain.%s.%s", sc->uncertain[v->owner].path,
+                        metric);
     }
     return snprintf(buf, cap, "?");
 }
@@ -206,7 +197,7 @@ static void scope_json(FILE *out, const struct rp_batch *b, enum rp_scope scope,
                 first_metric = false;
                 rp_json_str(out, rp_metric_name(v[j].metric));
                 fputs(": ", out);
-                summary_json(out, &accs[j], v[j].metric, sc->confidence);
+                summary_json(out, &accs[j], v[j].metric, sc, v[j].product);
             }
             fprintf(out, "\n%s    }", indent);
         }
@@ -238,19 +229,14 @@ void rp_report_json_ex(FILE *out, const struct rp_batch *b,
     rp_json_num(out, sc->confidence);
     fprintf(out, ", \"horizon\": ");
     rp_json_num(out, sc->horizon);
-    fprintf(out, ", \"quantiles\": \"%s\",\n  \"provenance\": {\"version\": ",
-            exact ? "exact" : "p2");
-    rp_json_str(out, prov->version);
-    fputs(", \"git\": ", out);
-    rp_json_str(out, prov->git);
-    fprintf(out, ", \"streams\": %d, \"scenario_sha256\": ",
-            RP_STREAM_VERSION);
-    rp_json_str(out, prov->scenario_sha256);
-    fprintf(out, ", \"threads\": %d, \"ranks\": %d, \"started\": ", b->threads, b->ranks);
-    rp_json_str(out, prov->started);
-    fputs(", \"seconds\": ", out);
-    rp_json_num(out, b->seconds);
-    fprintf(out, ", \"events\": %llu},\n  \"nodes\": ", (unsigned long long)b->events);
+    fprintf(out, ", \"quantiles\": \"%s\"", exact ? "exact" : "p2");
+    if (sc->nreport_groups) {           /* report.lead, or the first group */
+        fputs(", \"lead\": ", out);
+        rp_json_str(out, sc->report_groups[sc->report_lead].id);
+    }
+    fputs(",\n  \"provenance\": ", out);
+    rp_provenance_json(out, prov, b);
+    fputs(",\n  \"nodes\": ", out);
     scope_json(out, b, RP_SCOPE_NODE, b->acc, "  ");
     fputs(",\n  \"groups\": ", out);
     scope_json(out, b, RP_SCOPE_GROUP, b->acc, "  ");
@@ -303,7 +289,9 @@ void rp_report_json_diff(FILE *out, const struct rp_batch *base,
             fprintf(out, "%s\n      ", first_metric ? "" : ",");
             first_metric = false;
             rp_json_str(out, rp_metric_name(v[i].metric));
-            fputs(": {\"mean\": ", out);
+            fputs(": {\"unit\": ", out);
+            rp_json_str(out, rp_unit_label(sc, v[i].metric, v[i].product));
+            fputs(", \"mean\": ", out);
             rp_json_num(out, s.mean);
             fputs(", \"se\": ", out);
             rp_json_num(out, s.se);
@@ -422,6 +410,18 @@ static void table_group(FILE *out, const struct rp_batch *b, uint32_t g)
     }
 }
 
+size_t rp_report_group_order(const struct rp_scenario *sc, uint32_t *order)
+{
+    size_t n = 0;
+    uint32_t lead = sc->report_lead < sc->nreport_groups ? sc->report_lead : 0;
+    if (sc->nreport_groups)
+        order[n++] = lead;
+    for (uint32_t g = 0; g < sc->nreport_groups; g++)
+        if (g != lead)
+            order[n++] = g;
+    return n;
+}
+
 void rp_report_table(FILE *out, const struct rp_batch *b)
 {
     const struct rp_model *m = b->model;
@@ -432,13 +432,12 @@ void rp_report_table(FILE *out, const struct rp_batch *b)
             b->threads, b->threads == 1 ? "" : "s", b->seconds,
             b->seconds > 0 ? (double)b->events / b->seconds : 0.0);
 
-    /* Korean cell makers first: the question ripple was built to answer. */
-    for (uint32_t g = 0; g < sc->nreport_groups; g++)
-        if (!strcmp(sc->report_groups[g].id, "korean_cell_makers"))
-            table_group(out, b, g);
-    for (uint32_t g = 0; g < sc->nreport_groups; g++)
-        if (strcmp(sc->report_groups[g].id, "korean_cell_makers"))
-            table_group(out, b, g);
+    /* The lead group first: the question the scenario was written for. */
+    uint32_t *order = rp_xmalloc((sc->nreport_groups + 1) * sizeof *order);
+    size_t ng = rp_report_group_order(sc, order);
+    for (size_t k = 0; k < ng; k++)
+        table_group(out, b, order[k]);
+    free(order);
     if (sc->nreport_groups == 0) {
         /* No groups: every node's main figures. */
         const struct rp_value_desc *v = rp_model_values(m);
@@ -457,7 +456,7 @@ void rp_report_table(FILE *out, const struct rp_batch *b)
 
 void rp_report_events_csv(FILE *out, const struct rp_scenario *sc)
 {
-    fputs("event,type,start,duration\n", out);
+    fputs("event,type,start,duration,unit\n", out);
     for (size_t k = 0; k < sc->nevents; k++) {
         const struct rp_disruption *e = &sc->events[k];
         double dur = rp_dist_mean(&e->duration);
@@ -469,7 +468,7 @@ void rp_report_events_csv(FILE *out, const struct rp_scenario *sc)
             fputs("inf", out);          /* forever; strtod reads it back */
         else
             rp_json_num(out, dur);
-        fputc('\n', out);
+        fputs(",days\n", out);
     }
 }
 
@@ -491,12 +490,14 @@ void rp_report_groups_csv(FILE *out, const struct rp_model *m)
     }
 }
 
-void rp_report_csv_header(FILE *out)
+void rp_report_csv_header(FILE *out, const struct rp_provenance *prov)
 {
-    fputs("rep,scope,id,key,metric,value\n", out);
+    fprintf(out, "run,%s,rep,scope,id,key,metric,unit,value\n",
+            prov->arm_key);
 }
 
-void rp_report_csv_rows(FILE *out, const struct rp_model *m, long rep,
+void rp_report_csv_rows(FILE *out, const struct rp_provenance *prov,
+                        const struct rp_model *m, long rep,
                         const double *values)
 {
     const struct rp_scenario *sc = rp_model_scenario(m);
@@ -514,15 +515,23 @@ void rp_report_csv_rows(FILE *out, const struct rp_model *m, long rep,
             id = sc->report_groups[v[i].owner].id;
             key = sc->products[v[i].product].id;
             break;
+        case RP_SCOPE_INPUT:            /* an uncertain input's draw */
+            scope = "input";
+            id = sc->uncertain[v[i].owner].path;
+            key = "";
+            break;
         default:
             scope = "event";
             id = sc->events[v[i].owner].id;
             key = sc->nodes[v[i].node].id;
             break;
         }
-        fprintf(out, "%ld,", rep);
+        csv_fields(out, (const char *[]){ prov->run, prov->arm }, 2);
+        fprintf(out, ",%ld,", rep);
         csv_fields(out, (const char *[]){ scope, id, key,
-                                          rp_metric_name(v[i].metric) }, 4);
+                                          rp_metric_name(v[i].metric),
+                                          rp_unit_label(sc, v[i].metric,
+                                                        v[i].product) }, 5);
         fputc(',', out);
         rp_json_num(out, values[i]);
         fputc('\n', out);
@@ -534,7 +543,7 @@ void rp_report_series_csv(FILE *out, const struct rp_batch *b)
     const struct rp_model *m = b->model;
     const struct rp_scenario *sc = rp_model_scenario(m);
     size_t nd = rp_model_series_days(m);
-    fputs("group,product,series,day,mean,p05,p50,p95\n", out);
+    fputs("group,product,series,day,unit,mean,p05,p50,p95\n", out);
     for (uint32_t g = 0; g < sc->nreport_groups && nd; g++) {
         uint32_t p = rp_model_group_product(m, g);
         for (int kind = 0; kind < 2; kind++) {
@@ -548,6 +557,12 @@ void rp_report_series_csv(FILE *out, const struct rp_batch *b)
                                                   kind ? "shortfall"
                                                        : "output" }, 3);
                 fprintf(out, ",%zu,", d);
+                char unit[160];
+                snprintf(unit, sizeof unit, "%s%s",
+                         rp_unit_label(sc, RP_M_PRODUCED, p),
+                         kind ? "" : " per day");
+                rp_csv_field(out, unit);
+                fputc(',', out);
                 rp_json_num(out, s.mean);
                 fputc(',', out);
                 rp_json_num(out, s.p05);
@@ -599,6 +614,16 @@ static void groups_file(FILE *f, const void *ctx)
 
 int rp_report_write_run(const char *dir, const struct rp_batch *b,
                         const struct rp_provenance *prov)
+{
+    int rc = rp_report_write_files(dir, b, prov);
+    const struct rp_provenance *pv[1] = { prov };
+    const struct rp_batch *bv[1] = { b };
+    rc |= rp_provenance_write(dir, "run", pv, bv, 1);
+    return rc ? -1 : 0;
+}
+
+int rp_report_write_files(const char *dir, const struct rp_batch *b,
+                          const struct rp_provenance *prov)
 {
     struct run_files rf = { b, prov };
     int rc = 0;

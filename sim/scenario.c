@@ -10,6 +10,7 @@
  */
 #include "scenario_impl.h"
 
+#include <assert.h>
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
@@ -17,6 +18,7 @@
 #include <string.h>
 
 #include "ripple/idmap.h"
+#include "ripple/stats.h"
 
 static const char *stem(struct ld *ld, const char *path)
 {
@@ -140,6 +142,23 @@ static void build(struct ld *ld, const struct rp_ynode *root)
     ld_check_cycles(ld);
 }
 
+/* Provenance names the overrides a result was made with: copy them. */
+static void keep_overrides(struct ld *ld, const struct rp_load_opts *opts)
+{
+    size_t n = opts ? opts->noverrides : 0;
+    if (!n || n > RP_MAX_OVERRIDES)
+        return;
+    struct rp_override *ov = rp_arena_array(ld->a, n, sizeof *ov);
+    for (size_t i = 0; i < n; i++)
+        ov[i] = (struct rp_override){
+            rp_arena_strdup(ld->a, opts->overrides[i].path),
+            rp_arena_strdup(ld->a, opts->overrides[i].value) };
+    ld->sc->overrides = ov;
+    ld->sc->noverrides = n;
+}
+
+static void check_input_ends(const struct rp_scenario *sc, struct rp_diag *diag);
+
 static int load(struct rp_scenario *sc, const char *path, const char *text,
                 size_t len, const struct rp_load_opts *opts,
                 struct rp_diag *diag)
@@ -166,14 +185,103 @@ static int load(struct rp_scenario *sc, const char *path, const char *text,
     if (root) {
         root = ld_apply_variant(&ld, root, opts ? opts->variant : NULL);
         root = ld_apply_overrides(&ld, root, opts);
+        keep_overrides(&ld, opts);
         build(&ld, root);
     }
-    rp_ytree_release(&ld.tree);
+    if (root && sc->nuncertain && rp_diag_count(diag) == before) {
+        /* kept for rp_scenario_with_inputs: each replication's own values */
+        sc->layered = rp_xmalloc(sizeof *sc->layered);
+        *sc->layered = ld.tree;
+        sc->layered_root = root;
+        check_input_ends(sc, diag);
+    } else {
+        rp_ytree_release(&ld.tree);
+    }
     if (rp_diag_count(diag) > before) {
         rp_scenario_release(sc);
         return -1;
     }
     return 0;
+}
+
+/*
+ * The scenario sc with each uncertain input set to its value, built from
+ * sc's own layered tree (no file is read): what --set would give, with the
+ * uncertain block gone. Errors of a value are placed at its input's key.
+ */
+int rp_scenario_with_inputs(struct rp_scenario *out,
+                            const struct rp_scenario *sc,
+                            const char *const *values, struct rp_diag *diag)
+{
+    struct ld ld = { .diag = diag, .sc = out, .max_bytes = RP_SCENARIO_MAX_FILE };
+    size_t before = rp_diag_count(diag);
+
+    assert(sc->layered);
+    memset(out, 0, sizeof *out);
+    ld.a = rp_xmalloc(sizeof *ld.a);
+    rp_arena_init(ld.a);
+    out->arena = ld.a;
+    out->ids = rp_xmalloc(sizeof *out->ids);
+    rp_idmap_init(out->ids);
+    out->file = ld.top = rp_arena_strdup(ld.a, sc->file);
+    out->variant = rp_arena_strdup(ld.a, sc->variant);
+    memcpy(out->sha256, sc->sha256, sizeof out->sha256);
+    rp_ytree_init(&ld.tree);
+
+    struct rp_ynode *root = rp_ytree_copy(&ld.tree, sc->layered_root);
+    for (size_t i = 0; i < sc->nuncertain; i++) {
+        const struct rp_uncertain *u = &sc->uncertain[i];
+        struct rp_ynode *v = rp_ytree_node(&ld.tree, RP_YSCALAR, u->loc, values[i]);
+        v->plain = true;
+        if (rp_ytree_set(&ld.tree, &root, u->path, v))
+            ld_err(&ld, u->loc, "uncertain input '%s' names no value", u->path);
+    }
+    rp_ytree_remove(root, "uncertain");
+    struct rp_load_opts keep = { .overrides = sc->overrides,
+                                 .noverrides = sc->noverrides };
+    keep_overrides(&ld, &keep);
+    build(&ld, root);
+    rp_ytree_release(&ld.tree);
+    if (rp_diag_count(diag) > before) {
+        rp_scenario_release(out);
+        return -1;
+    }
+    return 0;
+}
+
+/*
+ * A replication may draw any value of an uncertain input's distribution, so
+ * the scenario must hold with every input at its smallest value and at its
+ * largest (its 1e-9 and 1 - 1e-9 quantiles: no family's end is asked
+ * for, and an unbounded one has none); the
+ * loader's checks are bounds, so values between pass too. What fails is
+ * reported where the build finds it (a value's own check at its input's
+ * key), with a line saying which end. Costs two builds of the scenario.
+ */
+static void check_input_ends(const struct rp_scenario *sc, struct rp_diag *diag)
+{
+    size_t k = sc->nuncertain;
+    char (*text)[RP_FMT_DOUBLE_CAP] = rp_xmalloc(k * sizeof *text);
+    const char **vals = rp_xmalloc(k * sizeof *vals);
+    for (int end = 0; end < 2; end++) {
+        for (size_t i = 0; i < k; i++) {
+            const struct rp_dist *d = &sc->uncertain[i].dist;
+            double x = rp_dist_quantile(d, end ? 1 - 1e-9 : 1e-9);
+            rp_fmt_double(text[i], sizeof text[i], x);
+            vals[i] = text[i];
+        }
+        struct rp_scenario tmp;
+        if (rp_scenario_with_inputs(&tmp, sc, vals, diag) == 0) {
+            rp_scenario_release(&tmp);
+            continue;
+        }
+        rp_diag_at(diag, sc->uncertain[0].loc, "the scenario is invalid with "
+                   "every uncertain input at its %s value (a replication may "
+                   "draw it)", end ? "largest" : "smallest");
+        break;
+    }
+    free(vals);
+    free(text);
 }
 
 int rp_scenario_load(struct rp_scenario *sc, const char *path,
@@ -266,6 +374,10 @@ void rp_scenario_release(struct rp_scenario *sc)
     if (sc->ids) {
         rp_idmap_release(sc->ids);
         free(sc->ids);
+    }
+    if (sc->layered) {
+        rp_ytree_release(sc->layered);
+        free(sc->layered);
     }
     if (sc->arena) {
         rp_arena_release(sc->arena);

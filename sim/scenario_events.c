@@ -437,9 +437,30 @@ static void build_report_group(struct ld *ld, struct rp_report_group *g,
         ld_err(ld, p->key_loc, "report group '%s' selects no node", p->key);
 }
 
+/* report.lead: the group the reports open with (default: the first). */
+static void build_report_lead(struct ld *ld, const struct rp_ynode *x)
+{
+    struct rp_scenario *sc = ld->sc;
+    const char *id = ld_text(ld, x, "lead");
+    if (!id)
+        return;
+    const char **ids = rp_arena_array(ld->a, sc->nreport_groups + 1,
+                                      sizeof *ids);
+    for (size_t i = 0; i < sc->nreport_groups; i++) {
+        ids[i] = sc->report_groups[i].id;
+        if (!strcmp(ids[i], id)) {
+            sc->report_lead = (uint32_t)i;
+            return;
+        }
+    }
+    char h[128];
+    ld_err(ld, x->loc, "unknown report group '%s' in report.lead%s", id,
+           ld_hint(h, sizeof h, id, ids, sc->nreport_groups));
+}
+
 void ld_build_report(struct ld *ld, const struct rp_ynode *m)
 {
-    static const char *const keys[] = { "groups", "series", NULL };
+    static const char *const keys[] = { "groups", "series", "lead", NULL };
     struct rp_scenario *sc = ld->sc;
     const struct rp_ynode *x;
 
@@ -455,4 +476,6 @@ void ld_build_report(struct ld *ld, const struct rp_ynode *m)
         for (size_t i = 0; i < x->n; i++)
             build_report_group(ld, &sc->report_groups[i], &x->pairs[i]);
     }
+    if ((x = rp_ytree_get(m, "lead")))
+        build_report_lead(ld, x);
 }

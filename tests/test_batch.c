@@ -60,8 +60,9 @@ TestSuite(batch, .init = setup, .fini = teardown);
 /* JSON of a finished batch, with the fields that legitimately differ fixed. */
 static char *json_of_batch(struct rp_batch *b)
 {
-    struct rp_provenance prov = { .version = "v", .git = "g",
-                                  .scenario_sha256 = "s", .started = "t" };
+    struct rp_provenance prov;
+    rp_provenance_init(&prov, &sc, b->seed);
+    snprintf(prov.started, sizeof prov.started, "t");
     char *buf = NULL;
     size_t len = 0;
     b->seconds = 0;

@@ -16,6 +16,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "ripple/csvread.h"
+#include "ripple/yamltree.h"
+
 #define RIPPLE RP_BINARY_DIR "/ripple"
 
 static char dir[256];
@@ -157,12 +160,13 @@ Test(cli, out_dir_gets_whole_files_and_no_temporaries)
     snprintf(outdir, sizeof outdir, "%s/out", dir);
     int rc = sh(out, sizeof out, RIPPLE " run %s --out %s --quiet", path, outdir);
     cr_assert_eq(rc, 0, "%s", out);
-    cr_expect_eq(count_files(outdir), 6, "expected exactly the six files below");
+    cr_expect_eq(count_files(outdir), 7, "expected exactly the seven files below");
     char f[600];
     struct stat st;
     const char *names[] = { "summary.json", "replications.csv", "series.csv",
-                            "events.csv", "groups.csv", "records.bin" };
-    for (int i = 0; i < 6; i++) {
+                            "events.csv", "groups.csv", "records.bin",
+                            "provenance.json" };
+    for (int i = 0; i < 7; i++) {
         snprintf(f, sizeof f, "%s/%s", outdir, names[i]);
         cr_expect_eq(stat(f, &st), 0, "%s missing", names[i]);
         cr_expect_gt(st.st_size, 10);
@@ -515,7 +519,7 @@ static void stop_with(int sig, int want_status, const char *name)
     cr_expect(has_entry(dir, "out.tmp-"), "the checkpoint was removed");
     file_text("out/summary.json", after, sizeof after);
     cr_expect_str_eq(after, before, "the previous results changed");
-    cr_expect_eq(count_files(strcat(strcpy(err, dir), "/out")), 6);
+    cr_expect_eq(count_files(strcat(strcpy(err, dir), "/out")), 7);
     cr_expect_not(has_entry(dir, "out.lock"), "the lock file is left");
 }
 
@@ -589,7 +593,7 @@ Test(cli, an_existing_directory_is_replaced_whole_not_mixed)
     snprintf(path, sizeof path, "%s/out/series.csv", dir);
     cr_expect_neq(stat(path, &st), 0, "an old series.csv sits beside new files");
     snprintf(path, sizeof path, "%s/out", dir);
-    cr_expect_eq(count_files(path), 5);
+    cr_expect_eq(count_files(path), 6);
     expect_no_leftovers();
 }
 
@@ -649,35 +653,17 @@ Test(cli, a_read_only_parent_exits_one_naming_the_path)
     expect_no_leftovers();
 }
 
-/* Splits one RFC 4180 line into fields (a reader apart from the writer). */
-static int csv_split(const char *line, char fields[][128], int max)
+/* dir/name through the shared RFC 4180 reader; fails the test if it cannot. */
+static void read_table(struct rp_csv_table *t, const char *name)
 {
-    int n = 0;
-    const char *p = line;
-    while (n < max) {
-        size_t len = 0;
-        if (*p == '"') {
-            for (p++; *p && !(*p == '"' && p[1] != '"'); p++) {
-                if (*p == '"')
-                    p++;                /* "" is one quote */
-                fields[n][len++] = *p;
-            }
-            p++;
-        } else {
-            while (*p && *p != ',' && *p != '\n')
-                fields[n][len++] = *p++;
-        }
-        fields[n++][len] = '\0';
-        if (*p != ',')
-            break;
-        p++;
-    }
-    return n;
+    char path[600];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    cr_assert_eq(rp_csv_table_read(t, path), 0, "%s does not parse", path);
 }
 
 Test(cli, ids_with_commas_and_quotes_read_back_from_every_csv)
 {
-    char out[8192], text[1 << 17], f[8][128];
+    char out[8192];
     write_file("comma.yaml",
                "ripple: 1\nhorizon: 20\nreplications: 2\nseed: 3\n"
                "products: { \"x,y\": { unit: \"t, \\\"metric\\\"\" } }\n"
@@ -695,25 +681,38 @@ Test(cli, ids_with_commas_and_quotes_read_back_from_every_csv)
         cr_skip_test("the loader refuses such ids: %s", out);
     cr_assert_eq(rc, 0, "%s", out);
 
-    file_text("out/replications.csv", text, sizeof text);
-    int rows = 0, buyers = 0;
-    for (char *line = strchr(text, '\n') + 1; *line;
-         line = strchr(line, '\n') + 1, rows++) {
-        cr_assert_eq(csv_split(line, f, 8), 6, "row %d: %.80s", rows, line);
-        buyers += !strcmp(f[2], "buy,ers") && !strcmp(f[3], "x,y");
+    struct rp_csv_table t;
+    read_table(&t, "out/replications.csv");
+    int cid = rp_csv_col(&t, "id"), ckey = rp_csv_col(&t, "key"),
+        cunit = rp_csv_col(&t, "unit"), cm = rp_csv_col(&t, "metric");
+    cr_assert(cid >= 0 && ckey >= 0 && cunit >= 0 && cm >= 0);
+    int buyers = 0;
+    for (size_t r = 1; r < t.nrows; r++) {
+        cr_assert_eq(t.row[r + 1] - t.row[r], t.row[1] - t.row[0],
+                     "row %zu has another number of fields", r);
+        if (strcmp(rp_csv_get(&t, r, cid), "buy,ers")
+            || strcmp(rp_csv_get(&t, r, cm), "unmet"))
+            continue;
+        buyers++;
+        cr_expect_str_eq(rp_csv_get(&t, r, ckey), "x,y");
+        cr_expect_str_eq(rp_csv_get(&t, r, cunit), "t, \"metric\"");
     }
-    cr_expect_gt(rows, 0);
-    cr_expect_gt(buyers, 0, "no row names node 'buy,ers'");
+    cr_expect_eq(buyers, 2, "one unmet row of node 'buy,ers' per replication");
+    rp_csv_table_release(&t);
 
-    file_text("out/groups.csv", text, sizeof text);
-    cr_assert_eq(csv_split(strchr(text, '\n') + 1, f, 8), 4);
-    cr_expect_str_eq(f[0], "all,of");
-    cr_expect_str_eq(f[2], "t, \"metric\"");
-    cr_expect_str_eq(f[3], "buy,ers");
+    read_table(&t, "out/groups.csv");
+    cr_assert_eq(t.nrows, 2);
+    cr_expect_str_eq(rp_csv_get(&t, 1, rp_csv_col(&t, "group")), "all,of");
+    cr_expect_str_eq(rp_csv_get(&t, 1, rp_csv_col(&t, "unit")), "t, \"metric\"");
+    cr_expect_str_eq(rp_csv_get(&t, 1, rp_csv_col(&t, "node")), "buy,ers");
+    rp_csv_table_release(&t);
 
-    file_text("out/series.csv", text, sizeof text);
-    cr_assert_eq(csv_split(strchr(text, '\n') + 1, f, 8), 8);
-    cr_expect_str_eq(f[0], "all,of");
+    read_table(&t, "out/series.csv");
+    cr_assert_gt(t.nrows, 1);
+    cr_expect_str_eq(rp_csv_get(&t, 1, rp_csv_col(&t, "group")), "all,of");
+    cr_expect_str_eq(rp_csv_get(&t, 1, rp_csv_col(&t, "unit")),
+                     "t, \"metric\" per day");
+    rp_csv_table_release(&t);
 }
 
 Test(cli, report_refuses_a_truncated_or_foreign_summary)

@@ -17,6 +17,7 @@
 
 #include "ripple/batch.h"
 #include "ripple/compare.h"
+#include "ripple/csvread.h"
 #include "ripple/engine.h"
 #include "ripple/report.h"
 
@@ -289,6 +290,7 @@ Test(compare, merge_patches_delete_replace_and_add)
 struct rows {
     char line[512][512];
     size_t n;
+    struct rp_csv_table t;      /* the same file through the shared reader */
 };
 
 static void read_rows(struct rows *rs, const char *name)
@@ -301,6 +303,28 @@ static void read_rows(struct rows *rs, const char *name)
     while (rs->n < 512 && fgets(rs->line[rs->n], sizeof rs->line[0], f))
         rs->n++;
     fclose(f);
+    cr_assert_eq(rp_csv_table_read(&rs->t, path), 0, "%s does not parse", path);
+}
+
+/*
+ * The row of arm (first column), group and metric, through the shared
+ * reader: its fields into fields (at most 20). NULL when absent.
+ */
+static char **row_where(struct rows *rs, const char *arm, const char *group,
+                        const char *metric, char **fields)
+{
+    const struct rp_csv_table *t = &rs->t;
+    int cg = rp_csv_col(t, "group"), cm = rp_csv_col(t, "metric");
+    for (size_t r = 1; r < t->nrows; r++) {
+        if (strcmp(rp_csv_get(t, r, 0), arm)
+            || strcmp(rp_csv_get(t, r, cg), group)
+            || strcmp(rp_csv_get(t, r, cm), metric))
+            continue;
+        for (int k = 0; k < 20; k++)
+            fields[k] = (char *)rp_csv_get(t, r, k);
+        return fields;
+    }
+    return NULL;
 }
 
 /* The row starting with prefix, split into fields; NULL when absent. */
@@ -313,7 +337,7 @@ static char **row(struct rows *rs, const char *prefix, char **fields)
         char *save = NULL;
         rs->line[i][strcspn(rs->line[i], "\n")] = '\0';
         /* strtok would merge empty fields; walk commas by hand */
-        for (char *p = rs->line[i]; k < 16; k++) {
+        for (char *p = rs->line[i]; k < 20; k++) {
             fields[k] = p;
             char *c = strchr(p, ',');
             if (!c)
@@ -328,7 +352,8 @@ static char **row(struct rows *rs, const char *prefix, char **fields)
 }
 
 /* compare.csv columns */
-enum { C_MEAN = 4, C_DIFF = 7, C_DLO = 8, C_DHI = 9, C_BETTER = 10 };
+enum { C_RUN = 1, C_UNIT = 5, C_MEAN = 6, C_DIFF = 9, C_DLO = 10, C_DHI = 11,
+       C_BETTER = 12 };
 
 static int compare(const char *const *variants, size_t n, const char *format)
 {
@@ -345,30 +370,35 @@ Test(compare, compare_csv_shows_zero_for_same_and_a_cost_for_a_longer_ban)
     static const char *const v[] = { "same", "long_ban", "us_slow" };
     cr_assert_eq(compare(v, 3, "table"), 0);
     struct rows rs;
-    char *f[16];
+    char *f[20];
     read_rows(&rs, "compare.csv");
-    cr_assert_str_eq(rs.line[0], "variant,group,product,metric,mean,ci_lo,"
-                     "ci_hi,diff_mean,diff_ci_lo,diff_ci_hi,better,unpaired_hw\n");
+    cr_assert_str_eq(rs.line[0], "variant,run,group,product,metric,unit,mean,"
+                     "ci_lo,ci_hi,diff_mean,diff_ci_lo,diff_ci_hi,better,"
+                     "unpaired_hw\n");
 
-    cr_assert_not_null(row(&rs, "base,kr,cell,unmet,", f));
+    cr_assert_not_null(row(&rs, "base,", f));
+    cr_assert_eq(strlen(f[C_RUN]), 16, "run id: %s", f[C_RUN]);
+    cr_assert_not_null(row_where(&rs, "base", "kr", "unmet", f));
+    cr_assert_str_eq(f[C_UNIT], "GWh");
     cr_assert_str_empty(f[C_DIFF], "the base has no difference to itself");
 
-    cr_assert_not_null(row(&rs, "same,kr,cell,unmet,", f));
+    cr_assert_not_null(row_where(&rs, "same", "kr", "unmet", f));
     cr_assert_str_eq(f[C_DIFF], "0");
     cr_assert_str_eq(f[C_DLO], "0");
     cr_assert_str_eq(f[C_DHI], "0");
     cr_assert_str_eq(f[C_BETTER], "0");
 
-    cr_assert_not_null(row(&rs, "long_ban,kr,cell,unmet,", f));
+    cr_assert_not_null(row_where(&rs, "long_ban", "kr", "unmet", f));
     cr_assert_gt(strtod(f[C_DIFF], NULL), 0);
     cr_assert_lt(strtod(f[C_BETTER], NULL), 0.5);
     /* the American group is untouched by a Korean ban: exactly 0 */
-    cr_assert_not_null(row(&rs, "long_ban,us,cell,unmet,", f));
+    cr_assert_not_null(row_where(&rs, "long_ban", "us", "unmet", f));
     cr_assert_str_eq(f[C_DIFF], "0");
 
     /* event rows: tts after the ban, mean over the group's members */
-    cr_assert_not_null(row(&rs, "base,kr,cell,tts.ban,", f));
-    cr_assert_not_null(row(&rs, "long_ban,kr,cell,tts.ban,", f));
+    cr_assert_not_null(row_where(&rs, "base", "kr", "tts.ban", f));
+    cr_assert_not_null(row_where(&rs, "long_ban", "kr", "tts.ban", f));
+    cr_assert_str_eq(f[C_UNIT], "days");
 
     /* the base's run files are there for `ripple report` */
     char path[4400];
@@ -392,14 +422,15 @@ Test(compare, all_variants_run_when_none_is_named)
 {
     cr_assert_eq(compare(NULL, 0, "csv"), 0);
     struct rows rs;
-    char *f[16];
+    char *f[20];
     read_rows(&rs, "compare.csv");
     static const char *const all[] = { "base", "same", "same_value", "no_ban",
                                        "long_ban", "us_fire", "us_slow" };
     for (size_t k = 0; k < 7; k++) {
         char prefix[64];
-        snprintf(prefix, sizeof prefix, "%s,kr,cell,unmet,", all[k]);
-        cr_assert_not_null(row(&rs, prefix, f), "no row for %s", all[k]);
+        (void)prefix;
+        cr_assert_not_null(row_where(&rs, all[k], "kr", "unmet", f),
+                           "no row for %s", all[k]);
     }
 }
 
@@ -413,19 +444,21 @@ Test(compare, sweep_runs_every_point_on_common_random_numbers)
                                  .format = "table", .out_dir = out };
     cr_assert_eq(rp_compare_main(&o), 0);
     struct rows rs;
-    char *f[16];
+    char *f[20];
     read_rows(&rs, "sweep.csv");
-    cr_assert_str_eq(rs.line[0], "point,events.ban.duration,group,product,"
-                     "metric,mean,ci_lo,ci_hi,diff_mean,diff_ci_lo,diff_ci_hi,"
-                     "better,unpaired_hw\n");
-    cr_assert_not_null(row(&rs, "0,10,kr,cell,unmet,", f));
-    double short_ban = strtod(f[5], NULL);
-    cr_assert_str_empty(f[8]);
-    cr_assert_not_null(row(&rs, "1,120,kr,cell,unmet,", f));
-    cr_assert_gt(strtod(f[5], NULL), short_ban);
-    cr_assert_gt(strtod(f[8], NULL), 0);
-    cr_assert_not_null(row(&rs, "1,120,us,cell,unmet,", f));
-    cr_assert_str_eq(f[8], "0");
+    cr_assert_str_eq(rs.line[0], "point,events.ban.duration,run,group,"
+                     "product,metric,unit,mean,ci_lo,ci_hi,diff_mean,"
+                     "diff_ci_lo,diff_ci_hi,better,unpaired_hw\n");
+    cr_assert_not_null(row_where(&rs, "0", "kr", "unmet", f));
+    cr_assert_str_eq(f[1], "10");
+    double short_ban = strtod(f[7], NULL);
+    cr_assert_str_empty(f[10]);
+    cr_assert_not_null(row_where(&rs, "1", "kr", "unmet", f));
+    cr_assert_str_eq(f[1], "120");
+    cr_assert_gt(strtod(f[7], NULL), short_ban);
+    cr_assert_gt(strtod(f[10], NULL), 0);
+    cr_assert_not_null(row_where(&rs, "1", "us", "unmet", f));
+    cr_assert_str_eq(f[10], "0");
     cr_assert_null(row(&rs, "2,", f), "only two points");
 }
 
@@ -440,14 +473,16 @@ Test(compare, sweep_over_two_paths_runs_the_grid)
                                  .format = "csv", .out_dir = out };
     cr_assert_eq(rp_compare_main(&o), 0);
     struct rows rs;
-    char *f[16];
+    char *f[20];
     read_rows(&rs, "sweep.csv");
-    static const char *const pts[] = { "0,10,20,", "1,10,60,", "2,10,100,",
-                                       "3,120,20,", "4,120,60,", "5,120,100," };
+    static const char *const pts[][3] = {
+        { "0", "10", "20" }, { "1", "10", "60" }, { "2", "10", "100" },
+        { "3", "120", "20" }, { "4", "120", "60" }, { "5", "120", "100" } };
     for (size_t k = 0; k < 6; k++) {
-        char prefix[64];
-        snprintf(prefix, sizeof prefix, "%skr,cell,unmet,", pts[k]);
-        cr_assert_not_null(row(&rs, prefix, f), "no point %s", pts[k]);
+        cr_assert_not_null(row_where(&rs, pts[k][0], "kr", "unmet", f),
+                           "no point %s", pts[k][0]);
+        cr_assert_str_eq(f[1], pts[k][1]);
+        cr_assert_str_eq(f[2], pts[k][2]);
     }
 }
 

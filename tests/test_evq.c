@@ -134,6 +134,32 @@ Test(evq, pops_equal_times_in_push_order)
     cr_assert_not(rp_evq_pop(&q, &ev));
 }
 
+/*
+ * A key carries its event's slot below the push order. Slots freed by pops
+ * are handed out again last-freed first, so here later pushes get lower
+ * slots: were the slot to decide anything, these ties would leave reversed.
+ */
+Test(evq, reused_slots_never_decide_a_tie)
+{
+    struct rp_event ev;
+
+    for (uint32_t i = 0; i < 16; i++)
+        rp_evq_push(&q, (struct rp_event){ .time = 1.0 + i, .a = i });
+    for (uint32_t i = 0; i < 8; i++)
+        cr_assert(rp_evq_pop(&q, &ev));
+    for (uint32_t i = 0; i < 12; i++)   /* slots 7, 6, ..., 0, then fresh ones */
+        rp_evq_push(&q, (struct rp_event){ .time = 0.5 + 8, .a = 100 + i });
+    for (uint32_t i = 0; i < 12; i++) {
+        cr_assert(rp_evq_pop(&q, &ev));
+        cr_assert_eq(ev.a, 100 + i, "tie broken out of push order at %u", i);
+    }
+    for (uint32_t i = 8; i < 16; i++) {
+        cr_assert(rp_evq_pop(&q, &ev));
+        cr_assert_eq(ev.a, i);
+    }
+    cr_assert_not(rp_evq_pop(&q, &ev));
+}
+
 Test(evq, push_overwrites_seq)
 {
     struct rp_event ev;

@@ -212,7 +212,7 @@ Test(report, json_parses_and_holds_the_documented_keys)
     struct rp_provenance prov;
     run_one(&base, NULL);
     run_one(&v, "no_ban");
-    rp_provenance_init(&prov, &base.sc);
+    rp_provenance_init(&prov, &base.sc, base.b.seed);
 
     FILE *f = fopen(path_in("run.json"), "w");
     rp_report_json(f, &base.b, &prov);
@@ -316,13 +316,14 @@ Test(report, series_csv_has_a_row_per_group_kind_and_day)
     char line[512];
     long rows = 0, first_day = -1, last_day = -1;
     cr_assert_not_null(fgets(line, sizeof line, f));
-    cr_assert_str_eq(line, "group,product,series,day,mean,p05,p50,p95\n");
+    cr_assert_str_eq(line, "group,product,series,day,unit,mean,p05,p50,p95\n");
     while (fgets(line, sizeof line, f)) {
         long day;
-        char g[64], p[64], k[64];
-        cr_assert_eq(sscanf(line, "%63[^,],%63[^,],%63[^,],%ld", g, p, k, &day), 4,
-                     "bad row %s", line);
+        char g[64], p[64], k[64], u[64];
+        cr_assert_eq(sscanf(line, "%63[^,],%63[^,],%63[^,],%ld,%63[^,]", g, p,
+                            k, &day, u), 5, "bad row %s", line);
         cr_assert(!strcmp(k, "output") || !strcmp(k, "shortfall"));
+        cr_assert_str_eq(u, strcmp(k, "output") ? "GWh" : "GWh per day");
         if (first_day < 0)
             first_day = day;
         last_day = day;
@@ -348,7 +349,8 @@ Test(report, events_and_groups_csv_describe_the_scenario)
     fclose(f);
     char *ev = slurp(path_in("events.csv"));
     char *gr = slurp(path_in("groups.csv"));
-    cr_assert_str_eq(ev, "event,type,start,duration\nban,export_ban,30,40\n");
+    cr_assert_str_eq(ev, "event,type,start,duration,unit\n"
+                     "ban,export_ban,30,40,days\n");
     cr_assert_str_eq(gr, "group,product,unit,node\nmakers,cell,GWh,kr_maker\n"
                      "korean_cell_makers,cell,GWh,kr_maker\n");
     free(ev);
@@ -407,7 +409,7 @@ Test(report, report_html_with_gnuplot_has_every_figure)
     char *html = slurp(path_in("cmp/report.html"));
     cr_assert_not_null(html);
     static const char *const figs[] = { "fan_makers.svg", "fan_korean_cell_makers.svg",
-        "hist_korean_cell_makers.svg", "ttsr_ban.svg", "diff_makers.svg",
+        "hist_makers.svg", "ttsr_ban.svg", "diff_makers.svg",
         "diff_korean_cell_makers.svg" };
     for (size_t k = 0; k < sizeof figs / sizeof *figs; k++) {
         char p[4500], needle[128];

@@ -1,8 +1,8 @@
 /*
  * evq.h - pending events of one replication.
  *
- * A 4-ary min-heap of small keys (time, class and push order, slot); the
- * events themselves stay put in slots, so a sift moves 24 bytes, not the
+ * A 4-ary min-heap of small keys (time; class, push order and slot); the
+ * events themselves stay put in slots, so a sift moves 16 bytes, not the
  * whole event, and a wide, shallow heap keeps the pops cheap when thousands
  * of shipments are in transit. Events leave in time order; equal times
  * leave by class (enum rp_event_class, lower first), then in push order, so
@@ -53,16 +53,28 @@ struct rp_event {
     double t0;              /* a second time: when the order behind a shipment was placed */
 };
 
-#define RP_EVQ_SEQ_BITS 56
+/*
+ * A key is two words: the time's bits, and the order word
+ *   class (3 bits) | push order (RP_EVQ_SEQ_BITS) | slot (RP_EVQ_SLOT_BITS)
+ * so that four sibling keys fill one 64-byte cache line. The slot sits
+ * below the push order, which no two pending events share, so it never
+ * decides an order. The limits: 2^37 (1.4e11) pushes in one replication
+ * and 2^24 (16.7 million) events pending at once; both are named when
+ * hit (rp_evq_grow, rp_evq_push).
+ */
+#define RP_EVQ_SLOT_BITS 24
+#define RP_EVQ_SEQ_BITS 37
+#define RP_EVQ_MAX_PENDING ((size_t)1 << RP_EVQ_SLOT_BITS)
+#define RP_EVQ_MAX_SEQ ((uint64_t)1 << RP_EVQ_SEQ_BITS)
 
 struct rp_evq_key {
     uint64_t time;          /* the time's bits: same order as the times >= 0 */
-    uint64_t order;         /* class << RP_EVQ_SEQ_BITS | push order */
-    uint32_t slot;          /* where the event is */
+    uint64_t order;         /* class | push order | slot, as above */
 };
 
 struct rp_evq {
-    struct rp_evq_key *keys;    /* the heap */
+    struct rp_evq_key *keys;    /* the heap; keys + 1 is 64-byte aligned */
+    void *keys_mem;             /* what keys was carved from */
     struct rp_event *slots;     /* the events, by slot */
     uint32_t *free;             /* free slots, a stack */
     size_t len;                 /* events pending */
@@ -78,10 +90,15 @@ void rp_evq_release(struct rp_evq *q);
 /* Empties q, keeping its storage; push order restarts at 0. */
 void rp_evq_clear(struct rp_evq *q);
 
-/* Internal to rp_evq_push: doubles the storage; files the key in the heap. */
+/*
+ * Internal to rp_evq_push: doubles the storage (past RP_EVQ_MAX_PENDING it
+ * says so and aborts, as an allocation failure does); files a key in the
+ * heap; says that a replication has pushed RP_EVQ_MAX_SEQ events, and
+ * aborts.
+ */
 void rp_evq_grow(struct rp_evq *q);
-void rp_evq_insert_key(struct rp_evq *q, uint64_t time, uint64_t order,
-                       uint32_t slot);
+void rp_evq_insert_key(struct rp_evq *q, uint64_t time, uint64_t order);
+void rp_evq_seq_exhausted(void);
 
 /*
  * A time's bits as an unsigned integer. +0 is added first so that -0,
@@ -97,11 +114,18 @@ static inline uint64_t rp_evq_time_bits(double t)
     return bits;
 }
 
+/* Where the event of key k is. */
+static inline uint32_t rp_evq_key_slot(const struct rp_evq_key *k)
+{
+    return (uint32_t)(k->order & (RP_EVQ_MAX_PENDING - 1));
+}
+
 /* Adds ev (its seq is overwritten); ev.time must be zero or more. */
 static inline void rp_evq_push(struct rp_evq *q, struct rp_event ev)
 {
     assert(ev.time >= 0);               /* false for NaN too */
-    assert(q->next_seq < ((uint64_t)1 << RP_EVQ_SEQ_BITS));
+    if (q->next_seq == RP_EVQ_MAX_SEQ)
+        rp_evq_seq_exhausted();
     if (q->len == q->cap)
         rp_evq_grow(q);
     uint32_t slot = q->nfree ? q->free[--q->nfree] : (uint32_t)q->used++;
@@ -109,7 +133,8 @@ static inline void rp_evq_push(struct rp_evq *q, struct rp_event ev)
     ev.seq = q->next_seq++;
     q->slots[slot] = ev;
     rp_evq_insert_key(q, rp_evq_time_bits(ev.time),
-                      (uint64_t)ev.cls << RP_EVQ_SEQ_BITS | ev.seq, slot);
+                      ((uint64_t)ev.cls << RP_EVQ_SEQ_BITS | ev.seq)
+                              << RP_EVQ_SLOT_BITS | slot);
 }
 
 /* Removes the first event into *ev; false when q is empty. */
@@ -118,7 +143,7 @@ bool rp_evq_pop(struct rp_evq *q, struct rp_event *ev);
 /* The first event without removing it, or NULL. */
 static inline const struct rp_event *rp_evq_peek(const struct rp_evq *q)
 {
-    return q->len ? &q->slots[q->keys[0].slot] : NULL;
+    return q->len ? &q->slots[rp_evq_key_slot(&q->keys[0])] : NULL;
 }
 
 static inline size_t rp_evq_len(const struct rp_evq *q)
@@ -133,7 +158,7 @@ static inline size_t rp_evq_len(const struct rp_evq *q)
  */
 static inline struct rp_event *rp_evq_at(struct rp_evq *q, size_t i)
 {
-    return &q->slots[q->keys[i].slot];
+    return &q->slots[rp_evq_key_slot(&q->keys[i])];
 }
 
 #endif

@@ -19,6 +19,8 @@ enum rp_unit {
     RP_UNIT_DAYS,
     RP_UNIT_SHARE,      /* 0..1 */
     RP_UNIT_COUNT,
+    RP_UNIT_MONEY,      /* the scenario's currency (its top-level currency:) */
+    RP_UNIT_INPUT,      /* an uncertain input's draw: the unit of the value it sets */
 };
 
 enum rp_agg {
@@ -29,6 +31,7 @@ enum rp_agg {
     RP_AGG_MAKERS_MEAN, /* that sum over the number of members */
     RP_AGG_MEAN,        /* mean over the members */
     RP_AGG_PEAK,        /* the largest value of the members' sum over time (not a sum of peaks) */
+    RP_AGG_NODES,       /* sum over the member nodes, all their products (costs) */
 };
 
 /*  X(ENUM,        name,           lower, tail, unit,     group) */
@@ -78,7 +81,20 @@ enum rp_agg {
     /* event: days from its start until output is back to 95% of before */   \
     X(TTR,          "ttr",          1, 0, DAYS, NONE)                        \
     /* event: 1 when recovery took longer than survival, else 0 */           \
-    X(TTR_GT_TTS,   "ttr_gt_tts",   1, 0, SHARE, NONE)
+    X(TTR_GT_TTS,   "ttr_gt_tts",   1, 0, SHARE, NONE)                   \
+    /* costs, per node (all its products) and group; only with costs given */\
+    /* purchases: units shipped to it over each edge times the edge's price */\
+    X(SPEND,        "spend",        1, 0, MONEY, NODES)                      \
+    /* holding cost: units on hand times their holding rate, per day */      \
+    X(HOLDING,      "holding",      1, 0, MONEY, NODES)                      \
+    /* margin on output lost (starved, down) + penalty on unmet demand */    \
+    X(SHORTAGE,     "shortage",     1, 1, MONEY, NODES)                      \
+    /* one-off costs of the events that started (policies) */                \
+    X(POLICY,       "policy",       1, 0, MONEY, NODES)                      \
+    /* spend + holding + shortage + policy */                                \
+    X(COST,         "cost",         1, 1, MONEY, NODES)                      \
+    /* uncertain input: the value this replication drew and ran with */      \
+    X(DRAW,         "draw",         0, 0, INPUT, NONE)
 
 enum rp_metric {
 #define X(e, name, lower, tail, unit, agg) RP_M_##e,

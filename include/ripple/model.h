@@ -31,6 +31,7 @@ enum rp_scope {
     RP_SCOPE_NODE,      /* owner: node index */
     RP_SCOPE_GROUP,     /* owner: report group index */
     RP_SCOPE_EVENT,     /* owner: event index; node: the affected node */
+    RP_SCOPE_INPUT,     /* owner: uncertain input index (scenario.uncertain[]) */
 };
 
 /* What value i of a replication's result means. */

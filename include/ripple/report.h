@@ -13,14 +13,7 @@
 #include <stdio.h>
 
 #include "ripple/batch.h"
-
-/* Where results came from; printed in JSON as "provenance". */
-struct rp_provenance {
-    const char *version;
-    const char *git;
-    char scenario_sha256[65];   /* hex */
-    char started[32];           /* ISO 8601 UTC */
-};
+#include "ripple/provenance.h"
 
 /*
  * One CSV field as RFC 4180 has it: as is, or in double quotes (quotes
@@ -33,10 +26,11 @@ void rp_csv_field(FILE *out, const char *s);
 void rp_json_num(FILE *out, double x);
 void rp_json_str(FILE *out, const char *s);
 
-/* Fills version, git, the scenario's hash and the start time (now). */
-void rp_provenance_init(struct rp_provenance *p, const struct rp_scenario *sc);
-
-/* The summary object of the format page ({"ripple": 1, ...}), no trailing newline. */
+/*
+ * The summary object of the format page ({"ripple": 1, ...}), no trailing
+ * newline. Its "provenance" is rp_provenance_json's object; every metric's
+ * summary carries its "unit" (rp_unit_label).
+ */
 void rp_report_json(FILE *out, const struct rp_batch *b,
                     const struct rp_provenance *prov);
 
@@ -52,8 +46,8 @@ void rp_report_json_ex(FILE *out, const struct rp_batch *b,
 
 /*
  * The scenario's disruptions as CSV, for plots that mark them:
- * event,type,start,duration with the means of their distributions in days
- * (duration "inf" for forever).
+ * event,type,start,duration,unit with the means of their distributions in
+ * days (duration "inf" for forever; unit "days").
  */
 void rp_report_events_csv(FILE *out, const struct rp_scenario *sc);
 
@@ -70,15 +64,31 @@ void rp_report_groups_csv(FILE *out, const struct rp_model *m);
 void rp_report_json_diff(FILE *out, const struct rp_batch *base,
                          const struct rp_batch *v);
 
-/* A readable summary: report groups (Korean cell makers first), then events. */
+/* A readable summary: report groups (report.lead first), then events. */
 void rp_report_table(FILE *out, const struct rp_batch *b);
 
-/* Header of the tidy per-replication CSV, and one replication's rows. */
-void rp_report_csv_header(FILE *out);
-void rp_report_csv_rows(FILE *out, const struct rp_model *m, long rep,
+/*
+ * Header of the tidy per-replication CSV, and one replication's rows:
+ * run,ARM,rep,scope,id,key,metric,unit,value where ARM is prov->arm_key
+ * ("variant", or "point" in a sweep) and run the run id, which joins the
+ * rows to provenance.json.
+ */
+void rp_report_csv_header(FILE *out, const struct rp_provenance *prov);
+void rp_report_csv_rows(FILE *out, const struct rp_provenance *prov,
+                        const struct rp_model *m, long rep,
                         const double *values);
 
-/* Daily quantile bands of the groups' output and shortfall, as CSV. */
+/*
+ * Report groups in the order reports show them: report.lead first, then
+ * the others in file order. order has room for sc->nreport_groups; returns
+ * how many were written.
+ */
+size_t rp_report_group_order(const struct rp_scenario *sc, uint32_t *order);
+
+/*
+ * Daily quantile bands of the groups' output and shortfall, as CSV:
+ * group,product,series,day,unit,mean,p05,p50,p95.
+ */
 void rp_report_series_csv(FILE *out, const struct rp_batch *b);
 
 /* A stable name for value i: "nodes.lges.cell.unmet", "groups.g.cell.unmet", "events.e.lges.tts". */
@@ -103,13 +113,18 @@ int rp_atomic_open(struct rp_atomic *a, const char *path);
 int rp_make_dir(const char *dir);
 
 /*
- * The files of one run in DIR, each atomically: summary.json, series.csv
- * (when the model has series), events.csv and groups.csv. replications.csv
+ * The files of one run in DIR, each atomically: summary.json,
+ * provenance.json, series.csv (when the model has series), events.csv and
+ * groups.csv. replications.csv
  * is the caller's: a run streams it, a comparison writes it from kept
  * values. Returns -1 if any failed (each failure said on stderr).
  */
 int rp_report_write_run(const char *dir, const struct rp_batch *b,
                         const struct rp_provenance *prov);
+
+/* As rp_report_write_run without provenance.json: compare writes its own. */
+int rp_report_write_files(const char *dir, const struct rp_batch *b,
+                          const struct rp_provenance *prov);
 
 /*
  * Writes DIR/NAME atomically with fn(file, ctx); on failure says why on

@@ -34,6 +34,9 @@
 #include "ripple/diag.h"
 #include "ripple/dist.h"
 
+struct rp_ytree;
+struct rp_ynode;
+
 #define RP_NONE UINT32_MAX              /* an absent index */
 
 struct rp_idmap;
@@ -295,11 +298,15 @@ struct rp_uncertain {
     struct rp_loc loc;                  /* of the key */
 };
 
+struct rp_override;
+
 struct rp_scenario {
     const char *file;                   /* path as given */
     const char *name;
     const char *description;            /* may be NULL */
     const char *variant;                /* "base" or the variant applied */
+    const struct rp_override *overrides; /* the --set overrides applied, in order */
+    size_t noverrides;
     double horizon;                     /* days */
     double warmup;                      /* days */
     long replications;
@@ -317,9 +324,12 @@ struct rp_scenario {
     size_t nevents;
     struct rp_report_group *report_groups;
     size_t nreport_groups;
+    uint32_t report_lead;               /* report.lead: the group reports open with (0: the first) */
     bool series;                        /* report.series */
     struct rp_uncertain *uncertain;     /* uncertain inputs, in file order */
     size_t nuncertain;
+    struct rp_ytree *layered;           /* with uncertain inputs: the tree after */
+    const struct rp_ynode *layered_root; /*   extends, variant, --set (owned); else NULL */
 
     const char **variants;              /* names of the variants the file defines */
     size_t nvariants;
@@ -370,6 +380,18 @@ int rp_scenario_load(struct rp_scenario *sc, const char *path,
 int rp_scenario_load_strict(struct rp_scenario *sc, const char *path,
                             const struct rp_load_opts *opts,
                             struct rp_diag *diag);
+
+/*
+ * For one replication of a scenario with uncertain inputs: *out is sc with
+ * input i set to values[i] (text, one per sc->uncertain[i]) as --set would
+ * set it, and without its uncertain block; built from the tree sc kept, so
+ * no file is read. Returns 0 (the caller releases *out) or -1 with the
+ * reasons in diag, each at its input's key. Safe to call from many threads
+ * at once on the same sc. Costs one build of the scenario.
+ */
+int rp_scenario_with_inputs(struct rp_scenario *out,
+                            const struct rp_scenario *sc,
+                            const char *const *values, struct rp_diag *diag);
 
 /* As rp_scenario_load, from a string; name is used as the file in messages. */
 int rp_scenario_load_string(struct rp_scenario *sc, const char *text,

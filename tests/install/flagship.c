@@ -23,6 +23,7 @@
 
 struct sink {
     const struct rp_model *m;
+    const struct rp_provenance *prov;
 };
 
 static void write_rows(void *ctx, long rep, const double *values,
@@ -32,7 +33,7 @@ static void write_rows(void *ctx, long rep, const double *values,
 
     (void)series;
     (void)events;
-    rp_report_csv_rows(stdout, s->m, rep, values);
+    rp_report_csv_rows(stdout, s->prov, s->m, rep, values);
 }
 
 static void run(struct rp_batch *b, const struct rp_model *m, long reps,
@@ -71,8 +72,10 @@ int main(int argc, char **argv)
     rp_diag_release(&diag);
 
     struct rp_model *m = rp_model_new(&sc);
-    struct sink s = { m };
-    rp_report_csv_header(stdout);
+    struct rp_provenance prov;
+    rp_provenance_init(&prov, &sc, sc.seed);
+    struct sink s = { m, &prov };
+    rp_report_csv_header(stdout, &prov);
     run(&one, m, reps, 1, &s);
     run(&two, m, reps, 2, NULL);
 
