@@ -11,9 +11,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "ripple/compare.h"
+#include "ripple/plot_sensitivity.h"
 #include "ripple/yamltree.h"
 
 /* The whole of path, NUL-terminated, or NULL with errno set. */
@@ -85,6 +87,10 @@ static int check_summary(const char *dir)
 
 static int report_main(const struct cli_args *a)
 {
+    char sens[4200];
+    snprintf(sens, sizeof sens, "%s/sensitivity.json", a->pos[0]);
+    if (access(sens, F_OK) == 0)        /* ripple sensitivity --out DIR */
+        return rp_plot_sensitivity(a->pos[0]) ? 1 : 0;
     int rc = check_summary(a->pos[0]);
     if (rc)
         return rc;
@@ -99,7 +105,9 @@ const struct cli_verb cli_verb_report = {
     .summary = "write DIR/report.html with plots from a run's --out DIR",
     .description = "Reads the files a run, compare or sweep wrote with "
                    "--out DIR and writes DIR/report.html, with SVG plots "
-                   "drawn by gnuplot (tables only when gnuplot is missing). "
+                   "drawn by gnuplot (tables only when gnuplot is missing); "
+                   "from a sensitivity run's DIR, DIR/sensitivity.html with "
+                   "its tornado plots. "
                    "A summary.json that is cut short or not ripple's is "
                    "refused with exit status 2.",
     .options = report_opts,

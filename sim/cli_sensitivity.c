@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "ripple/plot_sensitivity.h"
 #include "ripple/report.h"
 #include "ripple/sensitivity.h"
 
@@ -67,10 +68,13 @@ static void options(struct rp_sensitivity_opts *o, const struct cli_args *a,
 }
 
 /* The files of --out DIR, into the command's temporary directory dir. */
-static int write_files(const char *dir, const struct rp_sensitivity *s)
+static int write_files(const char *dir, const struct rp_sensitivity *s,
+                       bool report)
 {
     int rc = rp_write_file(dir, "sensitivity.json", json_file, s);
     rc |= rp_write_file(dir, "design.csv", design_file, s);
+    if (!rc && report)                  /* tornado plots: sensitivity.html */
+        rc |= rp_plot_sensitivity(dir);
     return rc ? 1 : 0;
 }
 
@@ -85,7 +89,8 @@ static void print_results(const struct cli_args *a,
     } else {
         rp_sensitivity_table(stdout, s);
         if (wrote && a->out_dir)
-            printf("\nwrote %s/sensitivity.json, design.csv\n", a->out_dir);
+            printf("\nwrote %s/sensitivity.json, design.csv%s\n", a->out_dir,
+                   a->report ? ", sensitivity.html" : "");
     }
 }
 
@@ -107,7 +112,7 @@ static int run(const struct cli_args *a, struct rp_sensitivity_opts *o,
     if (rc)                             /* bad input, or stopped by a signal */
         return cli_out_finish(out, rc < 0 ? 2 : 0, -1);
     const char *dir = cli_out_path(out);
-    rc = cli_out_finish(out, dir ? write_files(dir, s) : 0, -1);
+    rc = cli_out_finish(out, dir ? write_files(dir, s, a->report) : 0, -1);
     if (rc == 0 || rc == 1)             /* a failed write loses no result */
         print_results(a, s, rc == 0);
     rp_sensitivity_release(s);
@@ -139,7 +144,7 @@ static int sensitivity_main(const struct cli_args *a)
 static const enum cli_opt sensitivity_opts[] = {
     CLI_O_METHOD, CLI_O_SAMPLES, CLI_O_LEVELS, CLI_O_REPS, CLI_O_SEED,
     CLI_O_THREADS, CLI_O_FORMAT, CLI_O_OUT, CLI_O_VARIANT, CLI_O_SET,
-    CLI_O_QUIET, CLI_O_END
+    CLI_O_REPORT, CLI_O_QUIET, CLI_O_END
 };
 
 const struct cli_verb cli_verb_sensitivity = {

@@ -49,6 +49,7 @@ struct rp_run *rp_run_new(const struct rp_model *m)
     r->grp_owed = rp_xcalloc(m->sc->nreport_groups + 1, sizeof *r->grp_owed);
     r->grp_peak = rp_xcalloc(m->sc->nreport_groups + 1, sizeof *r->grp_peak);
     r->cls_buf = rp_xcalloc(2 * m->max_classes + 2, sizeof *r->cls_buf);
+    r->trig_bin = rp_xcalloc(2 * m->ntrig_bins + 2, sizeof *r->trig_bin);
     return r;
 }
 
@@ -72,6 +73,7 @@ void rp_run_free(struct rp_run *r)
     free(r->work);
     free(r->work_pending);
     free(r->cls_buf);
+    free(r->trig_bin);
     free(r->grp_owed);
     free(r->grp_peak);
     free(r->lanes);
@@ -181,6 +183,7 @@ void rp_run_start(struct rp_run *r, uint64_t seed, uint64_t rep)
     for (uint32_t e = 0; e < m->nedges; e++)
         r->e[e] = (struct edge_st){ .pass = 1, .licence = RP_NONE };
     memset(r->srv, 0, (m->nservers + 1) * sizeof *r->srv);
+    memset(r->trig_bin, 0, 2 * m->ntrig_bins * sizeof *r->trig_bin);
     for (size_t i = 0; i < m->nevents * m->nnodes; i++)
         r->tts[i] = NAN;
     if (m->daily) {
@@ -279,6 +282,7 @@ static void step(struct rp_run *r, const struct rp_event *ev)
         break;
     case EV_DAY:
         rp_eng_covers_follow(r);
+        rp_eng_check_triggers(r, ev_day(ev));
         rp_eng_on_day(r, ev_day(ev));
         break;
     case EV_WARMUP:

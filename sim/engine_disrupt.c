@@ -238,22 +238,25 @@ static void seize_in_transit(struct rp_run *r, uint32_t e)
     }
 }
 
+/* Backup e starts qualifying now, unless it already is or has. */
+void rp_eng_arm_backup(struct rp_run *r, uint32_t e)
+{
+    const struct edge *ed = &r->m->edges[e];
+    if (!ed->backup || r->e[e].qualified || r->e[e].pending)
+        return;
+    r->e[e].pending = true;
+    double t = draw(r, &ed->qualify);
+    if (t <= 0)
+        rp_eng_on_qualify(r, e);        /* in at once: licensed sources close now */
+    else
+        push(r, r->now + t, EV_QUALIFY, e, 0, 0, 0, 0);
+}
+
 static void arm_backups(struct rp_run *r, uint32_t h)
 {
     const struct hold *hd = &r->m->holds[h];
-    for (uint32_t i = 0; i < hd->nedges; i++) {
-        uint32_t e = hd->edge0 + i;
-        const struct edge *ed = &r->m->edges[e];
-        if (!ed->backup || r->e[e].qualified || r->e[e].pending)
-            continue;
-        r->e[e].pending = true;
-        double t = draw(r, &ed->qualify);
-        if (t <= 0) {
-            r->e[e].qualified = true;
-            continue;
-        }
-        push(r, r->now + t, EV_QUALIFY, e, 0, 0, 0, 0);
-    }
+    for (uint32_t i = 0; i < hd->nedges; i++)
+        rp_eng_arm_backup(r, hd->edge0 + i);
 }
 
 /* A source of h opened (a ban ended, a backup qualified): order again. */
@@ -496,6 +499,7 @@ static void refuse(struct rp_run *r, uint32_t e, double qty)
     if (r->m->holds[sh].role != ROLE_UNLIMITED)
         r->h[sh].on_hand += qty;
     r->h[sh].delivered -= qty;
+    rp_eng_trig_note(r, e, 0, -qty);
     rp_eng_serve_queue(r, sh);
     rp_eng_order_failed(r, e, qty, false);
 }

@@ -10,6 +10,7 @@
  *   engine_alloc.c    sharing scarce goods among waiting orders (allocation)
  *   engine_makers.c   kits, batches, starvation
  *   engine_disrupt.c  bans, licences, outages, capacity, qualification
+ *   engine_trigger.c  backups called in by poor service (trigger)
  *   engine_measure.c  time integrals, tts/ttr, per-replication values
  * All that changes during a replication sits in struct rp_run; the model
  * (model_impl.h) is read-only. Handlers never call each other across an
@@ -116,6 +117,7 @@ struct hold_st {
     bool backup_in;         /* a backup source has qualified: licensed sources count as blocked */
     uint32_t alerts;        /* known events restricting one of its regular sources (alert targets) */
     double owed_now, peak;  /* owed and not shipped (as unmet counts it) as last noted; its peak */
+    uint32_t tday;          /* trigger rings: the latest day they hold */
     double spend;           /* currency: price of what was shipped to it */
 };
 
@@ -153,6 +155,8 @@ struct edge_st {
     double pass;            /* share of an order a ban lets through (1 = open) */
     uint32_t licence;       /* active licence event, or RP_NONE */
     bool qualified, pending;
+    bool triggered;         /* backup with a trigger: called in by poor service */
+    double trig_share;      /*   the share of the regular sources that served poorly then */
 };
 
 struct ev_st {
@@ -178,6 +182,7 @@ struct rp_run {
     struct oqueue *lanes;   /* per laned holding, one backlog per buyer class (hold.lane0) */
     double *grp_owed, *grp_peak;    /* per report group: its members' owed_now summed, and its peak */
     double *cls_buf;        /* 2 x max_classes: what each allocation class waits for and gets */
+    double *trig_bin;       /* 2 x ntrig_bins: per day, units due and sent over a watched edge */
     double *tts;            /* nevents * nnodes, NAN until set */
     double *out_day;        /* ndays x nday_nodes, day-major: see rp_eng_day_at */
     double *sf_day;         /* ndays x nday_nodes, day-major */
@@ -424,6 +429,19 @@ static inline void rp_eng_note_owed(struct rp_run *r, uint32_t h)
     }
 }
 
+void rp_eng_trig_record(struct rp_run *r, uint32_t e, double due, double sent);
+
+/*
+ * Edge e took an order of `due` units or sent `sent` (negative: goods
+ * refused a licence came back): noted in its ring if a triggered backup
+ * watches it. One test on edges nobody watches.
+ */
+static inline void rp_eng_trig_note(struct rp_run *r, uint32_t e, double due, double sent)
+{
+    if (r->m->edges[e].bin0 != RP_NONE)
+        rp_eng_trig_record(r, e, due, sent);
+}
+
 /* ------------------------------------------------------------ engine.c */
 
 void rp_eng_replan_hold(struct rp_run *r, uint32_t h);
@@ -465,6 +483,11 @@ void rp_eng_on_restore(struct rp_run *r, uint32_t n);
 void rp_eng_on_dis(struct rp_run *r, uint32_t k, bool start);
 void rp_eng_on_qualify(struct rp_run *r, uint32_t e);
 void rp_eng_on_licence(struct rp_run *r, const struct rp_event *ev);
+void rp_eng_arm_backup(struct rp_run *r, uint32_t e);
+
+/* ---------------------------------------------------- engine_trigger.c */
+
+void rp_eng_check_triggers(struct rp_run *r, uint32_t day);
 
 /* ---------------------------------------------------- engine_measure.c */
 

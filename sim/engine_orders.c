@@ -145,8 +145,10 @@ void rp_eng_ship(struct rp_run *r, uint32_t sh, struct order *o, double qty,
     rp_eng_note_owed(r, sh);
     ss->delivered += qty;
     o->qty -= qty;
-    if (o->edge != RP_NONE)
+    if (o->edge != RP_NONE) {
+        rp_eng_trig_note(r, o->edge, 0, qty);
         dispatch(r, o->edge, qty, o->t0, from_stock);
+    }
     const struct hold *sd = &r->m->holds[sh];
     if (sd->role == ROLE_OUTPUT || sd->role == ROLE_DEMAND || sd->role == ROLE_STOCK)
         rp_eng_add_output(r, sd->node, sd->role == ROLE_OUTPUT ? 0 : qty);
@@ -236,7 +238,7 @@ static double place_order(struct rp_run *r, uint32_t h, double qty, bool lost_mo
     const struct hold *hd = &m->holds[h];
     struct hold_st *hs = &r->h[h];
     double total = 0, open_total = 0, blocked_share = 0, partial_share = 0;
-    uint32_t nzero_backups = 0;
+    uint32_t nzero_backups = 0, ntriggered = 0;
     /*
      * Suppliers that are down leave the split while another source can
      * ship; with none up, orders go to the active sources and wait there.
@@ -252,12 +254,15 @@ static double place_order(struct rp_run *r, uint32_t h, double qty, bool lost_mo
             partial_share += ed->share * (1 - r->e[e].pass);
         if (!edge_active(r, e))
             continue;
-        if (ed->backup && ed->share <= 0)
+        if (ed->backup && ed->share <= 0) {
             nzero_backups++;
+            ntriggered += r->e[e].trig_share > 0;
+        }
     }
     /*
      * Shares of the active edges; a zero-share backup takes an equal part of
-     * the blocked share. Under a partial ban it also takes an equal part of
+     * the blocked share, and one called in by its trigger an equal part of
+     * the share of the sources that served poorly (they keep theirs). Under a partial ban it also takes an equal part of
      * the refused share (backup_refused): a backup called in by a softer ban
      * serves what that ban refuses, as it would under a full one.
      */
@@ -268,7 +273,10 @@ static double place_order(struct rp_run *r, uint32_t h, double qty, bool lost_mo
         const struct edge *ed = &m->edges[e];
         double w = 0;
         if (edge_active(r, e) && (!up_only || node_up(r, ed->supplier)))
-            w = ed->backup && ed->share <= 0 ? blocked_share / nzero_backups : ed->share;
+            w = ed->backup && ed->share <= 0
+              ? blocked_share / nzero_backups + (r->e[e].trig_share > 0
+                                                 ? r->e[e].trig_share / ntriggered : 0)
+              : ed->share;
         sh[i] = w;
         total += w;
     }
@@ -291,6 +299,7 @@ static double place_order(struct rp_run *r, uint32_t h, double qty, bool lost_mo
         refused += part - go;
         if (go > EPS) {
             hs->on_order += go;
+            rp_eng_trig_note(r, e, go, 0);
             lost += order_arrives(r, m->edges[e].supplier_hold, e, go, lost_mode);
         }
     }
@@ -303,6 +312,7 @@ static double place_order(struct rp_run *r, uint32_t h, double qty, bool lost_mo
                     continue;
                 double go = refused * w / open_total;
                 hs->on_order += go;
+                rp_eng_trig_note(r, e, go, 0);
                 lost += order_arrives(r, m->edges[e].supplier_hold, e, go, lost_mode);
             }
         } else if (lost_mode) {

@@ -228,6 +228,52 @@ static void build_node_events(struct rp_model *m)
             m->follow_nodes[m->nfollow_nodes++] = n;
 }
 
+/*
+ * Backups with a trigger judge the regular sources of their holding over a
+ * trailing window of whole days: each regular edge keeps a ring of daily
+ * (due, sent) amounts one day longer than the longest such window of the
+ * holding (the day being written while the last one is judged), and no
+ * longer than the run. Set up once; the run only indexes it.
+ */
+static void build_triggers(struct rp_model *m)
+{
+    const struct rp_scenario *sc = m->sc;
+    double run_days = ceil(sc->horizon) + 1;
+    m->trig_holds = rp_xcalloc(m->nholds + 1, sizeof *m->trig_holds);
+    for (uint32_t e = 0; e < m->nedges; e++)
+        m->edges[e].bin0 = RP_NONE;
+    for (uint32_t n = 0; n < sc->nnodes; n++) {
+        const struct rp_node *nd = &sc->nodes[n];
+        for (size_t i = 0; i < nd->nsources; i++) {
+            const struct rp_sourcing *so = &nd->sources[i];
+            uint32_t h = rp_model_find_hold(m, n, so->product);
+            struct hold *hd = &m->holds[h];
+            uint32_t longest = 0;
+            for (size_t j = 0; j < so->nsources; j++) {
+                const struct rp_source *src = &so->sources[j];
+                struct edge *ed = &m->edges[hd->edge0 + j];
+                if (!src->has_trigger)
+                    continue;
+                double w = fmin(ceil(src->trigger_window), run_days);
+                ed->trig = true;
+                ed->trig_fill = src->trigger_fill;
+                ed->trig_window = (uint32_t)w;
+                if (ed->trig_window > longest)
+                    longest = ed->trig_window;
+            }
+            if (!longest)
+                continue;
+            hd->trig_days = longest + 1;
+            m->trig_holds[m->ntrig_holds++] = h;
+            for (uint32_t j = 0; j < hd->nedges; j++)
+                if (!m->edges[hd->edge0 + j].backup) {
+                    m->edges[hd->edge0 + j].bin0 = (uint32_t)m->ntrig_bins;
+                    m->ntrig_bins += hd->trig_days;
+                }
+        }
+    }
+}
+
 uint32_t rp_model_buyer_class(const struct rp_node *sup, const struct rp_node *buyer)
 {
     rp_country who = sup->priority_by == RP_BY_OWNER ? buyer->owner : buyer->country;
@@ -480,6 +526,7 @@ struct rp_model *rp_model_new(const struct rp_scenario *sc)
         }
     }
     index_supply_edges(m);
+    build_triggers(m);
     for (uint32_t n = 0; n < sc->nnodes; n++) {
         struct mnode *mn = &m->nodes[n];
         const struct rp_node *nd = mn->sc;
@@ -558,7 +605,7 @@ struct rp_model *rp_model_new(const struct rp_scenario *sc)
 
     /* Daily buckets: needed for recovery times and for series. */
     m->series = sc->series && sc->nreport_groups > 0;
-    m->daily = m->series || sc->nevents > 0;
+    m->daily = m->series || sc->nevents > 0 || m->ntrig_holds > 0;
     if (m->daily) {
         m->ndays = (size_t)ceil(sc->horizon);
         if (m->ndays == 0)
@@ -625,6 +672,7 @@ void rp_model_free(struct rp_model *m)
     free(m->event_edges);
     free(m->node_events);
     free(m->follow_nodes);
+    free(m->trig_holds);
     free(m->stream_keys);
     free(m->values);
     free(m->value_hold);

@@ -59,6 +59,7 @@ struct hold {
     double alert_level;
     uint32_t edge0, nedges; /* replenishment edges */
     uint32_t lane0, nlanes; /* allocation by class: one backlog per class (0: one queue) */
+    uint32_t trig_days;     /* a backup has a trigger: days in each regular edge's ring (0: none) */
     uint32_t next_at_node;  /* the node's next holding, RP_NONE after the last */
     double holding;         /* currency per unit on hand per day (its stock entry's) */
 };
@@ -72,6 +73,16 @@ struct edge {
     struct rp_draw lead;    /* days from shipping to arrival */
     struct rp_draw qualify; /* backup: days from a block to joining */
     uint32_t buyer_class;   /* the customer's class at the supplier (priority, quota); see rp_model_buyer_class */
+    /*
+     * trigger (backups): called in when the regular sources delivered less
+     * than trig_fill of what was due over the last trig_window whole days.
+     * A regular edge of a holding with such a backup keeps a ring of
+     * hold.trig_days daily (due, sent) pairs from bin0 (RP_NONE: none).
+     */
+    bool trig;
+    double trig_fill;
+    uint32_t trig_window;
+    uint32_t bin0;
     double price;           /* currency per unit shipped over it */
 };
 
@@ -128,6 +139,9 @@ struct rp_model {
     uint32_t *node_events;          /* per node: its capacity events, then its demand events, in event order */
     uint32_t *follow_nodes;         /* nodes with a holding whose level follows (mnode.follows) */
     size_t nfollow_nodes;
+    uint32_t *trig_holds;           /* holdings with a backup that has a trigger */
+    size_t ntrig_holds;
+    size_t ntrig_bins;              /* daily (due, sent) pairs of all their regular edges */
     uint64_t *stream_keys;          /* path hash of each random quantity */
     size_t nstreams;
     size_t nservers;

@@ -467,6 +467,122 @@ Test(additions, a_backup_starts_qualifying_at_the_announcement)
     }
 }
 
+/* ------------------------------------------------- triggered backups */
+
+/*
+ * A supplier that runs dry calls in a backup through its trigger. Buyers
+ * wait for 10 units a day (t = 1, 2, ..., 12) from `sup`, which holds 50
+ * and restocks only from a supplier 1000 days away: it serves days 1..5
+ * and from day 6 nothing. The
+ * backup (unlimited, share 0) qualifies 2 days after its trigger fires.
+ * Each day's end judges the last W whole days (the day that ended and the
+ * W - 1 before it; demand at t falls in day t):
+ * - W = 3, fill 0.8: at time 7 (days 4..6) 20 of 30 were sent, 0.67: the
+ *   trigger fires; at time 6 (days 3..5) 30 of 30. In at 9; from then each
+ *   demand splits 1 : 1 (the backup takes the share of the source that
+ *   served poorly, which keeps its own): 5 a day from the backup at
+ *   9..12, 20 in all.
+ * - W = 10: over days 0..d the fill is 50 / 10d: 0.83 at d = 6, 0.71 at
+ *   d = 7, so it fires at time 8 and the backup is in at 10: 15.
+ * - W = 3 and a backup with share 0.25: it joins with its share, 0.25 of
+ *   1.25 of each demand: 2 a day at 9..12, 8.
+ * A cumulative fill (since day 0) would fire at time 8 for W = 3 as well.
+ * What the backup does not send stays owed: unmet = 120 - 50 - backup.
+ */
+static const char *trig_fmt = HEAD "horizon: 12.5\n"
+    "nodes:\n"
+    "  far: { country: US, supply: unlimited }\n"
+    "  sup: { country: KR, stock: { x: { initial: 50, level: 0 } },\n"
+    "         sources: { x: { far: { lead_time: 1000 } } } }\n"
+    "  bk: { country: CN, supply: unlimited }\n"
+    "  buyers:\n"
+    "    country: KR\n"
+    "    demand: { product: x, every: 1, size: 10 }\n"
+    "    sources: { x: { sup: { share: 1 },\n"
+    "                    bk: { share: %g, backup: true, qualify: 2,\n"
+    "                          trigger: { fill: 0.8, window: %g } } } }\n";
+
+Test(additions, a_trigger_calls_in_a_backup_over_a_trailing_window)
+{
+    double share[3] = { 0, 0, 0.25 }, window[3] = { 3, 10, 3 }, from_bk[3] = { 20, 15, 8 };
+    for (int i = 0; i < 3; i++) {
+        char yaml[2048];
+        struct fixture f;
+        snprintf(yaml, sizeof yaml, trig_fmt, share[i], window[i]);
+        load(&f, yaml);
+        run(&f, 0);
+        cr_expect_float_eq(value(&f, "nodes.bk.x.delivered"), from_bk[i], 1e-9,
+                           "share %g, window %g: the backup sent %g", share[i], window[i],
+                           value(&f, "nodes.bk.x.delivered"));
+        cr_expect_float_eq(value(&f, "nodes.sup.x.delivered"), 50, 1e-9);
+        cr_expect_float_eq(value(&f, "nodes.buyers.x.unmet"), 70 - from_bk[i], 1e-9,
+                           "share %g, window %g: unmet %g", share[i], window[i],
+                           value(&f, "nodes.buyers.x.unmet"));
+        done(&f);
+    }
+}
+
+/*
+ * The backup takes the share of the sources that served poorly, not of
+ * all of them. Buyers wait for 6 a day, half from `a` (holds 15, restocks
+ * only from 1000 days away) and half from `b` (unlimited). Window 2, fill 0.8: at time 7
+ * (days 5, 6) the two sent 9 of 12 (0.75): the trigger fires; `a` alone
+ * sent 3 of 6, `b` 6 of 6, so the backup keeps a's share, 0.5. In at 9:
+ * each demand splits 0.5 : 0.5 : 0.5, 2 each. The backup sends 8 (days
+ * 9..12), b 24 + 8 = 32, a 15; unmet 72 - 55 = 17 (still owed by a).
+ */
+Test(additions, a_triggered_backup_takes_the_share_of_the_poor_sources)
+{
+    struct fixture f;
+    load(&f, HEAD "horizon: 12.5\n"
+             "nodes:\n"
+             "  far: { country: US, supply: unlimited }\n"
+             "  a: { country: KR, stock: { x: { initial: 15, level: 0 } },\n"
+             "       sources: { x: { far: { lead_time: 1000 } } } }\n"
+             "  b: { country: KR, supply: unlimited }\n"
+             "  bk: { country: CN, supply: unlimited }\n"
+             "  buyers:\n"
+             "    country: KR\n"
+             "    demand: { product: x, every: 1, size: 6 }\n"
+             "    sources: { x: { a: { share: 0.5 }, b: { share: 0.5 },\n"
+             "                    bk: { share: 0, backup: true, qualify: 2,\n"
+             "                          trigger: { fill: 0.8, window: 2 } } } }\n");
+    run(&f, 0);
+    cr_expect_float_eq(value(&f, "nodes.bk.x.delivered"), 8, 1e-9,
+                       "the backup sent %g", value(&f, "nodes.bk.x.delivered"));
+    cr_expect_float_eq(value(&f, "nodes.b.x.delivered"), 32, 1e-9,
+                       "b sent %g", value(&f, "nodes.b.x.delivered"));
+    cr_expect_float_eq(value(&f, "nodes.a.x.delivered"), 15, 1e-9);
+    cr_expect_float_eq(value(&f, "nodes.buyers.x.unmet"), 17, 1e-9,
+                       "unmet %g", value(&f, "nodes.buyers.x.unmet"));
+    done(&f);
+}
+
+/*
+ * Good service never calls the backup in: `sup` is unlimited, every
+ * order is sent the day it is placed, so the fill is 1 every day and the
+ * backup sends nothing, however demanding its trigger (fill 1).
+ */
+Test(additions, a_trigger_stays_quiet_while_service_is_good)
+{
+    struct fixture f;
+    load(&f, HEAD "horizon: 40.5\n"
+             "nodes:\n"
+             "  sup: { country: KR, supply: unlimited }\n"
+             "  bk: { country: CN, supply: unlimited }\n"
+             "  buyers:\n"
+             "    country: KR\n"
+             "    demand: { product: x, every: 1, size: 10 }\n"
+             "    sources: { x: { sup: { share: 1, lead_time: 5 },\n"
+             "                    bk: { share: 0, backup: true, qualify: 0,\n"
+             "                          trigger: { fill: 1, window: 7 } } } }\n");
+    run(&f, 0);
+    cr_expect_float_eq(value(&f, "nodes.bk.x.delivered"), 0, 1e-12,
+                       "the backup sent %g", value(&f, "nodes.bk.x.delivered"));
+    cr_expect_float_eq(value(&f, "nodes.sup.x.delivered"), 400, 1e-9);
+    done(&f);
+}
+
 /* ----------------------------------------------------- peak_backorders */
 
 /*

@@ -1,0 +1,129 @@
+/*
+ * engine_trigger.c - backups called in by poor service: `trigger: {fill,
+ * window}` on a backup source.
+ *
+ * Every regular edge of a holding that has such a backup keeps, per day,
+ * the units ordered over it (due) and the units its supplier sent over it
+ * (sent; goods a licence refused come off the day they come back). At
+ * each day's end a backup not yet called in by its trigger compares, over
+ * the last `window` whole days, what the regular sources sent with what
+ * was due: below `fill` of it, the backup is called in (it starts
+ * qualifying, as a restriction would have it) and keeps the share of the
+ * regular sources that served poorly themselves, for the split.
+ *
+ * Costs: a note is O(1) (plus the days skipped since the last note, at
+ * most the ring's length); a day's check is O(window x regular sources)
+ * per holding whose triggered backup still waits, nothing once all are in.
+ * The rings are the run's, sized by the model: nothing is allocated here.
+ */
+#include "engine_impl.h"
+
+#include <math.h>
+
+/* Today's whole day, as the rings count days. */
+static uint32_t today(const struct rp_run *r)
+{
+    return (uint32_t)floor(r->now);
+}
+
+static double *bin(struct rp_run *r, uint32_t e, uint32_t day)
+{
+    const struct edge *ed = &r->m->edges[e];
+    uint32_t len = r->m->holds[ed->hold].trig_days;
+    return &r->trig_bin[2 * ((size_t)ed->bin0 + day % len)];
+}
+
+/*
+ * Moves holding h's rings on to day `day`: the days after the latest one
+ * they hold start empty (at most a ring's length of them to clear).
+ */
+static void advance(struct rp_run *r, uint32_t h, uint32_t day)
+{
+    const struct hold *hd = &r->m->holds[h];
+    struct hold_st *hs = &r->h[h];
+    if (day <= hs->tday)
+        return;
+    uint32_t from = day - hs->tday > hd->trig_days ? day - hd->trig_days : hs->tday;
+    for (uint32_t d = from + 1; d <= day; d++)
+        for (uint32_t i = 0; i < hd->nedges; i++) {
+            uint32_t e = hd->edge0 + i;
+            if (r->m->edges[e].bin0 == RP_NONE)
+                continue;
+            double *b = bin(r, e, d);
+            b[0] = b[1] = 0;
+        }
+    hs->tday = day;
+}
+
+void rp_eng_trig_record(struct rp_run *r, uint32_t e, double due, double sent)
+{
+    uint32_t day = today(r);
+    advance(r, r->m->edges[e].hold, day);
+    double *b = bin(r, e, day);
+    b[0] += due;
+    b[1] += sent;
+}
+
+/* Due and sent over regular edge e in the days first..last. */
+static void window_sums(struct rp_run *r, uint32_t e, uint32_t first,
+                        uint32_t last, double *due, double *sent)
+{
+    *due = *sent = 0;
+    for (uint32_t d = first; d <= last; d++) {
+        const double *b = bin(r, e, d);
+        *due += b[0];
+        *sent += b[1];
+    }
+}
+
+/* Poor service: sent less than fill of what was due (and something was). */
+static bool served_poorly(double due, double sent, double fill)
+{
+    return due > EPS && sent < fill * due - EPS;
+}
+
+/*
+ * Backup b of holding h judges the day that just ended (`day`) and the
+ * window - 1 days before it: called in when the regular sources together
+ * served poorly. It keeps the shares of those that served poorly alone and
+ * are not blocked (a blocked share reaches the backups anyway).
+ */
+static void judge(struct rp_run *r, uint32_t h, uint32_t b, uint32_t day)
+{
+    const struct rp_model *m = r->m;
+    const struct hold *hd = &m->holds[h];
+    const struct edge *bd = &m->edges[b];
+    uint32_t first = day + 1 > bd->trig_window ? day + 1 - bd->trig_window : 0;
+    double due = 0, sent = 0, poor = 0;
+    for (uint32_t i = 0; i < hd->nedges; i++) {
+        uint32_t e = hd->edge0 + i;
+        if (m->edges[e].bin0 == RP_NONE)
+            continue;
+        double d, s;
+        window_sums(r, e, first, day, &d, &s);
+        due += d;
+        sent += s;
+        if (served_poorly(d, s, bd->trig_fill) && edge_active(r, e))
+            poor += m->edges[e].share;
+    }
+    if (!served_poorly(due, sent, bd->trig_fill))
+        return;
+    r->e[b].triggered = true;
+    r->e[b].trig_share = poor;
+    rp_eng_arm_backup(r, b);
+}
+
+void rp_eng_check_triggers(struct rp_run *r, uint32_t day)
+{
+    const struct rp_model *m = r->m;
+    for (size_t k = 0; k < m->ntrig_holds; k++) {
+        uint32_t h = m->trig_holds[k];
+        const struct hold *hd = &m->holds[h];
+        advance(r, h, day);
+        for (uint32_t i = 0; i < hd->nedges; i++) {
+            uint32_t b = hd->edge0 + i;
+            if (m->edges[b].trig && !r->e[b].triggered)
+                judge(r, h, b, day);
+        }
+    }
+}
