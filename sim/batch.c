@@ -104,6 +104,16 @@ enum rp_acc_mode rp_batch_mode(const struct rp_model *m,
                ? RP_ACC_EXACT : RP_ACC_STREAM;
 }
 
+enum rp_acc_mode rp_batch_series_mode(const struct rp_model *m,
+                                      const struct rp_batch_opts *o)
+{
+    size_t ns = rp_model_series_len(m);
+    if (rp_batch_mode(m, o) != RP_ACC_EXACT)
+        return RP_ACC_STREAM;
+    return (size_t)batch_cap(o) * ns * sizeof(double) <= EXACT_BUDGET
+               ? RP_ACC_EXACT : RP_ACC_STREAM;
+}
+
 void rp_batch_init(struct rp_batch *b, const struct rp_model *m,
                    const struct rp_batch_opts *o)
 {
@@ -125,7 +135,7 @@ void rp_batch_init(struct rp_batch *b, const struct rp_model *m,
         b->nseries = ns;
         b->series_acc = rp_xcalloc(ns, sizeof *b->series_acc);
         for (size_t i = 0; i < ns; i++)
-            rp_acc_init(&b->series_acc[i], RP_ACC_STREAM);
+            rp_acc_init(&b->series_acc[i], rp_batch_series_mode(m, o));
     }
     b->watch = o->precision_value >= 0 ? o->precision_value
                                        : rp_batch_default_watch(m);

@@ -90,16 +90,19 @@ void rp_budget_estimate(struct rp_budget *b, const struct rp_model *m,
     double values = reps * nv * sizeof(double);
 
     bool exact = o->auto_mode ? values <= EXACT_BUDGET : o->mode == RP_ACC_EXACT;
+    double series = reps * ns * sizeof(double);     /* as rp_batch_series_mode */
+    bool sexact = exact && series <= EXACT_BUDGET;
     b->replications = reps;
     b->events_per_rep = events_per_rep(m);
     b->events = b->events_per_rep * reps * batches;
     b->threads = threads;
     b->bytes_per_thread = bytes_per_run(m);
     b->bytes_summaries = batches * ((nv + 1) * (exact ? ACC_BYTES : ACC_STREAM_BYTES)
-                                    + ns * ACC_STREAM_BYTES)
+                                    + ns * (sexact ? ACC_BYTES : ACC_STREAM_BYTES))
                        + threads * BLOCK_PER_THREAD * (nv + 1 + ns) * sizeof(double);
     /* kept arrays grow by doubling: up to twice what they hold */
-    b->bytes_kept = batches * 2 * values * ((exact ? 1 : 0) + (o->keep_values ? 1 : 0));
+    b->bytes_kept = batches * 2 * (values * ((exact ? 1 : 0) + (o->keep_values ? 1 : 0))
+                                   + (sexact ? series : 0));
     b->bytes = threads * b->bytes_per_thread + b->bytes_summaries + b->bytes_kept;
 }
 

@@ -295,6 +295,75 @@ Test(batch, records_added_back_then_continued_give_the_same_bytes)
     free(k.ev);
 }
 
+static int by_value(const void *pa, const void *pb)
+{
+    double a = *(const double *)pa, b = *(const double *)pb;
+    return (a > b) - (a < b);
+}
+
+/*
+ * Series bands in an exact batch are the exact type 7 quantiles of the
+ * recorded daily values (computed here from the records, by qsort and the
+ * definition in stats.h); a stream batch of the same runs gives the same
+ * means and P-square bands, which on 150 replications differ somewhere.
+ */
+Test(batch, series_bands_are_exact_quantiles_of_the_daily_values)
+{
+    struct rp_batch_opts o;
+    struct rp_batch b, st;
+    long n = 150;
+    struct kept k = { rp_model_nvalues(model), rp_model_series_len(model), 0,
+                      NULL, NULL, NULL };
+    cr_assert_gt(k.ns, 100);
+    k.v = calloc((size_t)n * k.nv, sizeof *k.v);
+    k.s = calloc((size_t)n * k.ns, sizeof *k.s);
+    k.ev = calloc((size_t)n, sizeof *k.ev);
+    double *col = calloc((size_t)n, sizeof *col);
+    rp_batch_opts_default(&o);
+    o.replications = n;
+    o.seed = 5;
+    o.threads = 2;
+    o.record = keep_record;
+    o.record_ctx = &k;
+    cr_assert_eq(rp_batch_series_mode(model, &o), RP_ACC_EXACT);
+    rp_batch_run(&b, model, &o);
+    cr_assert_eq(k.n, n);
+    o.record = NULL;
+    o.auto_mode = false;
+    o.mode = RP_ACC_STREAM;
+    cr_assert_eq(rp_batch_series_mode(model, &o), RP_ACC_STREAM);
+    rp_batch_run(&st, model, &o);
+
+    size_t differ = 0;
+    for (size_t j = 0; j < k.ns; j++) {
+        for (long i = 0; i < n; i++)
+            col[i] = k.s[(size_t)i * k.ns + j];
+        qsort(col, (size_t)n, sizeof *col, by_value);
+        struct rp_summary e, p;
+        rp_acc_summarize(&b.series_acc[j], 0.95, &e);
+        rp_acc_summarize(&st.series_acc[j], 0.95, &p);
+        const double lv[3] = { 0.05, 0.5, 0.95 };
+        const double got[3] = { e.p05, e.p50, e.p95 };
+        for (int q = 0; q < 3; q++) {
+            double h = lv[q] * (double)(n - 1);
+            size_t lo = (size_t)floor(h);
+            double want = col[lo] + (h - floor(h)) * (col[lo + 1] - col[lo]);
+            cr_assert_float_eq(got[q], want, 1e-12 * (1 + fabs(want)),
+                               "point %zu, level %g: %g, not %g", j, lv[q],
+                               got[q], want);
+        }
+        cr_assert_eq(e.mean, p.mean, "point %zu: modes differ in the mean", j);
+        differ += e.p05 != p.p05 || e.p50 != p.p50 || e.p95 != p.p95;
+    }
+    cr_expect_gt(differ, 0, "P-square bands equal the exact ones everywhere");
+    rp_batch_release(&b);
+    rp_batch_release(&st);
+    free(col);
+    free(k.v);
+    free(k.s);
+    free(k.ev);
+}
+
 Test(batch, a_replication_over_its_event_budget_stops_the_batch)
 {
     struct rp_batch_opts o;
