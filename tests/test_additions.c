@@ -215,6 +215,43 @@ Test(additions, cover_follows_capacity)
 }
 
 /*
+ * `initial` left to its default is the level in force at time 0: a maker
+ * of 10 a day holds its input x as cover: 5 (50 at full capacity), and
+ * starts the run at a capacity factor f (an event from day 0). With f = 0
+ * (a plant not yet built) it starts with no x; with f = 0.5 with 25;
+ * with f = 1 with 50. An `initial` written is kept whatever the factor
+ * (50 at f = 0). It has nothing to make, and its supplier is 1000 days
+ * away, so at 0.5 it holds what it started with.
+ */
+Test(additions, a_default_initial_is_the_cover_at_the_capacity_in_force)
+{
+    const char *fmt = HEAD "horizon: 10\n"
+        "nodes:\n"
+        "  sup: { country: KR, supply: unlimited }\n"
+        "  maker:\n"
+        "    country: KR\n"
+        "    make: { product: cell, capacity: 10, inputs: { x: 1 }, to_order: true }\n"
+        "    stock: { x: { %s policy: base_stock, cover: 5 } }\n"
+        "    sources: { x: { sup: { lead_time: 1000 } } }\n"
+        "events:\n"
+        "  built: { type: capacity, node: maker, start: 0, factor: %g }\n";
+    const char *initial[4] = { "", "", "", "initial: 50," };
+    double factor[4] = { 0, 0.5, 1, 0 }, held[4] = { 0, 25, 50, 50 };
+    for (int i = 0; i < 4; i++) {
+        char yaml[2048];
+        struct fixture f;
+        snprintf(yaml, sizeof yaml, fmt, initial[i], factor[i]);
+        load(&f, yaml);
+        rp_run_start(f.r, f.sc.seed, 0);
+        rp_run_until(f.r, 0.5);
+        cr_expect_float_eq(on_hand(&f, "maker", "x"), held[i], 1e-9,
+                           "factor %g, '%s': %g on hand at 0.5", factor[i], initial[i],
+                           on_hand(&f, "maker", "x"));
+        done(&f);
+    }
+}
+
+/*
  * A market's cover follows its demand: buyers of 1 a day (t = 1, 2, ...)
  * hold cover: 10 (10 units), re-ordering from a supplier 1000 days away.
  * Days 1..4 re-order 4. At day 5 a demand event triples demand: the target

@@ -104,6 +104,7 @@ enum rp_policy {
 struct rp_stock {
     uint32_t product;
     double initial;                     /* units on hand at time 0 */
+    bool initial_given;                 /* initial written, not the policy's default */
     enum rp_policy policy;
     double level;                       /* base_stock; "cover: D" resolved to D days of use at capacity */
     double s, S;                        /* sS */
