@@ -52,7 +52,7 @@ rep_bytes=$(( $(stat -c %s one/records.bin) / N ))
 
 # --precision: the stop rule at block ends, never at a thread multiple
 prec() {
-    "$ripple" run baseline.yaml -n 10 --precision 0.08 --quiet --set horizon=1000 \
+    "$ripple" run baseline.yaml -n 10 --precision 0.08 --quiet \
         --watch nodes.lges_ochang.cell.first_outage "$@" > /dev/null
 }
 prec --threads 1 --out p1 2> p1.err
@@ -144,7 +144,7 @@ same_out one killed
 RUN_N=600 stop_and_resume KILL shard2 --threads 2 --shard 2/3
 same_out s2long shard2
 # a --precision run stopped past -n resumes from all it kept, stops alike
-"$ripple" run baseline.yaml -n 10 --precision 0.08 --quiet --threads 2 --set horizon=1000 \
+"$ripple" run baseline.yaml -n 10 --precision 0.08 --quiet --threads 2 \
     --watch nodes.lges_ochang.cell.first_outage --out presumed > /dev/null 2> presumed.err &
 pid=$!                          # ripple's own pid, not a subshell's
 wait_records presumed || fail "presumed: no records appeared"
@@ -169,8 +169,8 @@ if [ -n "$mpiexec" ]; then
     "$ripple" compare baseline.yaml -n 60 --quiet --out c1 > /dev/null || fail "compare"
     mpi compare baseline.yaml -n 60 --quiet --out c2 || fail "mpiexec -n 2 compare"
     same_out c1 c2
-    "$ripple" sweep baseline.yaml -n 30 --set horizon=1000,1400 --quiet --out w1 > /dev/null || fail "sweep"
-    mpi sweep baseline.yaml -n 30 --set horizon=1000,1400 --quiet --out w2 || fail "mpiexec -n 2 sweep"
+    "$ripple" sweep baseline.yaml -n 30 --set horizon=400,800 --quiet --out w1 > /dev/null || fail "sweep"
+    mpi sweep baseline.yaml -n 30 --set horizon=400,800 --quiet --out w2 || fail "mpiexec -n 2 sweep"
     same_out w1 w2
     mpi run baseline.yaml -n $N --quiet --shard 2/3 --out mpis2 || fail "mpiexec shard"
     same_out s2 mpis2
