@@ -63,10 +63,17 @@ static int round_mpi(const struct rp_batch_ranks *rk, struct rp_round *r)
 {
     long lo, hi;
     rp_round_slice(r->count, rk->rank, rk->size, &lo, &hi);
-    int stopped = rp_round_local(r, lo, hi), any = 0;
-    MPI_Allreduce(&stopped, &any, 1, MPI_INT, MPI_LOR, MPI_COMM_WORLD);
-    if (any)
+    int stopped = rp_round_local(r, lo, hi);
+    /* Why the signal itself is reduced: a launcher's SIGTERM can reach
+     * one rank a round before another, and every rank must then report
+     * (and exit with) the same stop, not 0 on the one that missed it. */
+    int sig = stopped ? (r->stop ? (int)*r->stop : 1) : 0, any = 0;
+    MPI_Allreduce(&sig, &any, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+    if (any) {
+        if (r->stop && !*r->stop)
+            *r->stop = any;             /* the stop another rank saw */
         return 1;                       /* dropped on every rank */
+    }
     if (r->nv)
         gather(rk, r->vals, r->nv, MPI_DOUBLE, r->count);
     if (r->ns)

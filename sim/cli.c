@@ -634,6 +634,8 @@ const char *cli_out_path(const struct cli_out *co)
 int cli_out_finish(struct cli_out *co, int rc, long done)
 {
     int sig = *co->stop;
+    if (sig && co->a->ranks && co->a->ranks->rank != 0)
+        return 128 + sig;               /* rank 0 tells what it kept */
     if (sig) {
         char after[64] = "";
         if (done >= 0)

@@ -211,6 +211,7 @@ void rp_run_start(struct rp_run *r, uint64_t seed, uint64_t rep)
         if (isfinite(d))
             push(r, s + d, EV_DIS_END, k, 0, 0, 0, 0);
     }
+    rp_eng_initial_stock(r);            /* needs the events' drawn starts */
     for (uint32_t n = 0; n < m->nnodes; n++) {
         const struct mnode *mn = &m->nodes[n];
         if (mn->sc->demand.product != RP_NONE)

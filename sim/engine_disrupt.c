@@ -73,6 +73,42 @@ double rp_eng_node_mult(const struct rp_run *r, uint32_t n, enum rp_event_type t
 }
 
 /*
+ * The capacity (or demand) factor node n starts the run with: its events
+ * in force at time 0, by their drawn start and end (called before any
+ * event has run, at time 0).
+ */
+static double factor_at_start(const struct rp_run *r, uint32_t n, enum rp_event_type type)
+{
+    const struct rp_model *m = r->m;
+    const struct mnode *mn = &m->nodes[n];
+    bool cap = type == RP_EVENT_CAPACITY;
+    uint32_t first = cap ? mn->cap_ev0 : mn->dem_ev0;
+    uint32_t count = cap ? mn->ncap_ev : mn->ndem_ev;
+    double mult = 1;
+    for (uint32_t i = 0; i < count; i++) {
+        uint32_t k = m->node_events[first + i];
+        if (r->ev[k].start <= 0 && r->ev[k].end > 0)
+            mult *= event_mult(r, k, n);
+    }
+    return mult;
+}
+
+/*
+ * An `initial` left to its default, where the level is given as cover, is
+ * the level in force at time 0: D days of use at the capacity (or demand)
+ * the run starts with, so a plant not yet built (factor 0) starts empty.
+ */
+void rp_eng_initial_stock(struct rp_run *r)
+{
+    const struct rp_model *m = r->m;
+    for (uint32_t h = 0; h < m->nholds; h++) {
+        const struct hold *hd = &m->holds[h];
+        if (hd->initial_follows && hd->role != ROLE_UNLIMITED)
+            r->h[h].on_hand = hd->level * factor_at_start(r, hd->node, hd->follow);
+    }
+}
+
+/*
  * Supplier n went down or came back: customers move the orders that wait
  * at a down supplier to sources that can ship, and makers whose kit is
  * complete again resume ordering.

@@ -476,6 +476,7 @@ void rp_eng_on_batch_done(struct rp_run *r, const struct rp_event *ev);
 /* ---------------------------------------------------- engine_disrupt.c */
 
 void rp_eng_on_path(struct rp_run *r, uint32_t k);
+void rp_eng_initial_stock(struct rp_run *r);
 void rp_eng_on_announce(struct rp_run *r, uint32_t k);
 void rp_eng_covers_follow(struct rp_run *r);
 void rp_eng_on_fail(struct rp_run *r, uint32_t n);

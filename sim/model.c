@@ -179,6 +179,7 @@ static void set_policy(struct hold *h, const struct rp_stock *st)
     h->initial = st->initial;
     h->follow = h->role == ROLE_DEMAND ? RP_EVENT_DEMAND : RP_EVENT_CAPACITY;
     h->level_follows = st->cover > 0 && st->policy == RP_POLICY_BASE_STOCK;
+    h->initial_follows = h->level_follows && !st->initial_given;
     h->has_alert = st->has_alert;
     h->alert_level = st->alert_level;
     h->alert_follows = st->has_alert && st->alert_cover > 0;

@@ -54,6 +54,7 @@ struct hold {
      * the factor in force (follow is RP_EVENT_CAPACITY or RP_EVENT_DEMAND).
      */
     bool level_follows, alert_follows;
+    bool initial_follows;   /* initial defaulted to a level given as cover: the level in force at time 0 */
     enum rp_event_type follow;
     bool has_alert;         /* orders up to alert_level while an event that restricts it is known */
     double alert_level;

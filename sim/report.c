@@ -475,7 +475,7 @@ void rp_report_events_csv(FILE *out, const struct rp_scenario *sc)
 void rp_report_groups_csv(FILE *out, const struct rp_model *m)
 {
     const struct rp_scenario *sc = rp_model_scenario(m);
-    fputs("group,product,unit,node\n", out);
+    fputs("group,product,unit,node,name\n", out);
     for (uint32_t g = 0; g < sc->nreport_groups; g++) {
         const struct rp_report_group *rg = &sc->report_groups[g];
         uint32_t p = rp_model_group_product(m, g);
@@ -483,8 +483,9 @@ void rp_report_groups_csv(FILE *out, const struct rp_model *m)
         const char *unit = p == RP_NONE || !sc->products[p].unit
                          ? "" : sc->products[p].unit;
         for (size_t i = 0; i < rg->nnodes; i++) {
-            csv_fields(out, (const char *[]){ rg->id, pid, unit,
-                                              sc->nodes[rg->nodes[i]].id }, 4);
+            const struct rp_node *n = &sc->nodes[rg->nodes[i]];
+            csv_fields(out, (const char *[]){ rg->id, pid, unit, n->id,
+                                              n->name ? n->name : n->id }, 5);
             fputc('\n', out);
         }
     }

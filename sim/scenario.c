@@ -159,6 +159,20 @@ static void keep_overrides(struct ld *ld, const struct rp_load_opts *opts)
 
 static void check_input_ends(const struct rp_scenario *sc, struct rp_diag *diag);
 
+/* An empty scenario in ld->sc named after path, with its arena, ids and a tree to read into. */
+static void begin(struct ld *ld, const char *path)
+{
+    struct rp_scenario *sc = ld->sc;
+    memset(sc, 0, sizeof *sc);
+    ld->a = rp_xmalloc(sizeof *ld->a);
+    rp_arena_init(ld->a);
+    sc->arena = ld->a;
+    sc->ids = rp_xmalloc(sizeof *sc->ids);
+    rp_idmap_init(sc->ids);
+    sc->file = ld->top = rp_arena_strdup(ld->a, path);
+    rp_ytree_init(&ld->tree);
+}
+
 static int load(struct rp_scenario *sc, const char *path, const char *text,
                 size_t len, const struct rp_load_opts *opts,
                 struct rp_diag *diag)
@@ -170,15 +184,8 @@ static int load(struct rp_scenario *sc, const char *path, const char *text,
     size_t before = rp_diag_count(diag);
     struct rp_ynode *root;
 
-    memset(sc, 0, sizeof *sc);
-    ld.a = rp_xmalloc(sizeof *ld.a);
-    rp_arena_init(ld.a);
-    sc->arena = ld.a;
-    sc->ids = rp_xmalloc(sizeof *sc->ids);
-    rp_idmap_init(sc->ids);
-    sc->file = ld.top = rp_arena_strdup(ld.a, path);
+    begin(&ld, path);
     sc->variant = "base";
-    rp_ytree_init(&ld.tree);
 
     root = ld_load_tree(&ld, path, text, len, NULL,
                      (struct rp_loc){ ld.top, 0, 0 }, sc->sha256);
@@ -217,16 +224,9 @@ int rp_scenario_with_inputs(struct rp_scenario *out,
     size_t before = rp_diag_count(diag);
 
     assert(sc->layered);
-    memset(out, 0, sizeof *out);
-    ld.a = rp_xmalloc(sizeof *ld.a);
-    rp_arena_init(ld.a);
-    out->arena = ld.a;
-    out->ids = rp_xmalloc(sizeof *out->ids);
-    rp_idmap_init(out->ids);
-    out->file = ld.top = rp_arena_strdup(ld.a, sc->file);
+    begin(&ld, sc->file);
     out->variant = rp_arena_strdup(ld.a, sc->variant);
     memcpy(out->sha256, sc->sha256, sizeof out->sha256);
-    rp_ytree_init(&ld.tree);
 
     struct rp_ynode *root = rp_ytree_copy(&ld.tree, sc->layered_root);
     for (size_t i = 0; i < sc->nuncertain; i++) {

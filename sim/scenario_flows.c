@@ -359,6 +359,7 @@ static void build_stock_entry(struct ld *ld, struct rp_node *nd,
     } else {
         st->initial = read_reorder(ld, st, pp, ctx);
     }
+    st->initial_given = rp_ytree_get(m, "initial") != NULL;
     ld_opt_num(ld, m, "initial", NONNEG, MAX_QTY, &st->initial);
     ld_opt_num(ld, m, "holding", NONNEG, MAX_MONEY, &st->holding);
     if (rp_ytree_get(m, "alert"))

@@ -271,6 +271,27 @@ struct rp_ynode *ld_apply_variant(struct ld *ld, struct rp_ynode *root,
 }
 
 /*
+ * A sensitivity row's inputs, each set as a --set would set it, at
+ * "input:N:1"; the uncertain block goes, so that nothing redraws them.
+ */
+static struct rp_ynode *apply_inputs(struct ld *ld, struct rp_ynode *root,
+                                     const struct rp_load_opts *opts)
+{
+    const char *file = rp_arena_strdup(ld->a, "input");
+    for (size_t i = 0; i < opts->ninputs; i++) {
+        const struct rp_override *o = &opts->inputs[i];
+        struct rp_loc at = { file, (int)i + 1, 1 };
+        struct rp_ynode *v = rp_ytree_node(&ld->tree, RP_YSCALAR, at, o->value);
+        v->plain = true;
+        if (rp_ytree_set(&ld->tree, &root, o->path, v))
+            ld_err(ld, at, "input %s: no such path in the scenario tree", o->path);
+    }
+    if (root && root->kind == RP_YMAP)
+        rp_ytree_remove(root, "uncertain");
+    return root;
+}
+
+/*
  * Each --set is a one-key merge patch. Its place in messages is "--set",
  * line N (the N-th override, from 1), column 1.
  */
@@ -303,5 +324,5 @@ struct rp_ynode *ld_apply_overrides(struct ld *ld, struct rp_ynode *root,
             ld_err(ld, at, "--set %s: no such path in the scenario tree",
                 o->path);
     }
-    return root;
+    return opts && opts->ninputs ? apply_inputs(ld, root, opts) : root;
 }

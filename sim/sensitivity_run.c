@@ -24,9 +24,13 @@
 
 #define VALUE_CHARS 32                  /* "%.17g" of a double, with room */
 
-/* The overrides of one row: the caller's, the inputs', "uncertain: null". */
+/*
+ * The inputs of one row, set after the caller's overrides (the loader's
+ * inputs: not counted in the --set limit, and the file's uncertain block
+ * deleted, so that the design fixes the inputs and nothing redraws them).
+ */
 struct row_sets {
-    struct rp_override *sets;
+    struct rp_override *sets;           /* one per input */
     char (*vals)[VALUE_CHARS];          /* the inputs' values as text */
     size_t n;
 };
@@ -34,16 +38,11 @@ struct row_sets {
 static void row_sets_init(struct row_sets *r, const struct rp_sensitivity_opts *o)
 {
     size_t k = o->ninputs;
-    r->n = o->nsets + k + 1;
-    r->sets = rp_xmalloc(r->n * sizeof *r->sets);
+    r->n = k;
+    r->sets = rp_xmalloc((k + 1) * sizeof *r->sets);
     r->vals = rp_xmalloc((k + 1) * sizeof *r->vals);
-    for (size_t i = 0; i < o->nsets; i++)
-        r->sets[i] = o->sets[i];
-    /* the design fixes the inputs; the file's own draws must not redo it */
-    r->sets[o->nsets] = (struct rp_override){ "uncertain", "null" };
     for (size_t i = 0; i < k; i++)
-        r->sets[o->nsets + 1 + i] =
-            (struct rp_override){ o->inputs[i].path, r->vals[i] };
+        r->sets[i] = (struct rp_override){ o->inputs[i].path, r->vals[i] };
 }
 
 static void row_sets_fill(struct row_sets *r, const double *x, size_t k)
@@ -59,20 +58,20 @@ static void row_sets_release(struct row_sets *r)
 }
 
 /*
- * Errors of an input's override are reported at "--set:N:1"; the user
- * wrote that value in the uncertain block, so move them to its line.
+ * Errors of an input's value are reported at "input:N:1"; the user wrote
+ * that value in the uncertain block, so move them to its line.
  */
 static void blame_inputs(struct rp_diag *diag, size_t from,
                          const struct rp_sensitivity_opts *o)
 {
     for (size_t e = from; e < diag->len; e++) {
         struct rp_diag_entry *d = &diag->entries[e];
-        if (strcmp(d->file, "--set"))
+        if (strcmp(d->file, "input"))
             continue;
-        size_t n = (size_t)d->line;     /* counts overrides from 1 */
-        if (n <= o->nsets + 1 || n > o->nsets + 1 + o->ninputs)
+        size_t n = (size_t)d->line;     /* counts inputs from 1 */
+        if (n < 1 || n > o->ninputs)
             continue;
-        const struct rp_sens_input *in = &o->inputs[n - o->nsets - 2];
+        const struct rp_sens_input *in = &o->inputs[n - 1];
         if (!in->loc.file)
             continue;
         free(d->file);
@@ -85,8 +84,9 @@ static void blame_inputs(struct rp_diag *diag, size_t from,
 static int load_row(struct rp_scenario *sc, const struct rp_sensitivity_opts *o,
                     struct row_sets *rs, const double *x, struct rp_diag *diag)
 {
-    struct rp_load_opts lo = { .variant = o->variant, .overrides = rs->sets,
-                               .noverrides = rs->n };
+    struct rp_load_opts lo = { .variant = o->variant, .overrides = o->sets,
+                               .noverrides = o->nsets, .inputs = rs->sets,
+                               .ninputs = rs->n };
     size_t before = diag->len;
 
     row_sets_fill(rs, x, o->ninputs);

@@ -670,6 +670,29 @@ Test(sensitivity, simulated_rows_do_not_depend_on_threads)
     rp_sensitivity_release(&b);
 }
 
+/*
+ * The inputs of a row do not count towards the --set limit: 16 overrides
+ * of the caller (the limit) and 3 inputs run, and the rows agree with a
+ * run without the overrides (each sets a value to what the file has).
+ */
+Test(sensitivity, inputs_do_not_count_towards_the_set_limit)
+{
+    struct rp_override sets[RP_MAX_OVERRIDES];
+    for (size_t i = 0; i < RP_MAX_OVERRIDES; i++)
+        sets[i] = (struct rp_override){ "horizon", "50" };
+    struct rp_sensitivity_opts o = ban_opts(RP_SENS_MORRIS, 2);
+    struct rp_sensitivity a, b;
+    run_or_fail(&a, &o);
+    o.sets = sets;
+    o.nsets = RP_MAX_OVERRIDES;
+    run_or_fail(&b, &o);
+    cr_assert_eq(a.design.rows, b.design.rows);
+    cr_assert_eq(a.nout, b.nout);
+    cr_expect(!memcmp(a.y, b.y, a.design.rows * a.nout * sizeof *a.y));
+    rp_sensitivity_release(&a);
+    rp_sensitivity_release(&b);
+}
+
 Test(sensitivity, a_bad_value_is_reported_at_its_input)
 {
     struct rp_sens_input in[3];

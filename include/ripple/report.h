@@ -52,7 +52,7 @@ void rp_report_json_ex(FILE *out, const struct rp_batch *b,
 void rp_report_events_csv(FILE *out, const struct rp_scenario *sc);
 
 /*
- * The report groups' members as CSV, group,product,unit,node (one row per
+ * The report groups' members as CSV, group,product,unit,node,name (one row per
  * member; product is the group's main product), for plots per maker.
  */
 void rp_report_groups_csv(FILE *out, const struct rp_model *m);

@@ -104,6 +104,7 @@ enum rp_policy {
 struct rp_stock {
     uint32_t product;
     double initial;                     /* units on hand at time 0 */
+    bool initial_given;                 /* initial written, not the policy's default */
     enum rp_policy policy;
     double level;                       /* base_stock; "cover: D" resolved to D days of use at capacity */
     double s, S;                        /* sS */
@@ -358,6 +359,13 @@ struct rp_load_opts {
     const char *variant;                /* NULL or "base": no variant */
     const struct rp_override *overrides;
     size_t noverrides;                  /* at most RP_MAX_OVERRIDES */
+    /*
+     * A sensitivity row's input values: set after the overrides as --set
+     * sets them (errors at "input:N:1", N from 1), with the uncertain block
+     * deleted when there is any; not counted in the --set limit.
+     */
+    const struct rp_override *inputs;
+    size_t ninputs;
     size_t max_file_size;               /* bytes of each file; 0 = RP_SCENARIO_MAX_FILE */
 };
 

@@ -145,9 +145,10 @@ void rp_sens_morris(const struct rp_sens_design *d, const double *y,
 
 /*
  * rp_sensitivity_run() ranks a scenario's uncertain inputs. Each design row
- * is the scenario loaded with the row's input values as --set overrides
- * (after the caller's own --set overrides, and with the file's "uncertain:"
- * block deleted, so that nothing redraws them), run for R replications
+ * is the scenario loaded with the row's input values set as --set sets
+ * them (after the caller's own --set overrides, not counted in their
+ * limit: rp_load_opts.inputs; and with the file's "uncertain:" block
+ * deleted, so that nothing redraws them), run for R replications
  * with the same seed and replication indices as every other row: common
  * random numbers, so the rows differ by their inputs and not by their
  * noise. The model output of a row is the mean over its R replications of
