@@ -12,7 +12,7 @@
 #include <assert.h>
 #include <math.h>
 
-static void cancel_waiting(struct rp_run *r, uint32_t e);
+static void cancel_waiting(struct rp_run *r, uint32_t e, double keep);
 static void withdraw_licensed(struct rp_run *r, uint32_t e);
 static void wake_if_rising(struct rp_run *r, uint32_t k);
 
@@ -122,13 +122,13 @@ static void reroute(struct rp_run *r, uint32_t n, bool down)
         const struct hold *hd = &m->holds[h];
         if (down) {
             if (rp_eng_hold_has_ready_edge(r, h))
-                cancel_waiting(r, e);
+                cancel_waiting(r, e, 0);
             continue;
         }
         for (uint32_t i = 0; i < hd->nedges; i++) {
             uint32_t e2 = hd->edge0 + i;
             if (e2 != e && !node_up(r, m->edges[e2].supplier))
-                cancel_waiting(r, e2);
+                cancel_waiting(r, e2, 0);
         }
         if (hd->role == ROLE_INPUT)
             rp_eng_replenish_inputs(r, hd->node);
@@ -228,8 +228,14 @@ static double edge_pass(const struct rp_run *r, uint32_t e)
     return pass;
 }
 
-/* Orders waiting at the supplier over a now-closed edge go back to the customer. */
-static void cancel_waiting(struct rp_run *r, uint32_t e)
+/*
+ * Orders waiting at the supplier over edge e go back to the customer, all
+ * of them (keep 0: the edge closed) or all but the share keep that a
+ * partial ban still lets through: a ban refuses its share of what has not
+ * shipped yet, not only of new orders, or a softer ban would leave more
+ * orders stuck in a backlog than a full one (issue 9's monotonicity).
+ */
+static void cancel_waiting(struct rp_run *r, uint32_t e, double keep)
 {
     uint32_t sh = r->m->edges[e].supplier_hold;
     struct hold_st *ss = &r->h[sh];
@@ -239,7 +245,12 @@ static void cancel_waiting(struct rp_run *r, uint32_t e)
     bool lost_mode = false;
     for (uint32_t o = q->head; o != RP_NONE;) {
         uint32_t next = r->orders[o].next;
-        if (r->orders[o].edge == e) {
+        if (r->orders[o].edge == e && keep * r->orders[o].qty > EPS) {
+            back += r->orders[o].qty * (1 - keep);
+            lost_mode = r->orders[o].lost;
+            r->orders[o].qty *= keep;
+            prev = o;
+        } else if (r->orders[o].edge == e) {
             back += r->orders[o].qty;
             lost_mode = r->orders[o].lost;
             rp_eng_unlink_order(r, sh, q, prev, o);
@@ -467,11 +478,14 @@ void rp_eng_on_dis(struct rp_run *r, uint32_t k, bool start)
     case RP_EVENT_EXPORT_BAN:
         for (uint32_t i = 0; i < me->nedges; i++) {
             uint32_t e = m->event_edges[me->edge0 + i];
+            double was = r->e[e].pass;
             r->e[e].pass = edge_pass(r, e);
             if (start && r->e[e].pass <= EPS) {
-                cancel_waiting(r, e);
+                cancel_waiting(r, e, 0);
                 if (d->in_transit == RP_IN_TRANSIT_SEIZE)
                     seize_in_transit(r, e);
+            } else if (start && was > EPS && r->e[e].pass < was - EPS) {
+                cancel_waiting(r, e, r->e[e].pass / was);
             }
         }
         for (uint32_t i = 0; i < me->nedges; i++) {
@@ -557,7 +571,7 @@ static void withdraw_licensed(struct rp_run *r, uint32_t e)
             qty += ev->qty;
         }
     }
-    cancel_waiting(r, e);
+    cancel_waiting(r, e, 0);
     if (qty > EPS)
         refuse(r, e, qty);
 }

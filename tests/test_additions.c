@@ -623,6 +623,50 @@ Test(additions, a_trigger_stays_quiet_while_service_is_good)
 /* ----------------------------------------------------- peak_backorders */
 
 /*
+ * A partial ban refuses its share of what has not shipped yet, not only of
+ * new orders. Buyers order 10 a day (t = 1..10) split 5 : 5 over `a` (JP,
+ * nothing to ship: its orders wait) and `b` (KR, unlimited). By t = 5.5,
+ * 25 wait at `a` when a ban of severity s starts. It sends back s x 25,
+ * which is re-ordered: of its half for `a` only 1 - s passes, the rest
+ * goes to `b`; later orders likewise. For s = 0.6: b sends 25 + (15 - 3)
+ * + 5 x 8 = 77, and 23 stay owed (13 + 5 x 2 at `a`). For s = 1: 25 come
+ * back and all go to `b`, 100 sent. For s = 0.2: 5 come back, b sends
+ * 25 + (5 - 2) + 5 x 6 = 58. Without the rule a partial ban would
+ * leave the 25 waiting (b sends 65) and be worse than the full ban by
+ * more than its refused share alone.
+ */
+static const char *partial_fmt = HEAD "horizon: 10.5\n"
+    "nodes:\n"
+    "  far: { country: US, supply: unlimited }\n"
+    "  a: { country: JP, stock: { x: { initial: 0, level: 0 } },\n"
+    "       sources: { x: { far: { lead_time: 1000 } } } }\n"
+    "  b: { country: KR, supply: unlimited }\n"
+    "  buyers:\n"
+    "    country: KR\n"
+    "    demand: { product: x, every: 1, size: 10 }\n"
+    "    sources: { x: { a: { share: 0.5 }, b: { share: 0.5 } } }\n"
+    "events:\n"
+    "  ban: { type: export_ban, from: [JP], to: [KR], products: [x], start: 5.5, severity: %g }\n";
+
+Test(additions, a_partial_ban_sends_back_its_share_of_the_waiting_orders)
+{
+    double sev[3] = { 0.6, 1, 0.2 }, from_b[3] = { 77, 100, 25 + 3 + 5 * 6 };
+    for (int i = 0; i < 3; i++) {
+        char yaml[2048];
+        struct fixture f;
+        snprintf(yaml, sizeof yaml, partial_fmt, sev[i]);
+        load(&f, yaml);
+        run(&f, 0);
+        cr_expect_float_eq(value(&f, "nodes.b.x.delivered"), from_b[i], 1e-9,
+                           "severity %g: b sent %g", sev[i], value(&f, "nodes.b.x.delivered"));
+        cr_expect_float_eq(value(&f, "nodes.a.x.delivered"), 0, 1e-9);
+        cr_expect_float_eq(value(&f, "nodes.buyers.x.unmet"), 100 - from_b[i], 1e-9,
+                           "severity %g: unmet %g", sev[i], value(&f, "nodes.buyers.x.unmet"));
+        done(&f);
+    }
+}
+
+/*
  * Two markets, each buying from its own make-to-order maker of 10 a day
  * (one-day batches, lead time 0). Market a orders 20 at t = 1..9, market b
  * 20 at t = 50..58 (demand events of factor 0 outside those days). After
@@ -871,8 +915,15 @@ static void flag_no_worse(double better[][FLAG_REPS], double worse[][FLAG_REPS],
  * isolated) is that a full ban returns the Korean orders waiting in their
  * backlogs and re-orders them from the open sources, while a partial ban
  * or a licence leaves them, and the part it lets through, waiting.
- * Disabled until the engine has a rule for it, so the suite states the
- * gap (issue 9 item 2).
+ * Since a partial ban sends back its share of the waiting orders (the
+ * test a_partial_ban_sends_back_its_share_of_the_waiting_orders), the
+ * gaps are smaller but not gone: 0.9 against 1 leaves 1.29 more unmet,
+ * 4.73 starved, 1.26 peak backorders; 0.5 against 0.9 29.2 more starved;
+ * licences at (0.6, 30) against (0.3, 60) 1.71, 40.7 and 1.74. What
+ * remains is the share a partial ban lets through: it still goes to
+ * Japanese makers that serve the alliance first, and waits there, where
+ * a full ban sends it to the open sources. Disabled until the engine has
+ * a rule for that, so the suite states the gap (issue 9 item 2).
  */
 Test(additions, on_the_flagship_softer_restrictions_never_leave_a_larger_shortfall,
      .timeout = 300, .disabled = true)
