@@ -370,6 +370,7 @@ Test(compare, compare_csv_shows_zero_for_same_and_a_cost_for_a_longer_ban)
     cr_assert_eq(access(path, R_OK), 0);
     snprintf(path, sizeof path, "%s/out/compare.json", dir);
     cr_assert_eq(access(path, R_OK), 0);
+    rp_csv_table_release(&rs.t);
 }
 
 Test(compare, unknown_variant_is_bad_input_and_runs_nothing)
@@ -396,6 +397,7 @@ Test(compare, all_variants_run_when_none_is_named)
         cr_assert_not_null(row_where(&rs, all[k], "kr", "unmet", f),
                            "no row for %s", all[k]);
     }
+    rp_csv_table_release(&rs.t);
 }
 
 Test(compare, sweep_runs_every_point_on_common_random_numbers)
@@ -424,6 +426,7 @@ Test(compare, sweep_runs_every_point_on_common_random_numbers)
     cr_assert_not_null(row_where(&rs, "1", "us", "unmet", f));
     cr_assert_str_eq(f[10], "0");
     cr_assert_null(row(&rs, "2,", f), "only two points");
+    rp_csv_table_release(&rs.t);
 }
 
 Test(compare, sweep_over_two_paths_runs_the_grid)
@@ -448,6 +451,7 @@ Test(compare, sweep_over_two_paths_runs_the_grid)
         cr_assert_str_eq(f[1], pts[k][1]);
         cr_assert_str_eq(f[2], pts[k][2]);
     }
+    rp_csv_table_release(&rs.t);
 }
 
 Test(compare, sweep_with_a_bad_value_is_bad_input)
