@@ -547,8 +547,10 @@ static void html_diffs(FILE *out, const struct report *r,
         fputs(" (", out);
         h(out, plot_unit(g));
         fputs(")</h3>\n", out);
-        if (diff_table(out, c, sweep, gid, "unmet", pct)
-            | diff_table(out, c, sweep, gid, "starved", pct))
+        /* both tables are written; either may have been cut */
+        bool cut = diff_table(out, c, sweep, gid, "unmet", pct);
+        cut = diff_table(out, c, sweep, gid, "starved", pct) || cut;
+        if (cut)
             fputs(cut_note, out);
         plot_safe_name(name, sizeof name, sweep ? "sweep_" : "diff_", gid);
         snprintf(cap, sizeof cap, "%s: paired difference in shortfall (blue) "
