@@ -227,8 +227,10 @@ Test(report, json_parses_and_holds_the_documented_keys)
     char *diff = slurp(path_in("diff.json"));
     cr_assert(json_balanced(run), "unbalanced JSON:\n%s", run);
     cr_assert(json_balanced(diff), "unbalanced JSON:\n%.2000s", diff);
-    static const char *const keys[] = { "\"ripple\": 1", "\"scenario\": "
-        "\"quote\\\"d chain\"", "\"provenance\"", "\"nodes\"", "\"groups\"",
+    static const char *const keys[] = {
+        "\"ripple\": 1",
+        "\"scenario\": \"quote\\\"d chain\"",
+        "\"provenance\"", "\"nodes\"", "\"groups\"",
         "\"events\"", "\"makers\"", "\"unmet\"", "\"ci\"", "\"tts\"" };
     for (size_t k = 0; k < sizeof keys / sizeof *keys; k++)
         cr_assert_not_null(strstr(run, keys[k]), "no %s in the run", keys[k]);
