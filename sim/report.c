@@ -456,11 +456,16 @@ void rp_report_table(FILE *out, const struct rp_batch *b)
 {
     const struct rp_model *m = b->model;
     const struct rp_scenario *sc = rp_model_scenario(m);
-    fprintf(out, "ripple %s: %s (%s), %ld replications, seed %llu, %d thread%s, "
-            "%.2f s, %.3g events/s\n", RP_VERSION, sc->name,
-            sc->variant ? sc->variant : "base", b->n, (unsigned long long)b->seed,
-            b->threads, b->threads == 1 ? "" : "s", b->seconds,
-            b->seconds > 0 ? (double)b->events / b->seconds : 0.0);
+    fprintf(out, "ripple %s: %s (%s), %ld replications, seed %llu, ", RP_VERSION,
+            sc->name, sc->variant ? sc->variant : "base", b->n,
+            (unsigned long long)b->seed);
+    /* A merge or a resume replays records: no clock of its own to report. */
+    if (b->seconds > 0)
+        fprintf(out, "%d thread%s, %.2f s, %.3g events/s\n", b->threads,
+                b->threads == 1 ? "" : "s", b->seconds,
+                (double)b->events / b->seconds);
+    else
+        fprintf(out, "%.3g events (replayed from records)\n", (double)b->events);
 
     /* The lead group first: the question the scenario was written for. */
     uint32_t *order = rp_xmalloc((sc->nreport_groups + 1) * sizeof *order);
