@@ -459,7 +459,7 @@ void rp_report_table(FILE *out, const struct rp_batch *b)
     fprintf(out, "ripple %s: %s (%s), %ld replications, seed %llu, ", RP_VERSION,
             sc->name, sc->variant ? sc->variant : "base", b->n,
             (unsigned long long)b->seed);
-    /* A merge or a resume replays records: no clock of its own to report. */
+    /* A merge (or a resume with nothing left to run) only replays records: no clock to report. */
     if (b->seconds > 0)
         fprintf(out, "%d thread%s, %.2f s, %.3g events/s\n", b->threads,
                 b->threads == 1 ? "" : "s", b->seconds,
