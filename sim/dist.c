@@ -230,44 +230,53 @@ static double triangular_sample(double lo, double mode, double hi, double u)
  * GSL draws; the inline ones are drawn here the same way, so that both
  * entry points always agree.
  */
-double rp_dist_sample_gsl(const struct rp_dist *d, gsl_rng *r)
+double rp_dist_sample_family(enum rp_dist_kind kind, double a, double b,
+                             double c, gsl_rng *r)
 {
     double mu, sigma, x;
 
-    switch (d->kind) {
+    switch (kind) {
     case RP_DIST_CONST:
-        return d->a;
+        return a;
     case RP_DIST_FOREVER:
         return INFINITY;
     case RP_DIST_EXPONENTIAL:
-        return d->a * rp_rng_exponential(r);
+        return a * rp_rng_exponential(r);
     case RP_DIST_LOGNORMAL:
-        lognormal_params(d->a, d->b, &mu, &sigma);
+        lognormal_params(a, b, &mu, &sigma);
         return gsl_ran_lognormal(r, mu, sigma);
     case RP_DIST_GAMMA:
-        return gsl_ran_gamma(r, d->a, d->b);
+        return gsl_ran_gamma(r, a, b);
     case RP_DIST_NORMAL:
         /*
          * Exact truncation at 0: a draw from N(0, sd) conditioned on being
          * >= -mean, shifted by mean. Rounding in the shift can land a hair
          * below 0, hence the clamp.
          */
-        x = d->a + gsl_ran_gaussian_tail(r, -d->a, d->b);
+        x = a + gsl_ran_gaussian_tail(r, -a, b);
         return x > 0 ? x : 0;
     case RP_DIST_UNIFORM:
-        return gsl_ran_flat(r, d->a, d->b);
+        return gsl_ran_flat(r, a, b);
     case RP_DIST_TRIANGULAR:
-        return triangular_sample(d->a, d->b, d->c, rp_rng_uniform(r));
+        return triangular_sample(a, b, c, rp_rng_uniform(r));
     case RP_DIST_WEIBULL:
-        return gsl_ran_weibull(r, d->b, d->a);  /* GSL: (scale, shape) */
+        return gsl_ran_weibull(r, b, a);        /* GSL: (scale, shape) */
     case RP_DIST_GEOMETRIC:
-        return gsl_ran_geometric(r, 1 / d->a);  /* support {1, 2, ...} */
+        return gsl_ran_geometric(r, 1 / a);     /* support {1, 2, ...} */
     case RP_DIST_EMPIRICAL:
+        break;                                  /* needs its table: rp_dist_sample_gsl */
+    }
+    assert(!"not a family drawn from its parameters");
+    return NAN;
+}
+
+double rp_dist_sample_gsl(const struct rp_dist *d, gsl_rng *r)
+{
+    if (d->kind == RP_DIST_EMPIRICAL) {
         assert(d->table);                       /* rp_dist_prepare first */
         return d->values[gsl_ran_discrete(r, d->table)];
     }
-    assert(!"unknown distribution kind");
-    return NAN;
+    return rp_dist_sample_family(d->kind, d->a, d->b, d->c, r);
 }
 
 /*

@@ -37,7 +37,8 @@ struct rp_run *rp_run_new(const struct rp_model *m)
     r->tts = rp_xcalloc(m->nevents * m->nnodes + 1, sizeof *r->tts);
     if (m->daily) {
         r->out_day = rp_xcalloc(m->nday_nodes * m->ndays + 1, sizeof *r->out_day);
-        r->sf_day = rp_xcalloc(m->nday_nodes * m->ndays + 1, sizeof *r->sf_day);
+        if (m->series)                  /* read only by the series */
+            r->sf_day = rp_xcalloc(m->nday_nodes * m->ndays + 1, sizeof *r->sf_day);
     }
     r->cap_orders = 64;
     r->orders = rp_xmalloc(r->cap_orders * sizeof *r->orders);
@@ -191,7 +192,8 @@ void rp_run_start(struct rp_run *r, uint64_t seed, uint64_t rep)
         r->tts[i] = NAN;
     if (m->daily) {
         memset(r->out_day, 0, m->nday_nodes * m->ndays * sizeof *r->out_day);
-        memset(r->sf_day, 0, m->nday_nodes * m->ndays * sizeof *r->sf_day);
+        if (r->sf_day)
+            memset(r->sf_day, 0, m->nday_nodes * m->ndays * sizeof *r->sf_day);
     }
 
     /* Warm-up first, so that everything at its time counts; the horizon last. */

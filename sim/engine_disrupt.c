@@ -172,10 +172,10 @@ static void set_down(struct rp_run *r, uint32_t n, bool down)
                  mn->server0 + k, ns->epoch, s->qty, 0);
         }
     }
-    /* What waited for the node ships now; production resumes. */
-    for (uint32_t h = 0; h < r->m->nholds; h++)
-        if (r->m->holds[h].node == n)
-            rp_eng_serve_queue(r, h);
+    /* What waited for the node ships now; production resumes (its own
+     * holdings, in index order: not a scan of every holding per restore). */
+    for (uint32_t h = mn->first_hold; h != RP_NONE; h = r->m->holds[h].next_at_node)
+        rp_eng_serve_queue(r, h);
     if (mn->out_hold != RP_NONE)
         rp_eng_try_start(r, n);
     reroute(r, n, false);

@@ -186,7 +186,7 @@ struct rp_run {
     double *trig_bin;       /* 2 x ntrig_bins: per day, units due and sent over a watched edge */
     double *tts;            /* nevents * nnodes, NAN until set */
     double *out_day;        /* ndays x nday_nodes, day-major: see rp_eng_day_at */
-    double *sf_day;         /* ndays x nday_nodes, day-major */
+    double *sf_day;         /* ndays x nday_nodes, day-major; NULL without series */
     double now, warmup;
     double filled_now;      /* units served from stock at once since a market's demand was placed */
     uint64_t nevents;
@@ -247,7 +247,10 @@ static inline uint32_t ev_day(const struct rp_event *ev)       /* DAY */
 /* One value of random quantity d, from its own stream. */
 static inline double draw(struct rp_run *r, const struct rp_draw *d)
 {
-    return rp_dist_sample(&d->dist, d->stream >= 0 ? r->streams[d->stream] : NULL);
+    gsl_rng *g = d->stream >= 0 ? r->streams[d->stream] : NULL;
+    if (d->kind == RP_DIST_EMPIRICAL)
+        return rp_dist_sample(d->dist, g);
+    return rp_dist_sample_abc(d->kind, d->a, d->b, d->c, g);
 }
 
 /* Schedules an event of kind at t, in kind's class; none after the horizon. */

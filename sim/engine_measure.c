@@ -149,10 +149,16 @@ static double node_cost(const struct rp_run *r, uint32_t n, enum rp_metric metri
     return 0;
 }
 
+/*
+ * Day `day` ended: each node's shortfall then goes into sf_day, which only
+ * the series read; without series the scan over every node is skipped, as
+ * on a network of 100,000 nodes it would stream the whole model through
+ * the cache once a day.
+ */
 void rp_eng_on_day(struct rp_run *r, uint32_t day)
 {
     const struct rp_model *m = r->m;
-    for (uint32_t n = 0; n < m->nnodes; n++) {
+    for (uint32_t n = 0; n < m->nnodes && r->sf_day; n++) {
         const struct mnode *mn = &m->nodes[n];
         if (mn->day_slot < 0 || mn->main_hold == RP_NONE)
             continue;

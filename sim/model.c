@@ -92,13 +92,15 @@ static int32_t add_stream(struct build *b, const struct rp_dist *d)
 /* Quantity d with its stream (none when constant). */
 static struct rp_draw add_draw(struct build *b, const struct rp_dist *d)
 {
-    return (struct rp_draw){ .dist = *d, .stream = add_stream(b, d) };
+    return (struct rp_draw){ .kind = d->kind, .stream = add_stream(b, d),
+                             .a = d->a, .b = d->b, .c = d->c, .dist = d };
 }
 
 /* Quantity d where the node has no use for it: never drawn. */
 static struct rp_draw no_draw(const struct rp_dist *d)
 {
-    return (struct rp_draw){ .dist = *d, .stream = -1 };
+    return (struct rp_draw){ .kind = d->kind, .stream = -1,
+                             .a = d->a, .b = d->b, .c = d->c, .dist = d };
 }
 
 static int32_t add_stream_key(struct build *b, uint64_t key)

@@ -15,17 +15,21 @@
 #include "ripple/model.h"
 
 /*
- * A random quantity as the engine sees it: its distribution and the stream
- * it draws from (-1: a constant, no stream). The engine draws through these
- * and never looks the quantity up in the scenario. The distribution is a
- * copy, not a pointer into the scenario: a shipment's lead time is then on
- * the cache lines of the edge it belongs to, where a pointer cost a cache
- * miss per shipment on big networks (tables an empirical distribution uses
- * stay the scenario's, borrowed).
+ * A random quantity as the engine sees it: its distribution's family and
+ * parameters and the stream it draws from (-1: a constant, no stream). The
+ * engine draws through these and never looks the quantity up in the
+ * scenario. Family and parameters are a copy, so that a shipment's lead
+ * time is on the cache lines of the edge it belongs to (a pointer cost a
+ * cache miss per shipment on big networks); the copy is the 32 bytes a draw
+ * reads, not the whole struct rp_dist (80 bytes, most of them an empirical
+ * distribution's tables and the path), so that nodes and edges take fewer
+ * lines. Only an empirical distribution reads the scenario's own (dist).
  */
 struct rp_draw {
-    struct rp_dist dist;
+    enum rp_dist_kind kind;
     int32_t stream;
+    double a, b, c;                 /* as in struct rp_dist */
+    const struct rp_dist *dist;     /* the scenario's: empirical tables */
 };
 
 enum role {

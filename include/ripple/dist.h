@@ -81,25 +81,43 @@ void rp_dist_release(struct rp_dist *d);
 double rp_dist_sample_gsl(const struct rp_dist *d, gsl_rng *r);
 
 /*
- * Draws one value. Constants and forever draw nothing from r (r may be
+ * A family other than empirical drawn from its parameters a, b, c alone
+ * (as in struct rp_dist), out of line: what rp_dist_sample_abc hands on.
+ */
+double rp_dist_sample_family(enum rp_dist_kind kind, double a, double b,
+                             double c, gsl_rng *r);
+
+/*
+ * Draws one value of a family other than empirical from its parameters
+ * alone, so that a caller may keep the 32 bytes a draw needs instead of the
+ * whole struct rp_dist. Constants and forever draw nothing from r (r may be
  * NULL). Exponentials come from the ziggurat (RP_STREAM_VERSION 2);
  * uniforms are the numbers gsl_ran_flat would draw, without its calls.
  */
-static inline double rp_dist_sample(const struct rp_dist *d, gsl_rng *r)
+static inline double rp_dist_sample_abc(enum rp_dist_kind kind, double a,
+                                        double b, double c, gsl_rng *r)
 {
     double u;
 
-    switch (d->kind) {
+    switch (kind) {
     case RP_DIST_CONST:
-        return d->a;
+        return a;
     case RP_DIST_EXPONENTIAL:
-        return d->a * rp_rng_exponential(r);
+        return a * rp_rng_exponential(r);
     case RP_DIST_UNIFORM:
         u = rp_rng_uniform(r);
-        return d->a * (1 - u) + d->b * u;   /* as gsl_ran_flat(r, a, b) */
+        return a * (1 - u) + b * u;     /* as gsl_ran_flat(r, a, b) */
     default:
-        return rp_dist_sample_gsl(d, r);
+        return rp_dist_sample_family(kind, a, b, c, r);
     }
+}
+
+/* Draws one value (the same as rp_dist_sample_abc for all but empirical). */
+static inline double rp_dist_sample(const struct rp_dist *d, gsl_rng *r)
+{
+    if (d->kind == RP_DIST_EMPIRICAL)
+        return rp_dist_sample_gsl(d, r);
+    return rp_dist_sample_abc(d->kind, d->a, d->b, d->c, r);
 }
 
 /* The exact mean (+infinity for forever). */
