@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ripple/diag.h"
 #include "ripple/periods.h"
 #include "ripple/rng.h"
 
@@ -380,6 +381,113 @@ static void table_row(FILE *out, const struct rp_batch *b, const char *label,
     fputc('\n', out);
 }
 
+/*
+ * One event's survival rows for the group's members, as printed (owned by
+ * the caller), or NULL when the event measures none of them.
+ */
+static char *event_block(const struct rp_batch *b,
+                         const struct rp_report_group *rg, uint32_t k)
+{
+    const struct rp_model *m = b->model;
+    const struct rp_scenario *sc = rp_model_scenario(m);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = NULL;
+    for (size_t i = 0; i < rg->nnodes; i++) {
+        uint32_t n = rg->nodes[i];
+        size_t ts = find_value(m, RP_SCOPE_EVENT, k, n, RP_NONE, RP_M_TTS);
+        size_t tr = find_value(m, RP_SCOPE_EVENT, k, n, RP_NONE, RP_M_TTR);
+        size_t gt = find_value(m, RP_SCOPE_EVENT, k, n, RP_NONE, RP_M_TTR_GT_TTS);
+        if (ts == SIZE_MAX || tr == SIZE_MAX || gt == SIZE_MAX)
+            continue;
+        if (!f && !(f = open_memstream(&buf, &len))) {
+            fprintf(stderr, "ripple: out of memory for the table\n");
+            abort();
+        }
+        struct rp_summary a, c, d;
+        rp_acc_summarize(&b->acc[ts], sc->confidence, &a);
+        rp_acc_summarize(&b->acc[tr], sc->confidence, &c);
+        rp_acc_summarize(&b->acc[gt], sc->confidence, &d);
+        fprintf(f, "  %-26s %11.4g %11.4g %11.4g %11.4g %13.3f\n",
+                sc->nodes[n].id, a.p50, a.p05, c.p50, c.p95, d.mean);
+    }
+    if (f)
+        fclose(f);
+    return buf;
+}
+
+struct block_ref {
+    const char *text;
+    uint32_t event;
+};
+
+/* By text, then by event, so equal blocks sit together in event order. */
+static int block_cmp(const void *pa, const void *pb)
+{
+    const struct block_ref *a = pa, *b = pb;
+    int c = strcmp(a->text, b->text);
+    return c ? c : (a->event > b->event) - (a->event < b->event);
+}
+
+/*
+ * Survival and recovery after each event, for the group's members. Events
+ * that start together (every event of an uncertainty block at day 0, say)
+ * give the same rows, so each distinct block prints once, after the list
+ * of the events it holds for. Blocks match as printed: what would read as
+ * a repeat is one. Sorting keeps this n log n in the number of events.
+ */
+static void survival_blocks(FILE *out, const struct rp_batch *b,
+                            const struct rp_report_group *rg)
+{
+    const struct rp_scenario *sc = rp_model_scenario(b->model);
+    size_t ne = sc->nevents;
+    char **text = rp_xcalloc(ne + 1, sizeof *text);
+    struct block_ref *ref = rp_xcalloc(ne + 1, sizeof *ref);
+    uint32_t *next = rp_xcalloc(ne + 1, sizeof *next);  /* same block; ne: none */
+    bool *follower = rp_xcalloc(ne + 1, sizeof *follower);
+    size_t nref = 0;
+    for (uint32_t k = 0; k < ne; k++) {
+        next[k] = (uint32_t)ne;
+        if ((text[k] = event_block(b, rg, k)))
+            ref[nref++] = (struct block_ref){ text[k], k };
+    }
+    qsort(ref, nref, sizeof *ref, block_cmp);
+    for (size_t i = 1; i < nref; i++)
+        if (!strcmp(ref[i - 1].text, ref[i].text)) {
+            next[ref[i - 1].event] = ref[i].event;
+            follower[ref[i].event] = true;
+        }
+    for (uint32_t k = 0; k < ne; k++) {
+        if (!text[k] || follower[k])
+            continue;
+        fputs("  after", out);
+        size_t col = 7, count = 0;
+        for (uint32_t e = k; e < ne; e = next[e], count++) {
+            size_t w = strlen(sc->events[e].id) + 2;
+            if (count && col + w > 100) {
+                fputs(",\n       ", out);
+                col = 7;
+            } else if (count) {
+                fputc(',', out);
+                col++;
+            }
+            fprintf(out, " %s", sc->events[e].id);
+            col += w - 1;
+        }
+        fprintf(out, " (%sdays; survival censored at the horizon):\n"
+                "  %-26s %11s %11s %11s %11s %13s\n%s",
+                count > 1 ? "the same for each; " : "",
+                "node", "tts p50", "tts p05", "ttr p50", "ttr p95",
+                "P(ttr > tts)", text[k]);
+    }
+    for (uint32_t k = 0; k < ne; k++)
+        free(text[k]);
+    free(text);
+    free(ref);
+    free(next);
+    free(follower);
+}
+
 static void table_group(FILE *out, const struct rp_batch *b, uint32_t g)
 {
     const struct rp_model *m = b->model;
@@ -413,31 +521,7 @@ static void table_group(FILE *out, const struct rp_batch *b, uint32_t g)
                   find_value(m, RP_SCOPE_GROUP, g, RP_NONE, p, RP_M_STARVED),
                   find_value(m, RP_SCOPE_GROUP, g, RP_NONE, p, RP_M_FILL_RATE));
 
-    /* Survival and recovery after each event, for the group's members. */
-    for (uint32_t k = 0; k < sc->nevents; k++) {
-        bool header = false;
-        for (size_t i = 0; i < rg->nnodes; i++) {
-            uint32_t n = rg->nodes[i];
-            size_t ts = find_value(m, RP_SCOPE_EVENT, k, n, RP_NONE, RP_M_TTS);
-            size_t tr = find_value(m, RP_SCOPE_EVENT, k, n, RP_NONE, RP_M_TTR);
-            size_t gt = find_value(m, RP_SCOPE_EVENT, k, n, RP_NONE, RP_M_TTR_GT_TTS);
-            if (ts == SIZE_MAX || tr == SIZE_MAX || gt == SIZE_MAX)
-                continue;
-            if (!header) {
-                fprintf(out, "  after %s (days; survival censored at the horizon):\n"
-                        "  %-26s %11s %11s %11s %11s %13s\n", sc->events[k].id,
-                        "node", "tts p50", "tts p05", "ttr p50", "ttr p95",
-                        "P(ttr > tts)");
-                header = true;
-            }
-            struct rp_summary a, c, d;
-            rp_acc_summarize(&b->acc[ts], sc->confidence, &a);
-            rp_acc_summarize(&b->acc[tr], sc->confidence, &c);
-            rp_acc_summarize(&b->acc[gt], sc->confidence, &d);
-            fprintf(out, "  %-26s %11.4g %11.4g %11.4g %11.4g %13.3f\n",
-                    sc->nodes[n].id, a.p50, a.p05, c.p50, c.p95, d.mean);
-        }
-    }
+    survival_blocks(out, b, rg);
 }
 
 size_t rp_report_group_order(const struct rp_scenario *sc, uint32_t *order)
