@@ -49,8 +49,8 @@ void rp_eng_set_starved(struct rp_run *r, uint32_t n, bool starved, uint32_t inp
     const struct mnode *mn = &r->m->nodes[n];
     rp_eng_touch_node(r, n);
     if (starved) {
-        uint32_t idle = mn->sc->make.servers - ns->busy;
-        ns->starve_rate = mn->rate / mn->sc->make.servers * idle
+        uint32_t idle = mn->servers - ns->busy;
+        ns->starve_rate = mn->rate / mn->servers * idle
                         * rp_eng_node_mult(r, n, RP_EVENT_CAPACITY);
         ns->starve_input = input;
         if (!ns->starved && ns->busy == 0 && !ns->down)
@@ -74,7 +74,6 @@ void rp_eng_set_starved(struct rp_run *r, uint32_t n, bool starved, uint32_t inp
 void rp_eng_try_start(struct rp_run *r, uint32_t n)
 {
     const struct mnode *mn = &r->m->nodes[n];
-    const struct rp_make *mk = &mn->sc->make;
     struct node_st *ns = &r->n[n];
     bool starved = false;
     uint32_t binding = RP_NONE;
@@ -82,10 +81,10 @@ void rp_eng_try_start(struct rp_run *r, uint32_t n)
     if (ns->down)
         return;
     double need = rp_eng_maker_need(r, n);
-    double cap = mk->batch * rp_eng_node_mult(r, n, RP_EVENT_CAPACITY);
+    double cap = mn->batch * rp_eng_node_mult(r, n, RP_EVENT_CAPACITY);
     if (!(cap > EPS))
         need = 0;                       /* capacity 0: closed, not starved */
-    while (ns->busy < mk->servers && need > EPS) {
+    while (ns->busy < mn->servers && need > EPS) {
         double want = cap < need ? cap : need;
         double q = want;
         for (uint32_t i = 0; i < mn->nin; i++) {

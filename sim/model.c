@@ -481,6 +481,8 @@ struct rp_model *rp_model_new(const struct rp_scenario *sc)
             mn->rate = mean_t > 0 ? nd->make.batch * nd->make.servers / mean_t
                                   : INFINITY;
             mn->mean_time = mean_t;
+            mn->batch = nd->make.batch;
+            mn->servers = nd->make.servers;
             mn->stock_keeping = !nd->make.to_order && m->holds[mn->out_hold].level > 0;
         }
         if (nd->demand.product != RP_NONE) {

@@ -104,6 +104,8 @@ struct mnode {
     struct rp_draw demand_size;     /* units per demand */
     struct rp_draw up, down;        /* outages: days up, days down */
     double rate;            /* nominal units/day at full capacity */
+    double batch;           /* sc->make's, copied: read per batch start, where */
+    uint32_t servers;       /*   the scenario's node is a cache miss on big networks */
     double mean_time;       /* mean days per batch (makers) */
     uint32_t cap_ev0, ncap_ev;  /* its capacity events: node_events[cap_ev0 ..] */
     uint32_t dem_ev0, ndem_ev;  /* its demand events, likewise */
