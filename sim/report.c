@@ -382,6 +382,36 @@ static void table_row(FILE *out, const struct rp_batch *b, const char *label,
 }
 
 /*
+ * The group's cost and its parts (means; the interval of the total), or
+ * nothing when the scenario prices nothing.
+ */
+static void cost_line(FILE *out, const struct rp_batch *b, uint32_t g,
+                      uint32_t p)
+{
+    static const enum rp_metric part[] = { RP_M_SPEND, RP_M_HOLDING,
+                                           RP_M_SHORTAGE, RP_M_POLICY };
+    const struct rp_model *m = b->model;
+    const struct rp_scenario *sc = rp_model_scenario(m);
+    size_t c = find_value(m, RP_SCOPE_GROUP, g, RP_NONE, p, RP_M_COST);
+    if (c == SIZE_MAX)
+        return;
+    struct rp_summary s;
+    const char *sep = "";
+    fprintf(out, "  cost (%s, means):", rp_unit_label(sc, RP_M_COST, RP_NONE));
+    for (size_t k = 0; k < sizeof part / sizeof *part; k++) {
+        size_t i = find_value(m, RP_SCOPE_GROUP, g, RP_NONE, p, part[k]);
+        if (i == SIZE_MAX)
+            continue;
+        rp_acc_summarize(&b->acc[i], sc->confidence, &s);
+        fprintf(out, "%s %s %.4g", sep, rp_metric_name(part[k]), s.mean);
+        sep = " +";
+    }
+    rp_acc_summarize(&b->acc[c], sc->confidence, &s);
+    fprintf(out, "%s cost %.4g  [%.4g, %.4g]\n", *sep ? " =" : "", s.mean,
+            s.ci_lo, s.ci_hi);
+}
+
+/*
  * One event's survival rows for the group's members, as printed (owned by
  * the caller), or NULL when the event measures none of them.
  */
@@ -521,6 +551,7 @@ static void table_group(FILE *out, const struct rp_batch *b, uint32_t g)
                   find_value(m, RP_SCOPE_GROUP, g, RP_NONE, p, RP_M_STARVED),
                   find_value(m, RP_SCOPE_GROUP, g, RP_NONE, p, RP_M_FILL_RATE));
 
+    cost_line(out, b, g, p);
     survival_blocks(out, b, rg);
 }
 

@@ -709,3 +709,50 @@ Test(report, table_prints_each_distinct_survival_block_once)
     rp_model_free(m);
     rp_scenario_release(&sc);
 }
+
+/*
+ * The flagship prices its chain: each group's cost line names the parts,
+ * and (means of per-replication sums) the parts add up to the total as
+ * printed, to the rounding of 4 significant digits.
+ */
+Test(report, table_has_a_cost_line_whose_parts_add_up)
+{
+    struct rp_scenario sc;
+    struct rp_diag d;
+    struct rp_load_opts lo = { 0 };
+    struct rp_batch_opts bo;
+    struct rp_batch b;
+    rp_diag_init(&d);
+    cr_assert_eq(rp_scenario_load(&sc, RP_SOURCE_DIR
+                                  "/scenarios/japan-excludes-korea.yaml", &lo, &d), 0);
+    rp_diag_release(&d);
+    struct rp_model *m = rp_model_new(&sc);
+    rp_batch_opts_default(&bo);
+    bo.replications = 3;
+    bo.threads = 1;
+    rp_batch_run(&b, m, &bo);
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+    rp_report_table(f, &b);
+    fclose(f);
+
+    int lines = 0;
+    for (const char *p = out; (p = strstr(p, "  cost (USD, means): ")); p++) {
+        double spend, hold, shortage, policy, cost, lo_, hi;
+        int got = sscanf(p, "  cost (USD, means): spend %lf + holding %lf + "
+                         "shortage %lf + policy %lf = cost %lf [%lf, %lf]",
+                         &spend, &hold, &shortage, &policy, &cost, &lo_, &hi);
+        cr_assert_eq(got, 7, "%.200s", p);
+        cr_expect_leq(fabs(spend + hold + shortage + policy - cost),
+                      5e-4 * (fabs(spend) + fabs(hold) + fabs(shortage)
+                              + fabs(policy)), "%.200s", p);
+        cr_expect(lo_ <= cost && cost <= hi, "%.200s", p);
+        lines++;
+    }
+    cr_expect_eq((size_t)lines, sc.nreport_groups, "%s", out);
+    free(out);
+    rp_batch_release(&b);
+    rp_model_free(m);
+    rp_scenario_release(&sc);
+}
