@@ -11,7 +11,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "ripple/diag.h"
 #include "ripple/periods.h"
 #include "ripple/rng.h"
 
