@@ -607,7 +607,8 @@ Test(report, compare_leads_with_metrics_that_differ_and_says_ties)
     cr_expect_not_null(unmet, "%.600s", over);
     cr_expect_not_null(lost, "%.600s", over);
     cr_expect(unmet && lost && unmet < lost, "a tie listed before a difference");
-    cr_expect_not_null(strstr(over, "89 (huge)"), "the largest change");
+    cr_expect_not_null(strstr(over, "89 GWh (huge)"), "the largest change, "
+                       "in its unit");
     const char *same = strstr(over, "<tr><td>same</td>");
     cr_assert_not_null(same);
     cr_expect_not_null(strstr(same, "tie: the same in every replication"));
@@ -755,4 +756,76 @@ Test(report, table_has_a_cost_line_whose_parts_add_up)
     rp_batch_release(&b);
     rp_model_free(m);
     rp_scenario_release(&sc);
+}
+
+/*
+ * Events e1 and e2 give both plants the same tts and ttr in every
+ * replication, e3 others: the page draws two survival figures, e1's naming
+ * e2 as the same, and none for e2.
+ */
+Test(report, survival_figures_are_drawn_once_per_distinct_event)
+{
+    if (system("command -v gnuplot >/dev/null 2>&1"))
+        cr_skip_test("gnuplot is not installed");
+    made_run();
+    write_in("events.csv", "event,type,start,duration,unit\n"
+             "e1,capacity,0,inf,days\ne2,capacity,0,inf,days\n"
+             "e3,export_ban,10,30,days\n");
+    FILE *f = fopen(path_in("replications.csv"), "a");
+    cr_assert_not_null(f);
+    static const char *const ev[] = { "e1", "e2", "e3" };
+    for (int rep = 0; rep < 4; rep++)
+        for (int e = 0; e < 3; e++)
+            for (int n = 0; n < 2; n++) {
+                double tts = 10 + rep + 5 * n + (e == 2 ? 7 : 0);
+                fprintf(f, "r,base,%d,event,%s,%s,tts,days,%g\n", rep, ev[e],
+                        n ? "b" : "a", tts);
+                fprintf(f, "r,base,%d,event,%s,%s,ttr,days,%g\n", rep, ev[e],
+                        n ? "b" : "a", tts + 3);
+            }
+    fclose(f);
+    cr_assert_eq(rp_plot_report(dir), 0);
+    char *gp = slurp(path_in("report.gp"));
+    char *html = slurp(path_in("report.html"));
+    cr_assert_not_null(gp);
+    cr_assert_not_null(html);
+    cr_expect_eq(count_in(gp, "ttsr_"), 2, "%s", gp);
+    cr_expect_not_null(strstr(gp, " after e1 and 1 other (starts day 0)"));
+    cr_expect_not_null(strstr(gp, " after e3 (starts day 10)"));
+    cr_expect_null(strstr(gp, " after e2"));
+    cr_expect_not_null(strstr(html, "The same in every replication after e2."));
+    free(gp);
+    free(html);
+}
+
+/*
+ * first_listed: both variants tie with the base on unmet and starved, so
+ * its section is one sentence, no table; two_plants differs and keeps its
+ * tables.
+ */
+Test(report, a_group_where_every_variant_ties_is_one_sentence)
+{
+    made_run();
+    write_in("compare.csv",
+             "variant,run,group,product,metric,unit,mean,ci_lo,ci_hi,"
+             "diff_mean,diff_ci_lo,diff_ci_hi,better,unpaired_hw\n"
+             "base,r0,two_plants,cell,unmet,GWh,1,0.5,1.5,,,,,\n"
+             "v,r1,two_plants,cell,unmet,GWh,0.2,0.1,0.3,-0.8,-1.2,-0.4,0.9,0.7\n"
+             "base,r0,first_listed,cell,unmet,GWh,1,0.5,1.5,,,,,\n"
+             "v,r1,first_listed,cell,unmet,GWh,1,0.5,1.5,0,0,0,0,0.7\n"
+             "base,r0,first_listed,cell,starved,GWh,2,1,3,,,,,\n"
+             "v,r1,first_listed,cell,starved,GWh,2,1,3,0,0,0,0,0.7\n");
+    char *html = page_without_plots();
+    const char *fl = strstr(html, "<h3>first listed (GWh)</h3>\n");
+    const char *tp = strstr(html, "<h3>two plants (GWh)</h3>\n");
+    cr_assert_not_null(fl, "%s", html);
+    cr_assert_not_null(tp, "%s", html);
+    fl += strlen("<h3>first listed (GWh)</h3>\n");
+    tp += strlen("<h3>two plants (GWh)</h3>\n");
+    static const char sentence[] = "<p class=\"zero\">Every variant ties with "
+        "the base on unmet and starved";
+    cr_expect_eq(strncmp(fl, sentence, strlen(sentence)), 0, "%.300s", fl);
+    cr_expect_neq(strncmp(tp, sentence, strlen(sentence)), 0, "%.300s", tp);
+    cr_expect_eq(count_in(html, "Every variant ties with the base"), 1);
+    free(html);
 }
