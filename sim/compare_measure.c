@@ -80,6 +80,23 @@ static void summarize(const double *x, long n, double confidence,
     rp_acc_release(&acc);
 }
 
+/*
+ * Makes x[r] ref[r] wherever the two differ by rounding alone. A variant
+ * that adds a node or reorders a group sums the same amounts in another
+ * order, which moves the last bits (1e-13 on a shortfall of 200): shown as
+ * a difference, and counted as "better" in some replications, that noise
+ * would hide a tie. RP_COMPARE_TIE_REL is far above what a sum's rounding
+ * reaches (n x 1.1e-16 for n terms) and far below any difference the
+ * tables can print (4 significant digits).
+ */
+static void snap_ties(const double *ref, double *x, long n)
+{
+    for (long r = 0; r < n; r++) {
+        double scale = fmax(fabs(ref[r]), fabs(x[r]));
+        if (x[r] != ref[r] && fabs(x[r] - ref[r]) <= RP_COMPARE_TIE_REL * scale)
+            x[r] = ref[r];
+    }
+}
 
 /*
  * Fills cells[0..narms) for w in group gid: each arm's summary and, for
@@ -102,6 +119,8 @@ void compare_measure(const struct job *j, const char *gid, const char *pid,
         c->have = values_of(&j->arms[a], gid, pid, w, a ? x : ref);
         if (!c->have)
             continue;
+        if (a > 0 && have_ref)
+            snap_ties(ref, x, n);
         summarize(a ? x : ref, n, j->confidence, &c->s);
         if (a == 0) {
             have_ref = true;
@@ -156,7 +175,8 @@ size_t compare_group_whats(const struct job *j, uint32_t g, bool all,
                           struct what **out)
 {
     static const char *const key[] = { "unmet", "produced", "fill_rate",
-                                        "starved", "cost" };
+                                        "starved", "spend", "holding",
+                                        "shortage", "policy", "cost" };
     const struct rp_model *m = j->arms[0].m;
     const struct rp_value_desc *v = rp_model_values(m);
     struct what *w = NULL;

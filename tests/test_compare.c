@@ -468,3 +468,175 @@ Test(compare, sweep_with_a_bad_value_is_bad_input)
     o.nsets = 0;
     cr_assert_eq(rp_compare_main(&o), 2);
 }
+
+/* Group values of one arm from replications.csv, by "group/product/metric". */
+struct gvals {
+    char key[256];
+    double v[8];
+};
+
+static size_t read_group_values(const char *path, const char *variant,
+                                struct gvals *out, size_t cap)
+{
+    FILE *f = fopen(path, "r");
+    cr_assert_not_null(f, "no %s", path);
+    struct rp_csv_reader r;
+    rp_csv_reader_init(&r, f);
+    size_t n = 0;
+    cr_assert_eq(rp_csv_reader_next(&r), 1);
+    cr_assert_str_eq(rp_csv_reader_field(&r, 1), "variant");
+    while (rp_csv_reader_next(&r) == 1) {
+        if (strcmp(rp_csv_reader_field(&r, 1), variant)
+            || strcmp(rp_csv_reader_field(&r, 3), "group"))
+            continue;
+        char key[256];
+        snprintf(key, sizeof key, "%s/%s/%s", rp_csv_reader_field(&r, 4),
+                 rp_csv_reader_field(&r, 5), rp_csv_reader_field(&r, 6));
+        long rep = strtol(rp_csv_reader_field(&r, 2), NULL, 10);
+        cr_assert(rep >= 0 && rep < 8);
+        size_t k = 0;
+        while (k < n && strcmp(out[k].key, key))
+            k++;
+        if (k == n) {
+            cr_assert_lt(n, cap);
+            strcpy(out[n++].key, key);
+        }
+        out[k].v[rep] = rp_csv_number(rp_csv_reader_field(&r, 8));
+    }
+    rp_csv_reader_release(&r);
+    fclose(f);
+    return n;
+}
+
+/*
+ * On the flagship, localise_film sums some group values in another order
+ * than the base, which moves their last bits. compare.csv must call every
+ * value that differs by rounding alone (within RP_COMPARE_TIE_REL of its
+ * size in every replication) a tie: difference, interval and "better" all
+ * 0; and no value that differs by more.
+ */
+Test(compare, rounding_noise_is_a_tie_and_real_differences_are_not)
+{
+    enum { REPS = 4, CAP = 4096 };
+    static const char *const v[] = { "localise_film" };
+    char out[4300], path[4400];
+    snprintf(out, sizeof out, "%s/out", dir);
+    struct rp_compare_opts o = {
+        .file = RP_SOURCE_DIR "/scenarios/japan-excludes-korea.yaml",
+        .variants = v, .nvariants = 1, .reps = REPS, .threads = 1,
+        .format = "csv", .out_dir = out };
+    cr_assert_eq(rp_compare_main(&o), 0);
+
+    struct gvals *base = calloc(CAP, sizeof *base);
+    struct gvals *var = calloc(CAP, sizeof *var);
+    snprintf(path, sizeof path, "%s/replications.csv", out);
+    size_t nb = read_group_values(path, "base", base, CAP);
+    size_t nv = read_group_values(path, "localise_film", var, CAP);
+    struct rp_csv_table t;
+    snprintf(path, sizeof path, "%s/compare.csv", out);
+    cr_assert_eq(rp_csv_table_read(&t, path), 0);
+    int cg = rp_csv_col(&t, "group"), cp = rp_csv_col(&t, "product"),
+        cm = rp_csv_col(&t, "metric"), cd = rp_csv_col(&t, "diff_mean"),
+        cl = rp_csv_col(&t, "diff_ci_lo"), ch = rp_csv_col(&t, "diff_ci_hi"),
+        cb = rp_csv_col(&t, "better");
+    size_t snapped = 0, checked = 0;
+    for (size_t r = 1; r < t.nrows; r++) {
+        if (strcmp(rp_csv_get(&t, r, 0), "localise_film"))
+            continue;
+        char key[256];
+        snprintf(key, sizeof key, "%s/%s/%s", rp_csv_get(&t, r, cg),
+                 rp_csv_get(&t, r, cp), rp_csv_get(&t, r, cm));
+        const struct gvals *a = NULL, *b = NULL;
+        for (size_t k = 0; k < nb; k++)
+            if (!strcmp(base[k].key, key))
+                a = &base[k];
+        for (size_t k = 0; k < nv; k++)
+            if (!strcmp(var[k].key, key))
+                b = &var[k];
+        if (!a || !b)
+            continue;                   /* an event row: mean over members */
+        bool exact = true, near = true;
+        for (int rep = 0; rep < REPS; rep++) {
+            double x = a->v[rep], y = b->v[rep];
+            if (isnan(x) && isnan(y))
+                continue;
+            exact &= x == y;
+            near &= fabs(x - y) <= RP_COMPARE_TIE_REL * fmax(fabs(x), fabs(y));
+        }
+        bool tie = !strcmp(rp_csv_get(&t, r, cl), "0")
+                   && !strcmp(rp_csv_get(&t, r, ch), "0");
+        if (near) {
+            cr_expect(tie && !strcmp(rp_csv_get(&t, r, cd), "0")
+                      && !strcmp(rp_csv_get(&t, r, cb), "0"),
+                      "%s differs by rounding alone but reads %s [%s, %s], "
+                      "better %s", key, rp_csv_get(&t, r, cd),
+                      rp_csv_get(&t, r, cl), rp_csv_get(&t, r, ch),
+                      rp_csv_get(&t, r, cb));
+            snapped += !exact;
+        } else {
+            cr_expect(!tie, "%s differs but reads as a tie", key);
+        }
+        checked++;
+    }
+    cr_expect_gt(checked, 10);
+    cr_expect_gt(snapped, 0, "no value of localise_film differs from the base "
+                 "by rounding alone any more: this test no longer tests the "
+                 "snap (find another pair that does)");
+    rp_csv_table_release(&t);
+    free(base);
+    free(var);
+}
+
+/* The text of the section of group g ("\ng: ") in table, up to the next. */
+static char *section(const char *table, const char *g)
+{
+    char head[64];
+    snprintf(head, sizeof head, "\n%s: ", g);
+    const char *s = strstr(table, head);
+    cr_assert_not_null(s, "no section %s in\n%s", g, table);
+    const char *e = strstr(s + 1, "\n\n");
+    size_t n = e ? (size_t)(e - s) : strlen(s);
+    char *out = malloc(n + 1);
+    memcpy(out, s, n);
+    out[n] = '\0';
+    return out;
+}
+
+/*
+ * same and long_ban against the base: the Korean group differs under
+ * long_ban (its blocks print, same's rows read "tie"); the American group
+ * is untouched by both, so it prints no block, only the line of ties.
+ */
+Test(compare, table_leads_with_differences_and_says_ties)
+{
+    static const char *const v[] = { "same", "long_ban" };
+    fflush(stdout);
+    cr_assert_eq(compare(v, 2, "table"), 0);
+    fflush(stdout);
+    FILE *f = cr_get_redirected_stdout();
+    char *table = NULL;
+    size_t len = 0, got;
+    char chunk[4096];
+    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        table = realloc(table, len + got + 1);
+        memcpy(table + len, chunk, got);
+        len += got;
+    }
+    cr_assert_not_null(table);
+    table[len] = '\0';
+
+    char *kr = section(table, "kr"), *us = section(table, "us");
+    cr_expect_not_null(strstr(kr, "\n  unmet ("), "%s", kr);
+    const char *same = strstr(kr, "\n    same ");
+    cr_assert_not_null(same, "%s", kr);
+    const char *eol = strchr(same + 1, '\n'), *tie = strstr(same, "  tie: the "
+                                                          "same in every replication\n");
+    cr_expect(tie && eol && tie < eol, "same's row is no tie: %s", kr);
+    cr_expect_null(strstr(us, "\n  unmet ("), "%s", us);
+    cr_expect_null(strstr(us, "+- hw"), "a block of ties: %s", us);
+    cr_expect_not_null(strstr(us, "\n  the same in every replication for every "
+                              "variant: unmet, "), "%s", us);
+    free(kr);
+    free(us);
+    free(table);
+}

@@ -649,3 +649,110 @@ Test(report, differences_of_one_size_keep_a_linear_axis)
     cr_expect_null(strstr(gp, "symmetric log scale"));
     free(gp);
 }
+
+/* Counts the occurrences of needle in s. */
+static int count_in(const char *s, const char *needle)
+{
+    int n = 0;
+    for (const char *p = s; (p = strstr(p, needle)); p += strlen(needle))
+        n++;
+    return n;
+}
+
+/*
+ * ban and ban2 start together and cut the same film, so every member's
+ * survival after them is the same; late starts 40 days later, and the
+ * horizon censors its survival 40 days earlier. The table prints the
+ * first block once, naming both, and late's apart, in each of the groups.
+ */
+Test(report, table_prints_each_distinct_survival_block_once)
+{
+    static const char *const extra =
+        "  ban2: { type: export_ban, from: [JP], to: [KR], products: [film], start: 30, duration: 40 }\n"
+        "  late: { type: export_ban, from: [JP], to: [KR], products: [film], start: 70, duration: 10 }\n";
+    const char *at = strstr(yaml, "report:\n");
+    cr_assert_not_null(at);
+    size_t head = (size_t)(at - yaml);
+    char *text = malloc(sizeof yaml + strlen(extra));
+    memcpy(text, yaml, head);
+    strcpy(text + head, extra);
+    strcat(text, at);
+
+    struct rp_scenario sc;
+    struct rp_diag d;
+    struct rp_load_opts lo = { 0 };
+    struct rp_batch_opts bo;
+    struct rp_batch b;
+    rp_diag_init(&d);
+    cr_assert_eq(rp_scenario_load_string(&sc, text, "chain.yaml", &lo, &d), 0);
+    rp_diag_release(&d);
+    struct rp_model *m = rp_model_new(&sc);
+    rp_batch_opts_default(&bo);
+    bo.replications = 20;
+    bo.seed = 5;
+    bo.threads = 1;
+    rp_batch_run(&b, m, &bo);
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+    rp_report_table(f, &b);
+    fclose(f);
+
+    cr_expect_eq(count_in(out, "  after ban, ban2 (the same for each; days;"),
+                 NGROUPS, "%s", out);
+    cr_expect_eq(count_in(out, "  after late (days;"), NGROUPS, "%s", out);
+    cr_expect_eq(count_in(out, "tts p50"), 2 * NGROUPS, "%s", out);
+    cr_expect_eq(count_in(out, "after ban2"), 0, "%s", out);
+    free(out);
+    free(text);
+    rp_batch_release(&b);
+    rp_model_free(m);
+    rp_scenario_release(&sc);
+}
+
+/*
+ * The flagship prices its chain: each group's cost line names the parts,
+ * and (means of per-replication sums) the parts add up to the total as
+ * printed, to the rounding of 4 significant digits.
+ */
+Test(report, table_has_a_cost_line_whose_parts_add_up)
+{
+    struct rp_scenario sc;
+    struct rp_diag d;
+    struct rp_load_opts lo = { 0 };
+    struct rp_batch_opts bo;
+    struct rp_batch b;
+    rp_diag_init(&d);
+    cr_assert_eq(rp_scenario_load(&sc, RP_SOURCE_DIR
+                                  "/scenarios/japan-excludes-korea.yaml", &lo, &d), 0);
+    rp_diag_release(&d);
+    struct rp_model *m = rp_model_new(&sc);
+    rp_batch_opts_default(&bo);
+    bo.replications = 3;
+    bo.threads = 1;
+    rp_batch_run(&b, m, &bo);
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+    rp_report_table(f, &b);
+    fclose(f);
+
+    int lines = 0;
+    for (const char *p = out; (p = strstr(p, "  cost (USD, means): ")); p++) {
+        double spend, hold, shortage, policy, cost, lo_, hi;
+        int got = sscanf(p, "  cost (USD, means): spend %lf + holding %lf + "
+                         "shortage %lf + policy %lf = cost %lf [%lf, %lf]",
+                         &spend, &hold, &shortage, &policy, &cost, &lo_, &hi);
+        cr_assert_eq(got, 7, "%.200s", p);
+        cr_expect_leq(fabs(spend + hold + shortage + policy - cost),
+                      5e-4 * (fabs(spend) + fabs(hold) + fabs(shortage)
+                              + fabs(policy)), "%.200s", p);
+        cr_expect(lo_ <= cost && cost <= hi, "%.200s", p);
+        lines++;
+    }
+    cr_expect_eq((size_t)lines, sc.nreport_groups, "%s", out);
+    free(out);
+    rp_batch_release(&b);
+    rp_model_free(m);
+    rp_scenario_release(&sc);
+}

@@ -20,6 +20,15 @@
 #include "ripple/batch.h"
 #include "ripple/scenario.h"
 
+/*
+ * In each replication, an arm's value within this share of the larger of
+ * it and the reference's counts as equal to the reference's: a tie, a
+ * difference of exactly 0 in every table and file. It is far above what a
+ * sum's rounding reaches (a few 1e-16 per term: a variant that adds a node
+ * sums the same amounts in another order) and far below anything printed.
+ */
+#define RP_COMPARE_TIE_REL 1e-12
+
 struct rp_compare_opts {
     const char *file;
     const char *const *variants;    /* names; none = every variant in the file */
