@@ -15,6 +15,7 @@
 
 #include "ripple/batch.h"
 #include "ripple/compare.h"
+#include "ripple/csvread.h"
 #include "ripple/engine.h"
 #include "ripple/report.h"
 
@@ -313,7 +314,7 @@ Test(report, series_csv_has_a_row_per_group_kind_and_day)
     struct one o;
     run_one(&o, NULL);
     FILE *f = fopen(path_in("series.csv"), "w");
-    rp_report_series_csv(f, &o.b);
+    rp_report_series_csv(f, &o.b, NULL);     /* no provenance: no run column */
     fclose(f);
     f = fopen(path_in("series.csv"), "r");
     char line[512];
@@ -343,21 +344,27 @@ Test(report, series_csv_has_a_row_per_group_kind_and_day)
 Test(report, events_and_groups_csv_describe_the_scenario)
 {
     struct one o;
+    struct rp_provenance prov;
     run_one(&o, NULL);
+    rp_provenance_init(&prov, &o.sc, o.b.seed);
     FILE *f = fopen(path_in("events.csv"), "w");
-    rp_report_events_csv(f, &o.sc);
+    rp_report_events_csv(f, &o.sc, &prov);
     fclose(f);
     f = fopen(path_in("groups.csv"), "w");
-    rp_report_groups_csv(f, o.m);
+    rp_report_groups_csv(f, o.m, &prov);
     fclose(f);
     char *ev = slurp(path_in("events.csv"));
     char *gr = slurp(path_in("groups.csv"));
-    cr_assert_str_eq(ev, "event,type,start,duration,unit\n"
-                     "ban,export_ban,30,40,days\n");
-    cr_assert_str_eq(gr, "group,product,unit,node,name\n"
-                     "makers,cell,GWh,kr_maker,\"Maker & Co, Korea\"\n"
-                     "korean_cell_makers,cell,GWh,kr_maker,"
-                     "\"Maker & Co, Korea\"\n");
+    char want[1024];
+    cr_assert_eq(strlen(prov.run), 16);
+    snprintf(want, sizeof want, "run,event,type,start,duration,unit\n"
+             "%s,ban,export_ban,30,40,days\n", prov.run);
+    cr_assert_str_eq(ev, want);
+    snprintf(want, sizeof want, "run,group,product,unit,node,name\n"
+             "%s,makers,cell,GWh,kr_maker,\"Maker & Co, Korea\"\n"
+             "%s,korean_cell_makers,cell,GWh,kr_maker,"
+             "\"Maker & Co, Korea\"\n", prov.run, prov.run);
+    cr_assert_str_eq(gr, want);
     free(ev);
     free(gr);
     release_one(&o);
@@ -828,4 +835,78 @@ Test(report, a_group_where_every_variant_ties_is_one_sentence)
     cr_expect_neq(strncmp(tp, sentence, strlen(sentence)), 0, "%.300s", tp);
     cr_expect_eq(count_in(html, "Every variant ties with the base"), 1);
     free(html);
+}
+
+/*
+ * Every CSV that run, compare and sweep write into --out joins to
+ * provenance.json by its run column and says its unit: for each file, a
+ * run and a unit column, and every run id in it is one provenance.json
+ * lists.
+ */
+Test(report, every_csv_of_run_compare_and_sweep_has_run_and_unit)
+{
+    char args[9000];
+    run_into("run");
+    snprintf(args, sizeof args, "compare '%s' no_ban -n 5 --threads 1 --quiet "
+             "--out '%s/cmp'", file, dir);
+    cr_assert_eq(ripple("", args), 0);
+    snprintf(args, sizeof args, "sweep '%s' --set events.ban.duration=10,forever "
+             "-n 5 --threads 1 --quiet --out '%s/sweep'", file, dir);
+    cr_assert_eq(ripple("", args), 0);
+
+    static const char *const sub[] = { "run", "cmp", "sweep" };
+    static const char *const csv[] = { "replications.csv", "series.csv",
+                                       "events.csv", "groups.csv",
+                                       "compare.csv", "sweep.csv" };
+    int files = 0;
+    for (size_t d = 0; d < 3; d++) {
+        char path[4600], name[64];
+        snprintf(name, sizeof name, "%s/provenance.json", sub[d]);
+        char *prov = slurp(path_in(name));
+        cr_assert_not_null(prov, "no %s", name);
+        for (size_t k = 0; k < sizeof csv / sizeof *csv; k++) {
+            struct rp_csv_table t;
+            snprintf(path, sizeof path, "%s/%s/%s", dir, sub[d], csv[k]);
+            if (access(path, R_OK))
+                continue;
+            files++;
+            cr_assert_eq(rp_csv_table_read(&t, path), 0, "%s", path);
+            int cr = rp_csv_col(&t, "run");
+            cr_expect_geq(cr, 0, "%s has no run column", path);
+            cr_expect_geq(rp_csv_col(&t, "unit"), 0, "%s has no unit column", path);
+            cr_expect_gt(t.nrows, 1, "%s has no rows", path);
+            for (size_t r = 1; r < t.nrows && cr >= 0; r++) {
+                char quoted[64];
+                snprintf(quoted, sizeof quoted, "\"run\": \"%s\"",
+                         rp_csv_get(&t, r, cr));
+                if (!strstr(prov, quoted)) {
+                    cr_expect_fail("%s row %zu: run '%s' is not in "
+                                   "provenance.json", path, r,
+                                   rp_csv_get(&t, r, cr));
+                    break;
+                }
+            }
+            rp_csv_table_release(&t);
+        }
+        free(prov);
+    }
+    /* run: 4 files; compare and sweep: those and their own table */
+    cr_expect_eq(files, 4 + 5 + 5);
+
+    /* a swept forever is written inf, the column stays numeric */
+    struct rp_csv_table t;
+    char path[4600];
+    snprintf(path, sizeof path, "%s/sweep/sweep.csv", dir);
+    cr_assert_eq(rp_csv_table_read(&t, path), 0);
+    int cd = rp_csv_col(&t, "events.ban.duration");
+    cr_assert_geq(cd, 0);
+    int inf = 0;
+    for (size_t r = 1; r < t.nrows; r++) {
+        const char *v = rp_csv_get(&t, r, cd);
+        cr_expect(!strcmp(v, "10") || !strcmp(v, "inf"), "row %zu: %s", r, v);
+        cr_expect(!isnan(rp_csv_number(v)), "row %zu: %s", r, v);
+        inf += !strcmp(v, "inf");
+    }
+    cr_expect_gt(inf, 0, "no point reads inf");
+    rp_csv_table_release(&t);
 }
