@@ -667,6 +667,27 @@ static int count_in(const char *s, const char *needle)
     return n;
 }
 
+/* ripple run's text table of sc over reps replications (seed 5). */
+static char *table_of(const struct rp_scenario *sc, long reps)
+{
+    struct rp_batch_opts bo;
+    struct rp_batch b;
+    struct rp_model *m = rp_model_new(sc);
+    rp_batch_opts_default(&bo);
+    bo.replications = reps;
+    bo.seed = 5;
+    bo.threads = 1;
+    rp_batch_run(&b, m, &bo);
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+    rp_report_table(f, &b);
+    fclose(f);
+    rp_batch_release(&b);
+    rp_model_free(m);
+    return out;
+}
+
 /*
  * ban and ban2 start together and cut the same film, so every member's
  * survival after them is the same; late starts 40 days later, and the
@@ -689,22 +710,10 @@ Test(report, table_prints_each_distinct_survival_block_once)
     struct rp_scenario sc;
     struct rp_diag d;
     struct rp_load_opts lo = { 0 };
-    struct rp_batch_opts bo;
-    struct rp_batch b;
     rp_diag_init(&d);
     cr_assert_eq(rp_scenario_load_string(&sc, text, "chain.yaml", &lo, &d), 0);
     rp_diag_release(&d);
-    struct rp_model *m = rp_model_new(&sc);
-    rp_batch_opts_default(&bo);
-    bo.replications = 20;
-    bo.seed = 5;
-    bo.threads = 1;
-    rp_batch_run(&b, m, &bo);
-    char *out = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&out, &len);
-    rp_report_table(f, &b);
-    fclose(f);
+    char *out = table_of(&sc, 20);
 
     cr_expect_eq(count_in(out, "  after ban, ban2 (the same for each; days;"),
                  NGROUPS, "%s", out);
@@ -713,8 +722,6 @@ Test(report, table_prints_each_distinct_survival_block_once)
     cr_expect_eq(count_in(out, "after ban2"), 0, "%s", out);
     free(out);
     free(text);
-    rp_batch_release(&b);
-    rp_model_free(m);
     rp_scenario_release(&sc);
 }
 
@@ -728,22 +735,11 @@ Test(report, table_has_a_cost_line_whose_parts_add_up)
     struct rp_scenario sc;
     struct rp_diag d;
     struct rp_load_opts lo = { 0 };
-    struct rp_batch_opts bo;
-    struct rp_batch b;
     rp_diag_init(&d);
     cr_assert_eq(rp_scenario_load(&sc, RP_SOURCE_DIR
                                   "/scenarios/japan-excludes-korea.yaml", &lo, &d), 0);
     rp_diag_release(&d);
-    struct rp_model *m = rp_model_new(&sc);
-    rp_batch_opts_default(&bo);
-    bo.replications = 3;
-    bo.threads = 1;
-    rp_batch_run(&b, m, &bo);
-    char *out = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&out, &len);
-    rp_report_table(f, &b);
-    fclose(f);
+    char *out = table_of(&sc, 3);
 
     int lines = 0;
     for (const char *p = out; (p = strstr(p, "  cost (USD, means): ")); p++) {
@@ -760,8 +756,6 @@ Test(report, table_has_a_cost_line_whose_parts_add_up)
     }
     cr_expect_eq((size_t)lines, sc.nreport_groups, "%s", out);
     free(out);
-    rp_batch_release(&b);
-    rp_model_free(m);
     rp_scenario_release(&sc);
 }
 
