@@ -584,15 +584,17 @@ static void html_diffs(FILE *out, const struct report *r,
         const struct group *g = plot_group(r, gid);
         char gt[256], name[300], cap[512];
         plot_group_title(gt, sizeof gt, gid);
-        fputs("<h3>", out);
+        /* the lead group open; the others folded, so the page stays short */
+        fputs(j ? "<details>\n<summary><h3>" : "<h3>", out);
         h(out, gt);
         fputs(" (", out);
         h(out, plot_unit(g));
-        fputs(")</h3>\n", out);
+        fputs(j ? ")</h3></summary>\n" : ")</h3>\n", out);
         if (all_tie(c, sweep, gid, "unmet") && all_tie(c, sweep, gid, "starved")) {
             fprintf(out, "<p class=\"zero\">Every %s ties with the %s on unmet "
-                    "and starved: the same in every replication.</p>\n",
-                    sweep ? "point" : "variant", sweep ? "first point" : "base");
+                    "and starved: the same in every replication.</p>\n%s",
+                    sweep ? "point" : "variant", sweep ? "first point" : "base",
+                    j ? "</details>\n" : "");
             continue;                   /* no tables or figure of zeros */
         }
         /* both tables are written; either may have been cut */
@@ -605,6 +607,8 @@ static void html_diffs(FILE *out, const struct report *r,
                  "and the interval two independent runs would give (grey)",
                  gt);
         figure(out, r, drawn, name, cap);
+        if (j)
+            fputs("</details>\n", out);
     }
     free(gids);
 }
@@ -693,6 +697,7 @@ static const char css[] =
     "h1{font-size:1.6em;margin-bottom:0.2em}h2{border-bottom:1px solid #ccc;"
     "padding-bottom:0.2em;margin-top:2em}"
     "h3{font-size:1.05em;margin:1.4em 0 0.4em}"
+    "summary{cursor:pointer}summary h3{display:inline-block;margin:0.6em 0}"
     ".meta{color:#555}.note{background:#fff4e5;border-left:4px solid #e6550d;"
     "padding:0.5em 1em}.small{font-size:0.85em;color:#555}"
     ".headline{background:#f0f5fb;border-left:4px solid #08519c;"
