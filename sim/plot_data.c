@@ -225,6 +225,44 @@ bool plot_summarize(const struct vec *v, double confidence,
     return s->n > 0;
 }
 
+static bool same_vec(const struct vec *a, const struct vec *b)
+{
+    if (!a || !b)
+        return a == b;
+    return a->n == b->n && !memcmp(a->x, b->x, a->n * sizeof *a->x);
+}
+
+/* Event rows i and j of events.csv give g's members the same tts and ttr. */
+static bool same_event(const struct report *r, const struct group *g,
+                       size_t i, size_t j)
+{
+    const struct rp_csv_table *c = &r->events;
+    int ce = rp_csv_col(c, "event");
+    const char *a = rp_csv_get(c, i, ce), *b = rp_csv_get(c, j, ce);
+    static const char *const metric[] = { "tts", "ttr" };
+    for (size_t k = 0; k < g->nnodes; k++)
+        for (int m = 0; m < 2; m++)
+            if (!same_vec(plot_vec(r, "event", a, g->nodes[k], metric[m]),
+                          plot_vec(r, "event", b, g->nodes[k], metric[m])))
+                return false;
+    return true;
+}
+
+size_t *plot_event_leaders(const struct report *r, const struct group *g)
+{
+    const struct rp_csv_table *c = &r->events;
+    size_t *lead = rp_xcalloc(c->nrows + 1, sizeof *lead);
+    for (size_t i = 1; i < c->nrows; i++) {
+        lead[i] = i;
+        for (size_t j = 1; j < i; j++)
+            if (lead[j] == j && same_event(r, g, j, i)) {
+                lead[i] = j;
+                break;
+            }
+    }
+    return lead;
+}
+
 /* ---------------------------------------------------------------- groups */
 
 /* Groups from groups.csv, the summary's lead group first. */

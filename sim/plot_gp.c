@@ -260,7 +260,13 @@ static void plot_tts_ttr(struct report *r, FILE *gp)
         return;
     const struct rp_csv_table *c = &r->events;
     int ce = rp_csv_col(c, "event"), cs = rp_csv_col(c, "start");
+    size_t *lead = plot_event_leaders(r, g);
     for (size_t i = 1; i < c->nrows; i++) {
+        if (lead[i] != i)
+            continue;                   /* drawn with the event it repeats */
+        size_t more = 0;
+        for (size_t j = i + 1; j < c->nrows; j++)
+            more += lead[j] == i;
         const char *eid = rp_csv_get(c, i, ce);
         int block = r->ndata;
         bool any = false;
@@ -291,9 +297,14 @@ static void plot_tts_ttr(struct report *r, FILE *gp)
         plot_safe_name(name, sizeof name, "ttsr_", eid);
         plot_group_title(gt, sizeof gt, g->id);
         gp_figure(r, gp, name, 960, 420);
-        snprintf(title, sizeof title, "%s after %s (starts day %g): time to "
+        char others[64] = "";
+        if (more)
+            snprintf(others, sizeof others, " and %zu other%s", more,
+                     more == 1 ? "" : "s");
+        snprintf(title, sizeof title, "%s after %s%s (starts day %g): time to "
                  "survive (tts) and to recover (ttr), median and p05-p95; tts "
-                 "censored at the horizon", gt, eid, plot_csv_num(c, i, cs));
+                 "censored at the horizon", gt, eid, others,
+                 plot_csv_num(c, i, cs));
         fputs("set title ", gp);
         gp_str(gp, title);
         fputs("\nset ylabel 'days after the event starts'\nset yrange [0:*]\n"
@@ -301,11 +312,14 @@ static void plot_tts_ttr(struct report *r, FILE *gp)
               "set style data histogram\n"
               "set style histogram errorbars gap 2 lw 1.5\n"
               "set style fill solid 0.75 border -1\nset boxwidth 0.9\n"
-              "set xtics nomirror font ',10'\n", gp);
+              "set xtics nomirror rotate by 25 right font ',9'\n"
+              "set lmargin 16\nset rmargin 4\nset bmargin 9\n", gp);
+        /* node names are long: slanted, each ends under its bars */
         fprintf(gp, "plot $d%d using 2:3:4:xtic(1) lc rgb '#6baed6' title "
                 "'time to survive (tts)', '' using 5:6:7 lc rgb '#fd8d3c' "
                 "title 'time to recover (ttr)'\n", block);
     }
+    free(lead);
 }
 
 /* One row of compare.csv or sweep.csv for the diff plots and tables. */

@@ -206,8 +206,8 @@ static void headline(FILE *out, const struct report *r)
     fprintf(out, "%.4g %s</td></tr>\n<tr><th>%d%% interval</th>", u.mean,
             plot_unit(g), pct);
     bool cut = td_ci0(out, u.ci_lo, u.ci_hi);
-    fprintf(out, "</tr>\n<tr><th>worst 5%% of replications</th><td>%.4g or "
-            "more</td></tr>\n", u.p95);
+    fprintf(out, "</tr>\n<tr><th>worst 5%% of replications</th><td>%.4g %s "
+            "or more</td></tr>\n", u.p95, plot_unit(g));
     const char *node = NULL;
     double share, day = 0, mean = -1, p95 = 0;
     fputs("<tr><th>binding input</th><td>", out);
@@ -330,9 +330,13 @@ static void html_survival(FILE *out, const struct report *r, bool drawn)
     bool head = false;
     char gt[256];
     plot_group_title(gt, sizeof gt, g->id);
+    size_t *lead = plot_event_leaders(r, g);
+    int ce = rp_csv_col(c, "event");
     for (size_t i = 1; i < c->nrows; i++) {
         char name[300], cap[512];
-        const char *eid = rp_csv_get(c, i, rp_csv_col(c, "event"));
+        const char *eid = rp_csv_get(c, i, ce);
+        if (lead[i] != i)
+            continue;
         plot_safe_name(name, sizeof name, "ttsr_", eid);
         bool have = false;
         for (size_t k = 0; k < r->nsvgs && !have; k++)
@@ -346,7 +350,19 @@ static void html_survival(FILE *out, const struct report *r, bool drawn)
                  "shortfall (tts) and until output is back to 95%% (ttr)",
                  gt, eid);
         figure(out, r, drawn, name, cap);
+        bool first = true;
+        for (size_t j = i + 1; j < c->nrows; j++) {
+            if (lead[j] != i)
+                continue;
+            fputs(first ? "<p class=\"same\">The same in every replication "
+                  "after " : ", ", out);
+            h(out, rp_csv_get(c, j, ce));
+            first = false;
+        }
+        if (!first)
+            fputs(".</p>\n", out);
     }
+    free(lead);
 }
 
 static void html_fans(FILE *out, const struct report *r, bool drawn)
@@ -455,6 +471,7 @@ static bool diff_table(FILE *out, const struct rp_csv_table *c, bool sweep,
 /* A metric of the lead group and how the arms stand on it. */
 struct standing {
     const char *metric;
+    const char *unit;           /* from the metric's first row, borrowed */
     size_t ndiffer, ntie, n;
     char largest[256];          /* the arm with the largest |diff| */
     double dmax;
@@ -482,7 +499,13 @@ static void overview(FILE *out, const struct report *r,
             continue;
         size_t n = plot_diff_rows(c, sweep, gid, metrics[m], &rows);
         struct standing *s = &st[ns];
-        *s = (struct standing){ .metric = metrics[m] };
+        *s = (struct standing){ .metric = metrics[m], .unit = "" };
+        int cg = rp_csv_col(c, "group"), cm = rp_csv_col(c, "metric"),
+            cu = rp_csv_col(c, "unit");
+        for (size_t k = 1; k < c->nrows && !*s->unit; k++)
+            if (!strcmp(rp_csv_get(c, k, cg), gid)
+                && !strcmp(rp_csv_get(c, k, cm), metrics[m]))
+                s->unit = rp_csv_get(c, k, cu);
         for (size_t i = 0; i < n; i++) {
             if (!rows[i].paired)
                 continue;
@@ -514,7 +537,9 @@ static void overview(FILE *out, const struct report *r,
             if (s->ntie == s->n)
                 fputs("<td class=\"zero\">all: a tie</td><td>-</td>", out);
             else {
-                fprintf(out, "<td>%zu</td><td>%.4g (", s->ntie, s->dmax);
+                fprintf(out, "<td>%zu</td><td>%.4g ", s->ntie, s->dmax);
+                h(out, s->unit);
+                fputs(" (", out);
                 h(out, s->largest);
                 fputs(")</td>", out);
             }
@@ -528,6 +553,23 @@ static void overview(FILE *out, const struct report *r,
 }
 
 /* Compare or sweep: the overview, then per group unmet and starved. */
+/* Every arm after the reference ties with it on gid's metric (and has it). */
+static bool all_tie(const struct rp_csv_table *c, bool sweep, const char *gid,
+                    const char *metric)
+{
+    struct diffrow *rows;
+    size_t n = plot_diff_rows(c, sweep, gid, metric, &rows), paired = 0;
+    bool tie = true;
+    for (size_t i = 0; i < n; i++) {
+        if (!rows[i].paired)
+            continue;
+        paired++;
+        tie &= is_tie(&rows[i]);
+    }
+    free(rows);
+    return tie && paired > 0;
+}
+
 static void html_diffs(FILE *out, const struct report *r,
                        const struct rp_csv_table *c, bool sweep, bool drawn)
 {
@@ -547,6 +589,12 @@ static void html_diffs(FILE *out, const struct report *r,
         fputs(" (", out);
         h(out, plot_unit(g));
         fputs(")</h3>\n", out);
+        if (all_tie(c, sweep, gid, "unmet") && all_tie(c, sweep, gid, "starved")) {
+            fprintf(out, "<p class=\"zero\">Every %s ties with the %s on unmet "
+                    "and starved: the same in every replication.</p>\n",
+                    sweep ? "point" : "variant", sweep ? "first point" : "base");
+            continue;                   /* no tables or figure of zeros */
+        }
         /* both tables are written; either may have been cut */
         bool cut = diff_table(out, c, sweep, gid, "unmet", pct);
         cut = diff_table(out, c, sweep, gid, "starved", pct) || cut;

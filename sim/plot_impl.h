@@ -93,6 +93,13 @@ const struct vec *plot_vec(const struct report *r, const char *scope,
 /* Mean, interval and quantiles of v's finite values; false when none. */
 bool plot_summarize(const struct vec *v, double confidence,
                     struct rp_summary *s);
+/*
+ * For each row i >= 1 of r->events, the first row whose event gives g's
+ * members the very same tts and ttr in every replication (i itself when
+ * none before does): events that start together share one figure. The
+ * caller frees the array (rows + 1 entries).
+ */
+size_t *plot_event_leaders(const struct report *r, const struct group *g);
 const struct group *plot_group(const struct report *r, const char *id);
 const struct group *plot_lead(const struct report *r);
 const char *plot_unit(const struct group *g);

@@ -340,12 +340,29 @@ void rp_report_json_diff(FILE *out, const struct rp_batch *base,
     fputs("}", out);
 }
 
-void rp_report_events_csv(FILE *out, const struct rp_scenario *sc)
+/*
+ * The run column that joins a row to provenance.json: the header's "run,"
+ * (row < 0) or the run id and a comma; nothing without provenance.
+ */
+static void run_col(FILE *out, const struct rp_provenance *prov, int row)
 {
+    if (!prov)
+        return;
+    if (row < 0)
+        fputs("run,", out);
+    else
+        fprintf(out, "%s,", prov->run);
+}
+
+void rp_report_events_csv(FILE *out, const struct rp_scenario *sc,
+                          const struct rp_provenance *prov)
+{
+    run_col(out, prov, -1);
     fputs("event,type,start,duration,unit\n", out);
     for (size_t k = 0; k < sc->nevents; k++) {
         const struct rp_disruption *e = &sc->events[k];
         double dur = rp_dist_mean(&e->duration);
+        run_col(out, prov, 0);
         csv_fields(out, (const char *[]){ e->id, rp_event_type_name(e->type) }, 2);
         fputc(',', out);
         rp_json_num(out, rp_dist_mean(&e->start));
@@ -358,9 +375,11 @@ void rp_report_events_csv(FILE *out, const struct rp_scenario *sc)
     }
 }
 
-void rp_report_groups_csv(FILE *out, const struct rp_model *m)
+void rp_report_groups_csv(FILE *out, const struct rp_model *m,
+                          const struct rp_provenance *prov)
 {
     const struct rp_scenario *sc = rp_model_scenario(m);
+    run_col(out, prov, -1);
     fputs("group,product,unit,node,name\n", out);
     for (uint32_t g = 0; g < sc->nreport_groups; g++) {
         const struct rp_report_group *rg = &sc->report_groups[g];
@@ -370,6 +389,7 @@ void rp_report_groups_csv(FILE *out, const struct rp_model *m)
                          ? "" : sc->products[p].unit;
         for (size_t i = 0; i < rg->nnodes; i++) {
             const struct rp_node *n = &sc->nodes[rg->nodes[i]];
+            run_col(out, prov, 0);
             csv_fields(out, (const char *[]){ rg->id, pid, unit, n->id,
                                               n->name ? n->name : n->id }, 5);
             fputc('\n', out);
@@ -431,11 +451,13 @@ void rp_report_csv_rows(FILE *out, const struct rp_provenance *prov,
     }
 }
 
-void rp_report_series_csv(FILE *out, const struct rp_batch *b)
+void rp_report_series_csv(FILE *out, const struct rp_batch *b,
+                          const struct rp_provenance *prov)
 {
     const struct rp_model *m = b->model;
     const struct rp_scenario *sc = rp_model_scenario(m);
     size_t nd = rp_model_series_days(m);
+    run_col(out, prov, -1);
     fputs("group,product,series,day,unit,mean,p05,p50,p95\n", out);
     for (uint32_t g = 0; g < sc->nreport_groups && nd; g++) {
         uint32_t p = rp_model_group_product(m, g);
@@ -444,6 +466,7 @@ void rp_report_series_csv(FILE *out, const struct rp_batch *b)
                 struct rp_summary s;
                 rp_acc_summarize(&b->series_acc[((size_t)g * 2 + (size_t)kind) * nd + d],
                                  sc->confidence, &s);
+                run_col(out, prov, 0);
                 csv_fields(out, (const char *[]){ sc->report_groups[g].id,
                                                   p == RP_NONE ? ""
                                                   : sc->products[p].id,
@@ -492,17 +515,20 @@ static void summary_file(FILE *f, const void *ctx)
 
 static void series_file(FILE *f, const void *ctx)
 {
-    rp_report_series_csv(f, ((const struct run_files *)ctx)->b);
+    const struct run_files *rf = ctx;
+    rp_report_series_csv(f, rf->b, rf->prov);
 }
 
 static void events_file(FILE *f, const void *ctx)
 {
-    rp_report_events_csv(f, rp_model_scenario(((const struct run_files *)ctx)->b->model));
+    const struct run_files *rf = ctx;
+    rp_report_events_csv(f, rp_model_scenario(rf->b->model), rf->prov);
 }
 
 static void groups_file(FILE *f, const void *ctx)
 {
-    rp_report_groups_csv(f, ((const struct run_files *)ctx)->b->model);
+    const struct run_files *rf = ctx;
+    rp_report_groups_csv(f, rf->b->model, rf->prov);
 }
 
 int rp_report_write_run(const char *dir, const struct rp_batch *b,

@@ -69,7 +69,7 @@ static char *json_of_batch(struct rp_batch *b)
     b->threads = 0;
     FILE *f = open_memstream(&buf, &len);
     rp_report_json(f, b, &prov);
-    rp_report_series_csv(f, b);
+    rp_report_series_csv(f, b, NULL);
     fclose(f);
     return buf;
 }

@@ -15,6 +15,7 @@
 
 #include "ripple/batch.h"
 #include "ripple/compare.h"
+#include "ripple/csvread.h"
 #include "ripple/engine.h"
 #include "ripple/report.h"
 
@@ -313,7 +314,7 @@ Test(report, series_csv_has_a_row_per_group_kind_and_day)
     struct one o;
     run_one(&o, NULL);
     FILE *f = fopen(path_in("series.csv"), "w");
-    rp_report_series_csv(f, &o.b);
+    rp_report_series_csv(f, &o.b, NULL);     /* no provenance: no run column */
     fclose(f);
     f = fopen(path_in("series.csv"), "r");
     char line[512];
@@ -343,21 +344,27 @@ Test(report, series_csv_has_a_row_per_group_kind_and_day)
 Test(report, events_and_groups_csv_describe_the_scenario)
 {
     struct one o;
+    struct rp_provenance prov;
     run_one(&o, NULL);
+    rp_provenance_init(&prov, &o.sc, o.b.seed);
     FILE *f = fopen(path_in("events.csv"), "w");
-    rp_report_events_csv(f, &o.sc);
+    rp_report_events_csv(f, &o.sc, &prov);
     fclose(f);
     f = fopen(path_in("groups.csv"), "w");
-    rp_report_groups_csv(f, o.m);
+    rp_report_groups_csv(f, o.m, &prov);
     fclose(f);
     char *ev = slurp(path_in("events.csv"));
     char *gr = slurp(path_in("groups.csv"));
-    cr_assert_str_eq(ev, "event,type,start,duration,unit\n"
-                     "ban,export_ban,30,40,days\n");
-    cr_assert_str_eq(gr, "group,product,unit,node,name\n"
-                     "makers,cell,GWh,kr_maker,\"Maker & Co, Korea\"\n"
-                     "korean_cell_makers,cell,GWh,kr_maker,"
-                     "\"Maker & Co, Korea\"\n");
+    char want[1024];
+    cr_assert_eq(strlen(prov.run), 16);
+    snprintf(want, sizeof want, "run,event,type,start,duration,unit\n"
+             "%s,ban,export_ban,30,40,days\n", prov.run);
+    cr_assert_str_eq(ev, want);
+    snprintf(want, sizeof want, "run,group,product,unit,node,name\n"
+             "%s,makers,cell,GWh,kr_maker,\"Maker & Co, Korea\"\n"
+             "%s,korean_cell_makers,cell,GWh,kr_maker,"
+             "\"Maker & Co, Korea\"\n", prov.run, prov.run);
+    cr_assert_str_eq(gr, want);
     free(ev);
     free(gr);
     release_one(&o);
@@ -607,7 +614,8 @@ Test(report, compare_leads_with_metrics_that_differ_and_says_ties)
     cr_expect_not_null(unmet, "%.600s", over);
     cr_expect_not_null(lost, "%.600s", over);
     cr_expect(unmet && lost && unmet < lost, "a tie listed before a difference");
-    cr_expect_not_null(strstr(over, "89 (huge)"), "the largest change");
+    cr_expect_not_null(strstr(over, "89 GWh (huge)"), "the largest change, "
+                       "in its unit");
     const char *same = strstr(over, "<tr><td>same</td>");
     cr_assert_not_null(same);
     cr_expect_not_null(strstr(same, "tie: the same in every replication"));
@@ -755,4 +763,150 @@ Test(report, table_has_a_cost_line_whose_parts_add_up)
     rp_batch_release(&b);
     rp_model_free(m);
     rp_scenario_release(&sc);
+}
+
+/*
+ * Events e1 and e2 give both plants the same tts and ttr in every
+ * replication, e3 others: the page draws two survival figures, e1's naming
+ * e2 as the same, and none for e2.
+ */
+Test(report, survival_figures_are_drawn_once_per_distinct_event)
+{
+    if (system("command -v gnuplot >/dev/null 2>&1"))
+        cr_skip_test("gnuplot is not installed");
+    made_run();
+    write_in("events.csv", "event,type,start,duration,unit\n"
+             "e1,capacity,0,inf,days\ne2,capacity,0,inf,days\n"
+             "e3,export_ban,10,30,days\n");
+    FILE *f = fopen(path_in("replications.csv"), "a");
+    cr_assert_not_null(f);
+    static const char *const ev[] = { "e1", "e2", "e3" };
+    for (int rep = 0; rep < 4; rep++)
+        for (int e = 0; e < 3; e++)
+            for (int n = 0; n < 2; n++) {
+                double tts = 10 + rep + 5 * n + (e == 2 ? 7 : 0);
+                fprintf(f, "r,base,%d,event,%s,%s,tts,days,%g\n", rep, ev[e],
+                        n ? "b" : "a", tts);
+                fprintf(f, "r,base,%d,event,%s,%s,ttr,days,%g\n", rep, ev[e],
+                        n ? "b" : "a", tts + 3);
+            }
+    fclose(f);
+    cr_assert_eq(rp_plot_report(dir), 0);
+    char *gp = slurp(path_in("report.gp"));
+    char *html = slurp(path_in("report.html"));
+    cr_assert_not_null(gp);
+    cr_assert_not_null(html);
+    cr_expect_eq(count_in(gp, "ttsr_"), 2, "%s", gp);
+    cr_expect_not_null(strstr(gp, " after e1 and 1 other (starts day 0)"));
+    cr_expect_not_null(strstr(gp, " after e3 (starts day 10)"));
+    cr_expect_null(strstr(gp, " after e2"));
+    cr_expect_not_null(strstr(html, "The same in every replication after e2."));
+    free(gp);
+    free(html);
+}
+
+/*
+ * first_listed: both variants tie with the base on unmet and starved, so
+ * its section is one sentence, no table; two_plants differs and keeps its
+ * tables.
+ */
+Test(report, a_group_where_every_variant_ties_is_one_sentence)
+{
+    made_run();
+    write_in("compare.csv",
+             "variant,run,group,product,metric,unit,mean,ci_lo,ci_hi,"
+             "diff_mean,diff_ci_lo,diff_ci_hi,better,unpaired_hw\n"
+             "base,r0,two_plants,cell,unmet,GWh,1,0.5,1.5,,,,,\n"
+             "v,r1,two_plants,cell,unmet,GWh,0.2,0.1,0.3,-0.8,-1.2,-0.4,0.9,0.7\n"
+             "base,r0,first_listed,cell,unmet,GWh,1,0.5,1.5,,,,,\n"
+             "v,r1,first_listed,cell,unmet,GWh,1,0.5,1.5,0,0,0,0,0.7\n"
+             "base,r0,first_listed,cell,starved,GWh,2,1,3,,,,,\n"
+             "v,r1,first_listed,cell,starved,GWh,2,1,3,0,0,0,0,0.7\n");
+    char *html = page_without_plots();
+    const char *fl = strstr(html, "<h3>first listed (GWh)</h3>\n");
+    const char *tp = strstr(html, "<h3>two plants (GWh)</h3>\n");
+    cr_assert_not_null(fl, "%s", html);
+    cr_assert_not_null(tp, "%s", html);
+    fl += strlen("<h3>first listed (GWh)</h3>\n");
+    tp += strlen("<h3>two plants (GWh)</h3>\n");
+    static const char sentence[] = "<p class=\"zero\">Every variant ties with "
+        "the base on unmet and starved";
+    cr_expect_eq(strncmp(fl, sentence, strlen(sentence)), 0, "%.300s", fl);
+    cr_expect_neq(strncmp(tp, sentence, strlen(sentence)), 0, "%.300s", tp);
+    cr_expect_eq(count_in(html, "Every variant ties with the base"), 1);
+    free(html);
+}
+
+/*
+ * Every CSV that run, compare and sweep write into --out joins to
+ * provenance.json by its run column and says its unit: for each file, a
+ * run and a unit column, and every run id in it is one provenance.json
+ * lists.
+ */
+Test(report, every_csv_of_run_compare_and_sweep_has_run_and_unit)
+{
+    char args[9000];
+    run_into("run");
+    snprintf(args, sizeof args, "compare '%s' no_ban -n 5 --threads 1 --quiet "
+             "--out '%s/cmp'", file, dir);
+    cr_assert_eq(ripple("", args), 0);
+    snprintf(args, sizeof args, "sweep '%s' --set events.ban.duration=10,forever "
+             "-n 5 --threads 1 --quiet --out '%s/sweep'", file, dir);
+    cr_assert_eq(ripple("", args), 0);
+
+    static const char *const sub[] = { "run", "cmp", "sweep" };
+    static const char *const csv[] = { "replications.csv", "series.csv",
+                                       "events.csv", "groups.csv",
+                                       "compare.csv", "sweep.csv" };
+    int files = 0;
+    for (size_t d = 0; d < 3; d++) {
+        char path[4600], name[64];
+        snprintf(name, sizeof name, "%s/provenance.json", sub[d]);
+        char *prov = slurp(path_in(name));
+        cr_assert_not_null(prov, "no %s", name);
+        for (size_t k = 0; k < sizeof csv / sizeof *csv; k++) {
+            struct rp_csv_table t;
+            snprintf(path, sizeof path, "%s/%s/%s", dir, sub[d], csv[k]);
+            if (access(path, R_OK))
+                continue;
+            files++;
+            cr_assert_eq(rp_csv_table_read(&t, path), 0, "%s", path);
+            int cr = rp_csv_col(&t, "run");
+            cr_expect_geq(cr, 0, "%s has no run column", path);
+            cr_expect_geq(rp_csv_col(&t, "unit"), 0, "%s has no unit column", path);
+            cr_expect_gt(t.nrows, 1, "%s has no rows", path);
+            for (size_t r = 1; r < t.nrows && cr >= 0; r++) {
+                char quoted[64];
+                snprintf(quoted, sizeof quoted, "\"run\": \"%s\"",
+                         rp_csv_get(&t, r, cr));
+                if (!strstr(prov, quoted)) {
+                    cr_expect_fail("%s row %zu: run '%s' is not in "
+                                   "provenance.json", path, r,
+                                   rp_csv_get(&t, r, cr));
+                    break;
+                }
+            }
+            rp_csv_table_release(&t);
+        }
+        free(prov);
+    }
+    /* run: 4 files; compare and sweep: those and their own table */
+    cr_expect_eq(files, 4 + 5 + 5);
+
+    /* a swept forever is written inf, the column stays numeric */
+    struct rp_csv_table t;
+    char path[4600];
+    snprintf(path, sizeof path, "%s/sweep/sweep.csv", dir);
+    cr_assert_eq(rp_csv_table_read(&t, path), 0);
+    int cd = rp_csv_col(&t, "events.ban.duration");
+    cr_assert_geq(cd, 0);
+    int inf = 0;
+    for (size_t r = 1; r < t.nrows; r++) {
+        const char *v = rp_csv_get(&t, r, cd);
+        cr_expect(!strcmp(v, "10") || !strcmp(v, "inf"), "row %zu: %s", r, v);
+        cr_expect(!isnan(rp_csv_number(v)), "row %zu: %s", r, v);
+        inf += !strcmp(v, "inf");
+    }
+    cr_expect_gt(inf, 0, "no point reads inf");
+    rp_csv_table_release(&t);
 }

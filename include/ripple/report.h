@@ -47,15 +47,19 @@ void rp_report_json_ex(FILE *out, const struct rp_batch *b,
 /*
  * The scenario's disruptions as CSV, for plots that mark them:
  * event,type,start,duration,unit with the means of their distributions in
- * days (duration "inf" for forever; unit "days").
+ * days (duration "inf" for forever; unit "days"). With prov (may be NULL)
+ * a first column, run, joins each row to provenance.json; so for the
+ * groups and series below.
  */
-void rp_report_events_csv(FILE *out, const struct rp_scenario *sc);
+void rp_report_events_csv(FILE *out, const struct rp_scenario *sc,
+                          const struct rp_provenance *prov);
 
 /*
  * The report groups' members as CSV, group,product,unit,node,name (one row per
  * member; product is the group's main product), for plots per maker.
  */
-void rp_report_groups_csv(FILE *out, const struct rp_model *m);
+void rp_report_groups_csv(FILE *out, const struct rp_model *m,
+                          const struct rp_provenance *prov);
 
 /*
  * The paired comparison of variant v against base (same replications): per
@@ -89,7 +93,8 @@ size_t rp_report_group_order(const struct rp_scenario *sc, uint32_t *order);
  * Daily quantile bands of the groups' output and shortfall, as CSV:
  * group,product,series,day,unit,mean,p05,p50,p95.
  */
-void rp_report_series_csv(FILE *out, const struct rp_batch *b);
+void rp_report_series_csv(FILE *out, const struct rp_batch *b,
+                          const struct rp_provenance *prov);
 
 /* A stable name for value i: "nodes.lges.cell.unmet", "groups.g.cell.unmet", "events.e.lges.tts". */
 int rp_value_name(const struct rp_model *m, size_t i, char *buf, size_t cap);
