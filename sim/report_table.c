@@ -35,14 +35,24 @@ static size_t find_value(const struct rp_model *m, enum rp_scope scope,
     return SIZE_MAX;
 }
 
-static void table_row(FILE *out, const struct rp_batch *b, const char *label,
+/*
+ * One member's (or the total's) row; true when its interval was cut at 0:
+ * the t interval of a rare shortfall reaches below zero, which a
+ * shortfall cannot (the report page cuts it the same way).
+ */
+static bool table_row(FILE *out, const struct rp_batch *b, const char *label,
                       size_t unmet, size_t produced, size_t starved, size_t fill)
 {
     const struct rp_scenario *sc = rp_model_scenario(b->model);
     struct rp_summary s, p, f, st;
     rp_acc_summarize(&b->acc[unmet], sc->confidence, &s);
-    fprintf(out, "  %-26s %11.4g  [%10.4g, %10.4g] %10.4g %8.3f", label, s.mean,
-            s.ci_lo, s.ci_hi, s.p95, s.p_pos);
+    bool cut = s.ci_lo < 0;
+    fprintf(out, "  %-26s %11.4g  [", label, s.mean);
+    if (cut)
+        fprintf(out, "%10s", "0*");
+    else
+        fprintf(out, "%10.4g", s.ci_lo);
+    fprintf(out, ", %10.4g] %10.4g %8.3f", s.ci_hi, s.p95, s.p_pos);
     if (produced != SIZE_MAX) {
         rp_acc_summarize(&b->acc[produced], sc->confidence, &p);
         fprintf(out, " %11.4g", p.mean);
@@ -60,6 +70,7 @@ static void table_row(FILE *out, const struct rp_batch *b, const char *label,
         fprintf(out, " %7.3f", f.mean);
     }
     fputc('\n', out);
+    return cut;
 }
 
 /*
@@ -215,22 +226,26 @@ static void table_group(FILE *out, const struct rp_batch *b, uint32_t g)
     fprintf(out, "  %-26s %11s  %-24s %10s %8s %11s %10s %7s\n", "node", "mean",
             pct == 95 ? "95% interval" : "interval", "p95", "P(any)", "produced",
             "starved", "fill");
+    bool cut = false;
     for (size_t i = 0; i < rg->nnodes; i++) {
         uint32_t n = rg->nodes[i];
         size_t u = find_value(m, RP_SCOPE_NODE, n, RP_NONE, p, RP_M_UNMET);
         if (u == SIZE_MAX)
             continue;
-        table_row(out, b, sc->nodes[n].id, u,
+        cut |= table_row(out, b, sc->nodes[n].id, u,
                   find_value(m, RP_SCOPE_NODE, n, RP_NONE, p, RP_M_PRODUCED),
                   find_value(m, RP_SCOPE_NODE, n, RP_NONE, p, RP_M_STARVED),
                   find_value(m, RP_SCOPE_NODE, n, RP_NONE, p, RP_M_FILL_RATE));
     }
     size_t u = find_value(m, RP_SCOPE_GROUP, g, RP_NONE, p, RP_M_UNMET);
     if (u != SIZE_MAX)
-        table_row(out, b, "total", u,
-                  find_value(m, RP_SCOPE_GROUP, g, RP_NONE, p, RP_M_PRODUCED),
-                  find_value(m, RP_SCOPE_GROUP, g, RP_NONE, p, RP_M_STARVED),
-                  find_value(m, RP_SCOPE_GROUP, g, RP_NONE, p, RP_M_FILL_RATE));
+        cut |= table_row(out, b, "total", u,
+                         find_value(m, RP_SCOPE_GROUP, g, RP_NONE, p, RP_M_PRODUCED),
+                         find_value(m, RP_SCOPE_GROUP, g, RP_NONE, p, RP_M_STARVED),
+                         find_value(m, RP_SCOPE_GROUP, g, RP_NONE, p, RP_M_FILL_RATE));
+    if (cut)
+        fputs("  * the t interval reached below zero; a shortfall cannot be "
+              "negative, so it is cut at 0\n", out);
 
     cost_line(out, b, g, p);
     survival_blocks(out, b, rg);
