@@ -667,6 +667,16 @@ static int count_in(const char *s, const char *needle)
     return n;
 }
 
+/* Loads text (named name in messages) into sc, which must succeed. */
+static void load_text(struct rp_scenario *sc, const char *text, const char *name)
+{
+    struct rp_diag d;
+    struct rp_load_opts lo = { 0 };
+    rp_diag_init(&d);
+    cr_assert_eq(rp_scenario_load_string(sc, text, name, &lo, &d), 0);
+    rp_diag_release(&d);
+}
+
 /* ripple run's text table of sc over reps replications (seed 5). */
 static char *table_of(const struct rp_scenario *sc, long reps)
 {
@@ -710,11 +720,7 @@ Test(report, table_prints_each_distinct_survival_block_once)
     strcat(text, at);
 
     struct rp_scenario sc;
-    struct rp_diag d;
-    struct rp_load_opts lo = { 0 };
-    rp_diag_init(&d);
-    cr_assert_eq(rp_scenario_load_string(&sc, text, "chain.yaml", &lo, &d), 0);
-    rp_diag_release(&d);
+    load_text(&sc, text, "chain.yaml");
     char *out = table_of(&sc, 20);
 
     cr_expect_eq(count_in(out, "  after ban, ban2 (the same for each; days;"),
@@ -934,11 +940,7 @@ Test(report, table_cuts_shortfall_intervals_at_zero_and_says_so)
         "    sources: { film: { src: { lead_time: {dist: uniform, min: 1, max: 9} } } }\n"
         "report:\n  groups:\n    g: { nodes: [a, b] }\n";
     struct rp_scenario sc;
-    struct rp_diag d;
-    struct rp_load_opts lo = { 0 };
-    rp_diag_init(&d);
-    cr_assert_eq(rp_scenario_load_string(&sc, text, "rare.yaml", &lo, &d), 0);
-    rp_diag_release(&d);
+    load_text(&sc, text, "rare.yaml");
     char *out = table_of(&sc, 5);
     int cut = 0, rows = 0;
     for (const char *p = strstr(out, "\n  a "); p && *p; p = strchr(p + 1, '\n')) {
