@@ -124,7 +124,6 @@ void rp_eng_serve_queue(struct rp_run *r, uint32_t h)
 {
     const struct hold *hd = &r->m->holds[h];
     struct hold_st *hs = &r->h[h];
-    const struct rp_node *nd = r->m->nodes[hd->node].sc;
     bool unlimited = hd->role == ROLE_UNLIMITED;
     bool prefix = false;                /* only a prefix of the queue was served */
 
@@ -134,13 +133,13 @@ void rp_eng_serve_queue(struct rp_run *r, uint32_t h)
         return;
 
     if (hd->nlanes) {                   /* priority or quota: lanes drop what they complete */
-        if (nd->allocation == RP_ALLOC_PRIORITY)
+        if (hd->alloc == RP_ALLOC_PRIORITY)
             serve_priority(r, h);
         else
             serve_quota(r, h);
         return;
     }
-    if (nd->allocation == RP_ALLOC_PROPORTIONAL && !unlimited
+    if (hd->alloc == RP_ALLOC_PROPORTIONAL && !unlimited
         && hs->on_hand < hs->owed - EPS) {
         serve_proportional(r, h);
     } else {

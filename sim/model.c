@@ -606,6 +606,7 @@ struct rp_model *rp_model_new(const struct rp_scenario *sc)
     for (uint32_t h = 0; h < m->nholds; h++) {
         struct hold *hd = &m->holds[h];
         const struct rp_node *nd = m->nodes[hd->node].sc;
+        hd->alloc = nd->allocation;
         if (hd->role == ROLE_UNLIMITED || hd->passthrough)
             continue;
         if (nd->allocation == RP_ALLOC_PRIORITY)

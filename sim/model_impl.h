@@ -67,6 +67,8 @@ struct hold {
     uint32_t trig_days;     /* a backup has a trigger: days in each regular edge's ring (0: none) */
     uint32_t next_at_node;  /* the node's next holding, RP_NONE after the last */
     double holding;         /* currency per unit on hand per day (its stock entry's) */
+    enum rp_allocation alloc;   /* its node's, copied: read whenever its backlog is */
+                                /*   served, where the scenario's node is a cache miss */
 };
 
 struct edge {
