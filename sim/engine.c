@@ -21,6 +21,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Per day slot, the main holding of its node (RP_NONE: none): what rp_eng_on_day notes. */
+static uint32_t *day_holds(const struct rp_model *m)
+{
+    uint32_t *dh = rp_xcalloc(m->nday_nodes + 1, sizeof *dh);
+    for (uint32_t n = 0; n < m->nnodes; n++)
+        if (m->nodes[n].day_slot >= 0)
+            dh[m->nodes[n].day_slot] = m->nodes[n].main_hold;
+    return dh;
+}
+
 struct rp_run *rp_run_new(const struct rp_model *m)
 {
     struct rp_run *r = rp_xcalloc(1, sizeof *r);
@@ -37,8 +47,10 @@ struct rp_run *rp_run_new(const struct rp_model *m)
     r->tts = rp_xcalloc(m->nevents * m->nnodes + 1, sizeof *r->tts);
     if (m->daily) {
         r->out_day = rp_xcalloc(m->nday_nodes * m->ndays + 1, sizeof *r->out_day);
-        if (m->series)                  /* read only by the series */
+        if (m->series) {                /* read only by the series */
             r->sf_day = rp_xcalloc(m->nday_nodes * m->ndays + 1, sizeof *r->sf_day);
+            r->day_hold = day_holds(m);
+        }
     }
     r->cap_orders = 64;
     r->orders = rp_xmalloc(r->cap_orders * sizeof *r->orders);
@@ -71,6 +83,7 @@ void rp_run_free(struct rp_run *r)
     free(r->tts);
     free(r->out_day);
     free(r->sf_day);
+    free(r->day_hold);
     free(r->orders);
     free(r->work);
     free(r->work_pending);

@@ -200,6 +200,7 @@ struct rp_run {
     uint64_t max_steps;     /* budget of events + work items; 0 = none */
     enum rp_run_status status;
     bool done;
+    uint32_t *day_hold;     /* per day slot, its node's main holding; NULL without series */
 };
 
 /* ------------------------------------------------------------ run state */

@@ -150,20 +150,19 @@ static double node_cost(const struct rp_run *r, uint32_t n, enum rp_metric metri
 }
 
 /*
- * Day `day` ended: each node's shortfall then goes into sf_day, which only
- * the series read; without series the scan over every node is skipped, as
- * on a network of 100,000 nodes it would stream the whole model through
- * the cache once a day.
+ * Day `day` ended: the shortfall of each node with a day slot goes into
+ * sf_day, which only the series read. The walk is over the day slots'
+ * holdings (r->day_hold), not over every node's model entry, and there is
+ * none without series: on a network of 100,000 nodes a walk of the model
+ * would stream it through the cache once a day. O(day slots) with series.
  */
 void rp_eng_on_day(struct rp_run *r, uint32_t day)
 {
     const struct rp_model *m = r->m;
-    for (uint32_t n = 0; n < m->nnodes && r->sf_day; n++) {
-        const struct mnode *mn = &m->nodes[n];
-        if (mn->day_slot < 0 || mn->main_hold == RP_NONE)
-            continue;
-        r->sf_day[rp_eng_day_at(m, mn->day_slot, day)] =
-            shortfall_level(r, mn->main_hold);
+    for (size_t s = 0; s < m->nday_nodes && r->sf_day; s++) {
+        uint32_t h = r->day_hold[s];
+        if (h != RP_NONE)
+            r->sf_day[rp_eng_day_at(m, (int32_t)s, day)] = shortfall_level(r, h);
     }
     rp_eng_periods_day(r, day);
     if (day + 1 < m->ndays)             /* day d ends at time d + 1 */
