@@ -27,17 +27,12 @@
 #include "ripple/diag.h"
 
 #define INITIAL_CAP 64
-#define ARITY 4
+#define ARITY RP_EVQ_ARITY
 
-/*
- * Is a due before b? (time, order) compared as one 128-bit number: with
- * c = 1 when a's order is lower, a < b exactly when a.time < b.time + c.
- * b.time + c cannot wrap: the largest time, +infinity, is far below 2^64.
- */
 static inline bool before(const struct rp_evq_key *a,
                           const struct rp_evq_key *b)
 {
-    return a->time < b->time + (a->order < b->order);
+    return rp_evq_key_before(a, b);
 }
 
 /*
@@ -108,25 +103,6 @@ void rp_evq_clear(struct rp_evq *q)
     q->next_seq = 0;
 }
 
-/* Sifts the hole at i up to where key belongs and files key there. */
-static void sift_up(struct rp_evq_key *keys, size_t i, struct rp_evq_key key)
-{
-    while (i > 0) {
-        size_t parent = (i - 1) / ARITY;
-        if (!before(&key, &keys[parent]))
-            break;
-        keys[i] = keys[parent];
-        i = parent;
-    }
-    keys[i] = key;
-}
-
-void rp_evq_insert_key(struct rp_evq *q, uint64_t time, uint64_t order)
-{
-    struct rp_evq_key key = { .time = time, .order = order };
-
-    sift_up(q->keys, q->len++, key);
-}
 
 /*
  * Asks for the next event's slot while the caller handles this one: on a
@@ -206,7 +182,7 @@ bool rp_evq_pop(struct rp_evq *q, struct rp_event *ev)
         k[i] = k[best];
         i = best;
     }
-    sift_up(k, i, k[n]);
+    rp_evq_sift_up(k, i, k[n]);
     prefetch_first(q);
     return true;
 }

@@ -97,8 +97,37 @@ void rp_evq_clear(struct rp_evq *q);
  * aborts.
  */
 void rp_evq_grow(struct rp_evq *q);
-void rp_evq_insert_key(struct rp_evq *q, uint64_t time, uint64_t order);
 void rp_evq_seq_exhausted(void);
+
+#define RP_EVQ_ARITY 4          /* children per heap node (evq.c says why 4) */
+
+/*
+ * Is a due before b? (time, order) compared as one 128-bit number: with
+ * c = 1 when a's order is lower, a < b exactly when a.time < b.time + c.
+ * b.time + c cannot wrap: the largest time, +infinity, is far below 2^64.
+ */
+static inline bool rp_evq_key_before(const struct rp_evq_key *a,
+                                     const struct rp_evq_key *b)
+{
+    return a->time < b->time + (a->order < b->order);
+}
+
+/*
+ * Internal: sifts the hole at i up to where key belongs and files key
+ * there. Inline, as push is: a push is a few compares on a short heap.
+ */
+static inline void rp_evq_sift_up(struct rp_evq_key *keys, size_t i,
+                                  struct rp_evq_key key)
+{
+    while (i > 0) {
+        size_t parent = (i - 1) / RP_EVQ_ARITY;
+        if (!rp_evq_key_before(&key, &keys[parent]))
+            break;
+        keys[i] = keys[parent];
+        i = parent;
+    }
+    keys[i] = key;
+}
 
 /*
  * A time's bits as an unsigned integer. +0 is added first so that -0,
@@ -132,9 +161,11 @@ static inline void rp_evq_push(struct rp_evq *q, struct rp_event ev)
 
     ev.seq = q->next_seq++;
     q->slots[slot] = ev;
-    rp_evq_insert_key(q, rp_evq_time_bits(ev.time),
-                      ((uint64_t)ev.cls << RP_EVQ_SEQ_BITS | ev.seq)
-                              << RP_EVQ_SLOT_BITS | slot);
+    rp_evq_sift_up(q->keys, q->len++, (struct rp_evq_key){
+        .time = rp_evq_time_bits(ev.time),
+        .order = ((uint64_t)ev.cls << RP_EVQ_SEQ_BITS | ev.seq)
+                     << RP_EVQ_SLOT_BITS | slot,
+    });
 }
 
 /* Removes the first event into *ev; false when q is empty. */
