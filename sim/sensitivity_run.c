@@ -192,6 +192,7 @@ static int run_rows(struct rp_sensitivity *s,
                     struct rp_diag *diag)
 {
     struct rp_batch_opts bo;
+    bool root = !o->ranks || o->ranks->rank == 0;
 
     rp_batch_opts_default(&bo);
     bo.replications = s->replications;
@@ -201,7 +202,8 @@ static int run_rows(struct rp_sensitivity *s,
     bo.auto_mode = false;
     bo.no_series = true;                /* nor the daily bands: P2 per day was ~10% */
     bo.stop = o->stop;
-    s->y = rp_xmalloc((s->design.rows * s->nout + 1) * sizeof *s->y);
+    bo.ranks = o->ranks;
+    s->y = rp_xcalloc(s->design.rows * s->nout + 1, sizeof *s->y);
     for (size_t r = 0; r < s->design.rows; r++) {
         struct rp_scenario sc;
         struct rp_batch b;
@@ -210,23 +212,25 @@ static int run_rows(struct rp_sensitivity *s,
         struct rp_model *m = rp_model_new(&sc);
         rp_batch_run(&b, m, &bo);       /* same seed, same reps: CRN */
         bool stopped = b.stopped;
-        if (!stopped)
+        if (!stopped && root)           /* rank 0 alone holds the merged batch */
             row_means(s, m, &b, &s->y[r * s->nout]);
         s->events += b.events;
         s->seconds += b.seconds;
+        s->threads = b.threads;
+        s->ranks = b.ranks;
         rp_batch_release(&b);
         rp_model_free(m);
         rp_scenario_release(&sc);
         if (stopped)
             return 1;
-        if (o->progress) {              /* rows take alike: time left by the mean */
+        if (o->progress && root) {      /* rows take alike: time left by the mean */
             double left = s->seconds / (double)(r + 1)
                           * (double)(s->design.rows - r - 1);
             fprintf(stderr, "\rripple: sensitivity row %zu of %zu  %.1f min left   ",
                     r + 1, s->design.rows, left / 60);
         }
     }
-    if (o->progress)
+    if (o->progress && root)
         fputc('\n', stderr);
     return 0;
 }
@@ -240,8 +244,10 @@ static void estimate(struct rp_sensitivity *s, const struct rp_sensitivity_opts 
     boot.seed = s->seed;
     s->nmeasures = s->method == RP_SENS_SOBOL ? RP_SENS_SOBOL_MEASURES
                                               : RP_SENS_MORRIS_MEASURES;
-    s->est = rp_xmalloc((s->nout * k * s->nmeasures + 1) * sizeof *s->est);
+    s->est = rp_xcalloc(s->nout * k * s->nmeasures + 1, sizeof *s->est);
     for (size_t out = 0; out < s->nout; out++) {
+        if (o->ranks && o->ranks->rank != 0)
+            break;                      /* their y are 0: nothing to estimate */
         const double *y = &s->y[out];
         if (s->method == RP_SENS_SOBOL)
             rp_sens_sobol(&s->design, y, s->nout, &boot, a, a + k);
