@@ -196,5 +196,6 @@ const struct cli_verb cli_verb_sensitivity = {
     .min_pos = 1,
     .max_pos = 1,
     .pos_what = "one scenario file",
+    .reps_help = "replications of each design row (default 10)",
     .main = sensitivity_main,
 };
