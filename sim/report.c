@@ -326,6 +326,19 @@ void rp_report_json_ex(FILE *out, const struct rp_batch *b,
         fputs(",\n  \"periods\": ", out);
         scope_json(out, b, RP_SCOPE_PERIOD, b->acc, "  ");
     }
+    if (sc->nuncertain) {               /* what each uncertain input drew */
+        const struct rp_value_desc *v = rp_model_values(b->model);
+        fputs(",\n  \"uncertain\": {", out);
+        for (size_t i = 0, k = 0; i < b->nvalues; i++) {
+            if (v[i].scope != RP_SCOPE_INPUT)
+                continue;
+            fputs(k++ ? ",\n    " : "\n    ", out);
+            rp_json_str(out, sc->uncertain[v[i].owner].path);
+            fputs(": ", out);
+            summary_json(out, &b->acc[i], v[i].metric, sc, RP_NONE);
+        }
+        fputs("\n  }", out);
+    }
     if (extra)
         extra(out, ctx);
     fputs("}", out);

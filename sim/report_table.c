@@ -251,6 +251,34 @@ static void table_group(FILE *out, const struct rp_batch *b, uint32_t g)
     survival_blocks(out, b, rg);
 }
 
+/*
+ * What the uncertain: inputs drew (one value each per replication): mean,
+ * p05, p95, min and max, so a reader sees the range the answer covers.
+ */
+static void uncertain_table(FILE *out, const struct rp_batch *b)
+{
+    const struct rp_model *m = b->model;
+    const struct rp_scenario *sc = rp_model_scenario(m);
+    const struct rp_value_desc *v = rp_model_values(m);
+    int width = 5;
+
+    if (sc->nuncertain == 0)
+        return;
+    for (size_t u = 0; u < sc->nuncertain; u++)
+        if ((int)strlen(sc->uncertain[u].path) > width)
+            width = (int)strlen(sc->uncertain[u].path);
+    fprintf(out, "\nuncertain inputs (one draw per replication)\n  %-*s %11s %11s %11s %11s %11s\n",
+            width, "input", "mean", "p05", "p95", "min", "max");
+    for (size_t i = 0; i < rp_model_nvalues(m); i++) {
+        if (v[i].scope != RP_SCOPE_INPUT)
+            continue;
+        struct rp_summary s;
+        rp_acc_summarize(&b->acc[i], sc->confidence, &s);
+        fprintf(out, "  %-*s %11.4g %11.4g %11.4g %11.4g %11.4g\n", width,
+                sc->uncertain[v[i].owner].path, s.mean, s.p05, s.p95, s.min, s.max);
+    }
+}
+
 size_t rp_report_group_order(const struct rp_scenario *sc, uint32_t *order)
 {
     size_t n = 0;
@@ -285,6 +313,7 @@ void rp_report_table(FILE *out, const struct rp_batch *b)
         table_group(out, b, order[k]);
     free(order);
     rp_periods_table(out, b);
+    uncertain_table(out, b);
     if (sc->nreport_groups == 0) {
         /* No groups: every node's main figures. */
         const struct rp_value_desc *v = rp_model_values(m);

@@ -17,6 +17,7 @@
 #include "ripple/compare.h"
 #include "ripple/csvread.h"
 #include "ripple/engine.h"
+#include "ripple/provenance.h"
 #include "ripple/report.h"
 
 #define HORIZON 120
@@ -959,6 +960,79 @@ Test(report, table_cuts_shortfall_intervals_at_zero_and_says_so)
     cr_expect_gt(cut, 0, "a's interval was not cut: %s", out);
     cr_expect_eq(count_in(out, "  * the t interval reached below zero"), 1,
                  "%s", out);
+    free(out);
+    rp_scenario_release(&sc);
+}
+
+/*
+ * An uncertain input drawn uniformly on [20, 60]: the table's line for it
+ * and the JSON's "uncertain" block give a mean within 4 SE of 40 (SE =
+ * 40 / sqrt(12 n)) and a min and max inside the range; a scenario with no
+ * uncertain: block has neither.
+ */
+Test(report, table_and_json_summarise_the_uncertain_draws)
+{
+    static const char text[] =
+        "ripple: 1\nname: drawn\nhorizon: 100\nreplications: 5\nseed: 7\n"
+        "products:\n  film: { unit: t }\n"
+        "nodes:\n  src: { country: JP, supply: unlimited }\n"
+        "  a:\n    country: KR\n"
+        "    demand: { product: film, every: 1, size: 1 }\n"
+        "    stock: { film: { initial: 10, policy: base_stock, level: 10 } }\n"
+        "    sources: { film: { src: { lead_time: 5 } } }\n"
+        "uncertain:\n  nodes.a.stock.film.level: { dist: uniform, min: 20, max: 60 }\n"
+        "report:\n  groups:\n    g: { nodes: [a] }\n";
+    const long n = 400;
+    struct rp_scenario sc;
+    load_text(&sc, text, "drawn.yaml");
+    char *out = table_of(&sc, n);
+    const char *row = strstr(out, "\n  nodes.a.stock.film.level ");
+    cr_assert_not_null(strstr(out, "uncertain inputs (one draw per replication)"), "%s", out);
+    cr_assert_not_null(row, "%s", out);
+    double mean, p05, p95, mn, mx;
+    cr_assert_eq(sscanf(row + strlen("\n  nodes.a.stock.film.level "), "%lf %lf %lf %lf %lf",
+                        &mean, &p05, &p95, &mn, &mx), 5, "%.200s", row);
+    double se = 40 / sqrt(12.0 * (double)n);
+    cr_expect_leq(fabs(mean - 40), 4 * se, "mean draw %g, not 40 within 4 SE", mean);
+    cr_expect(mn >= 20 && mx <= 60 && mn < p05 && p05 < p95 && p95 < mx,
+              "min %g p05 %g p95 %g max %g", mn, p05, p95, mx);
+    free(out);
+
+    struct rp_batch_opts bo;
+    struct rp_batch b;
+    struct rp_model *m = rp_model_new(&sc);
+    rp_batch_opts_default(&bo);
+    bo.replications = n;
+    bo.seed = 5;
+    bo.threads = 1;
+    rp_batch_run(&b, m, &bo);
+    struct rp_provenance prov;
+    rp_provenance_init(&prov, &sc, 5);
+    char *json = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&json, &len);
+    rp_report_json(f, &b, &prov);
+    fclose(f);
+    const char *u = strstr(json, "\"uncertain\": {\n    \"nodes.a.stock.film.level\": {");
+    cr_assert_not_null(u, "%s", json);
+    double jmean;
+    const char *mk = strstr(u, "\"mean\": ");
+    cr_assert(mk && sscanf(mk + 8, "%lf", &jmean) == 1);
+    cr_expect_leq(fabs(jmean - mean), 5e-4 * mean, "the JSON's mean %.17g is not the table's %g",
+                  jmean, mean);
+    free(json);
+    rp_batch_release(&b);
+    rp_model_free(m);
+    rp_scenario_release(&sc);
+
+
+    char plain[sizeof text];            /* the same file without its uncertain: block */
+    const char *cut = strstr(text, "uncertain:"), *rest = strstr(text, "report:");
+    cr_assert(cut && rest);
+    snprintf(plain, sizeof plain, "%.*s%s", (int)(cut - text), text, rest);
+    load_text(&sc, plain, "plain.yaml");
+    out = table_of(&sc, 5);
+    cr_expect_null(strstr(out, "uncertain inputs"), "%s", out);
     free(out);
     rp_scenario_release(&sc);
 }
