@@ -1036,3 +1036,62 @@ Test(report, table_and_json_summarise_the_uncertain_draws)
     free(out);
     rp_scenario_release(&sc);
 }
+
+/*
+ * Each row names the input that cost the most output: maker a runs out of
+ * film (banned from Japan at day 10), maker b of separator (the same ban,
+ * 15 more days of stock); the total names film, a's larger loss, at its
+ * share of the two makers' starved output as the rows print them.
+ */
+Test(report, table_names_the_input_that_binds)
+{
+    static const char text[] =
+        "ripple: 1\nname: binds\nhorizon: 100\nreplications: 2\nseed: 7\n"
+        "products:\n  film: { unit: t }\n  sep: { unit: t }\n  cell: { unit: GWh }\n"
+        "nodes:\n  jp: { country: JP, supply: unlimited }\n"
+        "  kr: { country: KR, supply: unlimited }\n"
+        "  a:\n    country: KR\n"
+        "    make: { product: cell, capacity: 1, inputs: { film: 1, sep: 1 } }\n"
+        "    stock: { film: { initial: 5, policy: base_stock, level: 5 },\n"
+        "             sep: { initial: 5, policy: base_stock, level: 5 } }\n"
+        "    sources: { film: { jp: { lead_time: 1 } }, sep: { kr: { lead_time: 1 } } }\n"
+        "  b:\n    country: KR\n"
+        "    make: { product: cell, capacity: 1, inputs: { film: 1, sep: 1 } }\n"
+        "    stock: { film: { initial: 20, policy: base_stock, level: 20 },\n"
+        "             sep: { initial: 20, policy: base_stock, level: 20 } }\n"
+        "    sources: { film: { kr: { lead_time: 1 } }, sep: { jp: { lead_time: 1 } } }\n"
+        "  market:\n    country: KR\n"
+        "    demand: { product: cell, every: 1, size: 2 }\n"
+        "    sources: { cell: { a: { lead_time: 1, share: 0.5 }, b: { lead_time: 1, share: 0.5 } } }\n"
+        "events:\n"
+        "  ban: { type: export_ban, from: [JP], to: [KR], products: [film, sep], start: 10 }\n"
+        "report:\n  groups:\n    makers: { nodes: [a, b] }\n";
+    struct rp_scenario sc;
+    load_text(&sc, text, "binds.yaml");
+    char *out = table_of(&sc, 2);
+    double st[2] = { 0, 0 };
+    const char *names[2] = { "\n  a ", "\n  b " };
+    const char *want[2] = { "film 100%", "sep 100%" };
+    for (int k = 0; k < 2; k++) {
+        const char *row = strstr(out, names[k]);
+        cr_assert_not_null(row, "%s", out);
+        const char *eol = strchr(row + 1, '\n');
+        double mean, lo_, hi, p95, pany, produced;
+        cr_assert_eq(sscanf(row + strlen(names[k]), "%lf [ %lf , %lf ] %lf %lf %lf %lf",
+                            &mean, &lo_, &hi, &p95, &pany, &produced, &st[k]), 7,
+                     "%.160s", row + 1);
+        const char *at = strstr(row, want[k]);
+        cr_expect(at && at < eol, "%s's row does not end in %s: %.160s", names[k] + 3,
+                  want[k], row + 1);
+    }
+    cr_assert(st[0] > st[1] && st[1] > 0, "starved a %g, b %g", st[0], st[1]);
+    char total[64];
+    snprintf(total, sizeof total, "film %.0f%%\n", 100 * st[0] / (st[0] + st[1]));
+    const char *row = strstr(out, "\n  total ");
+    cr_assert_not_null(row);
+    const char *at = strstr(row, total);
+    cr_expect(at && at < strchr(row + 1, '\n') + 1, "the total row does not end in %s: %.160s",
+              total, row + 1);
+    free(out);
+    rp_scenario_release(&sc);
+}
