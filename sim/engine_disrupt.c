@@ -12,8 +12,10 @@
 #include <assert.h>
 #include <math.h>
 
-static void cancel_waiting(struct rp_run *r, uint32_t e, double keep);
+static void cancel_waiting(struct rp_run *r, uint32_t e, double keep, bool hedges);
+static void hedge_waiting(struct rp_run *r, uint32_t e);
 static void withdraw_licensed(struct rp_run *r, uint32_t e);
+static void block_licensed(struct rp_run *r, uint32_t e);
 static void wake_if_rising(struct rp_run *r, uint32_t k);
 
 /* A path's factor at day t: linear between points, flat beyond the ends. */
@@ -122,13 +124,13 @@ static void reroute(struct rp_run *r, uint32_t n, bool down)
         const struct hold *hd = &m->holds[h];
         if (down) {
             if (rp_eng_hold_has_ready_edge(r, h))
-                cancel_waiting(r, e, 0);
+                cancel_waiting(r, e, 0, false);
             continue;
         }
         for (uint32_t i = 0; i < hd->nedges; i++) {
             uint32_t e2 = hd->edge0 + i;
             if (e2 != e && !node_up(r, m->edges[e2].supplier))
-                cancel_waiting(r, e2, 0);
+                cancel_waiting(r, e2, 0, false);
         }
         if (hd->role == ROLE_INPUT)
             rp_eng_replenish_inputs(r, hd->node);
@@ -234,39 +236,45 @@ static double edge_pass(const struct rp_run *r, uint32_t e)
  * partial ban still lets through: a ban refuses its share of what has not
  * shipped yet, not only of new orders, or a softer ban would leave more
  * orders stuck in a backlog than a full one (issue 9's monotonicity).
+ * Licence hedges go too where `hedges` (a ban), and are dropped: they
+ * were never on the customer's order book, so nothing is re-ordered; an
+ * outage or a qualified backup leaves them waiting.
  */
-static void cancel_waiting(struct rp_run *r, uint32_t e, double keep)
+static void cancel_waiting(struct rp_run *r, uint32_t e, double keep, bool hedges)
 {
     uint32_t sh = r->m->edges[e].supplier_hold;
     struct hold_st *ss = &r->h[sh];
     struct oqueue *q = rp_eng_queue(r, sh, rp_eng_edge_class(r, sh, e));
     uint32_t prev = RP_NONE;
-    double back = 0;
+    double back = 0, dropped = 0;
     bool lost_mode = false;
     for (uint32_t o = q->head; o != RP_NONE;) {
         uint32_t next = r->orders[o].next;
-        if (r->orders[o].edge == e && keep * r->orders[o].qty > EPS) {
-            back += r->orders[o].qty * (1 - keep);
-            lost_mode = r->orders[o].lost;
-            r->orders[o].qty *= keep;
+        struct order *od = &r->orders[o];
+        double *out = od->hedge ? &dropped : &back;
+        if (od->edge != e || (od->hedge && !hedges)) {
             prev = o;
-        } else if (r->orders[o].edge == e) {
-            back += r->orders[o].qty;
-            lost_mode = r->orders[o].lost;
-            rp_eng_unlink_order(r, sh, q, prev, o);
+        } else if (keep * od->qty > EPS) {
+            *out += od->qty * (1 - keep);
+            lost_mode = lost_mode || (od->lost && !od->hedge);
+            od->qty *= keep;
+            prev = o;
         } else {
-            prev = o;
+            *out += od->qty;
+            lost_mode = lost_mode || (od->lost && !od->hedge);
+            rp_eng_unlink_order(r, sh, q, prev, o);
         }
         o = next;
     }
-    if (back > EPS) {
+    if (back + dropped > EPS) {
         touch_hold(r, sh);
-        ss->owed -= back;
+        ss->owed -= back + dropped;
         if (ss->owed < EPS)
             ss->owed = 0;
         rp_eng_note_owed(r, sh);
-        rp_eng_order_failed(r, e, back, lost_mode);
     }
+    if (back > EPS)
+        rp_eng_order_failed(r, e, back, lost_mode);
 }
 
 /* Shipments in transit over edge e are seized: they will never arrive. */
@@ -276,6 +284,8 @@ static void seize_in_transit(struct rp_run *r, uint32_t e)
         struct rp_event *ev = rp_evq_at(&r->q, i);
         if ((ev->kind == EV_ARRIVAL || ev->kind == EV_LICENCE) && ev_edge(ev) == e) {
             ev->kind = EV_NOP;
+            if (ev_hedge(ev))
+                continue;               /* never on order */
             r->h[r->m->edges[e].hold].transit -= ev->qty;
             rp_eng_note_owed(r, r->m->edges[e].hold);
             r->h[r->m->edges[e].hold].on_order -= ev->qty;
@@ -306,11 +316,17 @@ static void arm_backups(struct rp_run *r, uint32_t h)
         rp_eng_arm_backup(r, hd->edge0 + i);
 }
 
-/* A source of h opened (a ban ended, a backup qualified): order again. */
+/*
+ * A source of h opened (a ban ended, a backup qualified): what its
+ * licensed sources hold becomes hedges if hedging now applies, and h
+ * orders again.
+ */
 static void release_held(struct rp_run *r, uint32_t h)
 {
     struct hold_st *hs = &r->h[h];
     const struct hold *hd = &r->m->holds[h];
+    for (uint32_t i = 0; i < hd->nedges; i++)
+        hedge_waiting(r, hd->edge0 + i);
     if (hs->held > 0) {
         hs->on_order -= hs->held;
         if (hs->on_order < EPS)
@@ -481,11 +497,11 @@ void rp_eng_on_dis(struct rp_run *r, uint32_t k, bool start)
             double was = r->e[e].pass;
             r->e[e].pass = edge_pass(r, e);
             if (start && r->e[e].pass <= EPS) {
-                cancel_waiting(r, e, 0);
+                cancel_waiting(r, e, 0, true);
                 if (d->in_transit == RP_IN_TRANSIT_SEIZE)
                     seize_in_transit(r, e);
             } else if (start && was > EPS && r->e[e].pass < was - EPS) {
-                cancel_waiting(r, e, r->e[e].pass / was);
+                cancel_waiting(r, e, r->e[e].pass / was, true);
             }
         }
         for (uint32_t i = 0; i < me->nedges; i++) {
@@ -501,7 +517,9 @@ void rp_eng_on_dis(struct rp_run *r, uint32_t k, bool start)
             if (start && r->e[e].licence == RP_NONE) {
                 r->e[e].licence = k;
                 if (r->h[m->edges[e].hold].backup_in)
-                    withdraw_licensed(r, e);    /* blocked at once */
+                    block_licensed(r, e);       /* blocked at once */
+                else
+                    hedge_waiting(r, e);
             }
             else if (!start && r->e[e].licence == k)
                 r->e[e].licence = RP_NONE;
@@ -535,23 +553,66 @@ void rp_eng_on_dis(struct rp_run *r, uint32_t k, bool start)
 
 /*
  * Goods over licensed edge e that wait for approval go back to the
- * supplier, and the customer re-orders them, as a refusal would.
+ * supplier, and the customer re-orders them, as a refusal would (not a
+ * hedge: it was never on order, the open sources have its part).
  */
-static void refuse(struct rp_run *r, uint32_t e, double qty)
+static void refuse(struct rp_run *r, uint32_t e, double qty, bool hedge)
 {
     const struct edge *ed = &r->m->edges[e];
     uint32_t sh = ed->supplier_hold;
-    r->h[ed->hold].transit -= qty;
-    if (r->h[ed->hold].transit < EPS)
-        r->h[ed->hold].transit = 0;
-    rp_eng_note_owed(r, ed->hold);
+    if (!hedge) {
+        r->h[ed->hold].transit -= qty;
+        if (r->h[ed->hold].transit < EPS)
+            r->h[ed->hold].transit = 0;
+        rp_eng_note_owed(r, ed->hold);
+    }
     touch_hold(r, sh);
     if (r->m->holds[sh].role != ROLE_UNLIMITED)
         r->h[sh].on_hand += qty;
     r->h[sh].delivered -= qty;
     rp_eng_trig_note(r, e, 0, -qty);
     rp_eng_serve_queue(r, sh);
-    rp_eng_order_failed(r, e, qty, false);
+    if (!hedge)
+        rp_eng_order_failed(r, e, qty, false);
+}
+
+/*
+ * Licence hedging (engine_orders.c) reaches what licensed edge e already
+ * holds, once another source of its customer is open (at the regime's
+ * start, or when a source opens): orders waiting over it at the supplier
+ * and goods waiting for approval become hedges, off the customer's order
+ * book, and the customer re-orders them from the open sources, as a ban
+ * would have it. O(backlog + pending events), at those moments only.
+ */
+static void hedge_waiting(struct rp_run *r, uint32_t e)
+{
+    const struct edge *ed = &r->m->edges[e];
+    if (r->e[e].licence == RP_NONE || r->e[e].pass <= EPS || !rp_eng_hedging(r, ed->hold))
+        return;
+    uint32_t sh = ed->supplier_hold;
+    struct oqueue *q = rp_eng_queue(r, sh, rp_eng_edge_class(r, sh, e));
+    double qty = 0, approving = 0;
+    for (uint32_t o = q->head; o != RP_NONE; o = r->orders[o].next)
+        if (r->orders[o].edge == e && !r->orders[o].hedge) {
+            r->orders[o].hedge = true;
+            qty += r->orders[o].qty;
+        }
+    for (size_t i = 0; i < rp_evq_len(&r->q); i++) {
+        struct rp_event *ev = rp_evq_at(&r->q, i);
+        if (ev->kind == EV_LICENCE && ev_edge(ev) == e && !ev_hedge(ev)) {
+            ev->c = 1;                  /* payload only: the heap order stands */
+            approving += ev->qty;
+        }
+    }
+    if (qty + approving <= EPS)
+        return;
+    struct hold_st *hs = &r->h[ed->hold];
+    hs->hedge_credit += qty + approving;
+    hs->transit -= approving;
+    if (hs->transit < EPS)
+        hs->transit = 0;
+    rp_eng_note_owed(r, ed->hold);
+    rp_eng_order_failed(r, e, qty + approving, false);
 }
 
 /*
@@ -566,14 +627,27 @@ static void withdraw_licensed(struct rp_run *r, uint32_t e)
     double qty = 0;
     for (size_t i = 0; i < rp_evq_len(&r->q); i++) {
         struct rp_event *ev = rp_evq_at(&r->q, i);
-        if (ev->kind == EV_LICENCE && ev_edge(ev) == e) {
+        if (ev->kind == EV_LICENCE && ev_edge(ev) == e && !ev_hedge(ev)) {
             ev->kind = EV_NOP;
             qty += ev->qty;
         }
     }
-    cancel_waiting(r, e, 0);
+    cancel_waiting(r, e, 0, false);
     if (qty > EPS)
-        refuse(r, e, qty);
+        refuse(r, e, qty, false);
+}
+
+/*
+ * Licensed edge e is blocked in the split now that a backup of its
+ * customer is in: under licence hedging what it holds becomes hedges,
+ * else it is withdrawn.
+ */
+static void block_licensed(struct rp_run *r, uint32_t e)
+{
+    if (rp_eng_hedging(r, r->m->edges[e].hold))
+        hedge_waiting(r, e);
+    else
+        withdraw_licensed(r, e);
 }
 
 void rp_eng_on_qualify(struct rp_run *r, uint32_t e)
@@ -586,7 +660,7 @@ void rp_eng_on_qualify(struct rp_run *r, uint32_t e)
         for (uint32_t i = 0; i < hd->nedges; i++) {
             uint32_t e2 = hd->edge0 + i;
             if (!r->m->edges[e2].backup && r->e[e2].licence != RP_NONE)
-                withdraw_licensed(r, e2);
+                block_licensed(r, e2);
         }
     }
     release_held(r, h);
@@ -606,9 +680,10 @@ void rp_eng_on_licence(struct rp_run *r, const struct rp_event *ev)
     double u = stream >= 0 ? gsl_rng_uniform(r->streams[stream]) : 0;
     if (u < approval) {
         double lead = draw(r, &ed->lead);
-        push(r, r->now + lead, EV_ARRIVAL, e, ev_from_stock(ev), 0, ev->qty, ev->t0);
+        push(r, r->now + lead, EV_ARRIVAL, e, ev_from_stock(ev), ev_hedge(ev), ev->qty,
+             ev->t0);
         return;
     }
     /* Refused: the goods go back to the supplier's stock; the customer re-orders. */
-    refuse(r, e, ev->qty);
+    refuse(r, e, ev->qty, ev_hedge(ev));
 }

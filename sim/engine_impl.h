@@ -37,7 +37,7 @@
 /*
  * Event kinds, each with the class that orders it at equal times (evq.h)
  * and what its payload holds (the accessors below name it):
- *   ARRIVAL     edge, from_stock; qty; t0 = when the order was placed
+ *   ARRIVAL     edge, from_stock, hedge; qty; t0 = when the order was placed
  *   BATCH_DONE  node, server, node epoch (a stale epoch: paused, rescheduled)
  *   DEMAND      node
  *   FAIL        node: a random outage begins
@@ -45,7 +45,7 @@
  *   DIS_START   disruption index
  *   DIS_END     disruption index
  *   QUALIFY     backup edge
- *   LICENCE     edge, from_stock; qty; t0: the approval decision
+ *   LICENCE     edge, from_stock, hedge; qty; t0: the approval decision
  *   PATH        disruption index: a capacity path's point (the maker re-plans)
  *   ANNOUNCE    disruption index: a ban or licence becomes known before its start
  *   REVIEW      holding
@@ -99,6 +99,7 @@ struct order {
     uint32_t edge;          /* RP_NONE: a final customer's demand */
     uint32_t next;
     bool lost;              /* unmet part is lost, not backordered */
+    bool hedge;             /* a licence hedge: not on order until it arrives (engine_orders.c) */
 };
 
 /* A backlog: waiting orders linked by next, oldest first. */
@@ -119,6 +120,8 @@ struct hold_st {
     double owed_now, peak;  /* owed and not shipped (as unmet counts it) as last noted; its peak */
     uint32_t tday;          /* trigger rings: the latest day they hold */
     double spend;           /* currency: price of what was shipped to it */
+    double hedge_credit;    /* orders turned into licence hedges (hedge_waiting): the hedges
+                               of their re-orders are not placed again */
 };
 
 struct server {
@@ -157,6 +160,9 @@ struct edge_st {
     bool qualified, pending;
     bool triggered;         /* backup with a trigger: called in by poor service */
     double trig_share;      /*   the share of the regular sources that served poorly then */
+    double w, wr;           /* scratch of one placement: weight in the split, and in the
+                               split of what partial bans refuse (engine_orders.c) */
+    double plain;           /*   and its part with no licence hedging (hedging only) */
 };
 
 struct ev_st {
@@ -210,6 +216,12 @@ static inline uint32_t ev_edge(const struct rp_event *ev)      /* ARRIVAL, LICEN
 static inline bool ev_from_stock(const struct rp_event *ev)    /* ARRIVAL, LICENCE */
 {
     return ev->b != 0;
+}
+
+/* ARRIVAL, LICENCE: a licence hedge, which the customer counts only on arrival */
+static inline bool ev_hedge(const struct rp_event *ev)
+{
+    return ev->c != 0;
 }
 
 static inline uint32_t ev_node(const struct rp_event *ev)      /* BATCH_DONE, DEMAND, FAIL, RESTORE */
@@ -475,6 +487,7 @@ void rp_eng_replan_maker(struct rp_run *r, uint32_t n);
 void rp_eng_unlink_order(struct rp_run *r, uint32_t h, struct oqueue *q,
                          uint32_t prev, uint32_t o);
 void rp_eng_order_failed(struct rp_run *r, uint32_t e, double qty, bool lost_mode);
+bool rp_eng_hedging(const struct rp_run *r, uint32_t h);
 void rp_eng_order_policy(struct rp_run *r, uint32_t h);
 void rp_eng_order_input(struct rp_run *r, uint32_t h, double need);
 void rp_eng_review_now(struct rp_run *r, uint32_t h);

@@ -48,12 +48,13 @@ void rp_eng_unlink_order(struct rp_run *r, uint32_t h, struct oqueue *q,
 }
 
 static void enqueue(struct rp_run *r, uint32_t h, double qty, uint32_t edge,
-                    double t0, bool lost)
+                    double t0, bool lost, bool hedge)
 {
     struct oqueue *q = rp_eng_queue(r, h, rp_eng_edge_class(r, h, edge));
     uint32_t o = order_new(r);
     r->orders[o] = (struct order){
         .qty = qty, .t0 = t0, .edge = edge, .next = RP_NONE, .lost = lost,
+        .hedge = hedge,
     };
     if (q->tail == RP_NONE)
         q->head = o;
@@ -112,21 +113,26 @@ void rp_eng_order_failed(struct rp_run *r, uint32_t e, double qty, bool lost_mod
     rp_eng_replenish(r, h);
 }
 
-/* Sends goods over edge e: through a licence check if one applies, else in transit. */
-static void dispatch(struct rp_run *r, uint32_t e, double qty, double t0, bool from_stock)
+/*
+ * Sends goods over edge e: through a licence check if one applies, else in
+ * transit. A hedge is not on order, so not in transit either.
+ */
+static void dispatch(struct rp_run *r, uint32_t e, double qty, double t0,
+                     bool from_stock, bool hedge)
 {
     const struct edge *ed = &r->m->edges[e];
-    r->h[ed->hold].transit += qty;
+    if (!hedge)
+        r->h[ed->hold].transit += qty;
     r->h[ed->hold].spend += qty * ed->price;    /* bought as it ships (costs) */
     rp_eng_note_owed(r, ed->hold);
     if (r->e[e].licence != RP_NONE) {
         const struct mevent *me = &r->m->events[r->e[e].licence];
         double wait = draw(r, &me->delay);
-        push(r, r->now + wait, EV_LICENCE, e, from_stock, 0, qty, t0);
+        push(r, r->now + wait, EV_LICENCE, e, from_stock, hedge, qty, t0);
         return;
     }
     double lead = draw(r, &ed->lead);
-    push(r, r->now + lead, EV_ARRIVAL, e, from_stock, 0, qty, t0);
+    push(r, r->now + lead, EV_ARRIVAL, e, from_stock, hedge, qty, t0);
 }
 
 /* Ships qty of order o from supplier holding sh. */
@@ -147,7 +153,7 @@ void rp_eng_ship(struct rp_run *r, uint32_t sh, struct order *o, double qty,
     o->qty -= qty;
     if (o->edge != RP_NONE) {
         rp_eng_trig_note(r, o->edge, 0, qty);
-        dispatch(r, o->edge, qty, o->t0, from_stock);
+        dispatch(r, o->edge, qty, o->t0, from_stock, o->hedge);
     }
     const struct hold *sd = &r->m->holds[sh];
     if (sd->role == ROLE_OUTPUT || sd->role == ROLE_DEMAND || sd->role == ROLE_STOCK)
@@ -161,7 +167,7 @@ void rp_eng_ship(struct rp_run *r, uint32_t sh, struct order *o, double qty,
  * Returns the part lost.
  */
 static double order_arrives(struct rp_run *r, uint32_t sh, uint32_t e,
-                            double qty, bool lost_mode)
+                            double qty, bool lost_mode, bool hedge)
 {
     const struct hold *sd = &r->m->holds[sh];
     struct hold_st *ss = &r->h[sh];
@@ -170,7 +176,7 @@ static double order_arrives(struct rp_run *r, uint32_t sh, uint32_t e,
 
     ss->demand += qty;
     struct order tmp = { .qty = qty, .t0 = r->now, .edge = e, .next = RP_NONE,
-                         .lost = lost_mode };
+                         .lost = lost_mode, .hedge = hedge };
     if (node_up(r, sn) && ss->nwait == 0) {
         double avail = sd->role == ROLE_UNLIMITED ? qty : ss->on_hand;
         served = avail < qty ? avail : qty;
@@ -194,7 +200,7 @@ static double order_arrives(struct rp_run *r, uint32_t sh, uint32_t e,
             touch_hold(r, sh);
             ss->owed += rest;
             rp_eng_note_owed(r, sh);
-            enqueue(r, sh, rest, e, r->now, false);
+            enqueue(r, sh, rest, e, r->now, false, hedge);
         }
         bool counts = sd->role == ROLE_UNLIMITED ? false
                     : sd->role == ROLE_OUTPUT ? r->m->nodes[sn].stock_keeping
@@ -210,120 +216,385 @@ static double order_arrives(struct rp_run *r, uint32_t sh, uint32_t e,
 }
 
 /*
+ * Is licensed edge e still a source, licence aside: not fully banned, and
+ * for a backup qualified? (Once a backup is in, edge_active() says no to a
+ * licensed regular source; for hedging it still is one.)
+ */
+static bool licensed_live(const struct rp_run *r, uint32_t e)
+{
+    const struct edge_st *es = &r->e[e];
+    return es->licence != RP_NONE && es->pass > EPS
+        && (!r->m->edges[e].backup || es->qualified);
+}
+
+/*
+ * Licence hedging applies to holding h: one of its sources is under a
+ * licence regime and another, not, is active (a qualified backup counts).
+ * Then each licensed source is set aside in the split, as a full ban would
+ * set it aside, and gets a hedge order besides (place_hedges). Not for a
+ * pass-through market: it keeps no stock for a hedge to arrive to.
+ * O(edges of h).
+ */
+bool rp_eng_hedging(const struct rp_run *r, uint32_t h)
+{
+    const struct hold *hd = &r->m->holds[h];
+    bool licensed = false, open = false;
+    if (hd->passthrough)
+        return false;
+    for (uint32_t i = 0; i < hd->nedges; i++) {
+        uint32_t e = hd->edge0 + i;
+        if (r->e[e].licence != RP_NONE)
+            licensed = licensed || licensed_live(r, e);
+        else
+            open = open || edge_active(r, e);
+    }
+    return licensed && open;
+}
+
+/*
+ * Which edges a split is over: the active ones (no hedging); the active
+ * ones less the licensed (hedging: the split that is on order); or the
+ * active ones and every live licensed one (the split a hedge is cut from,
+ * as if no licence applied).
+ */
+enum split_mode { SPLIT_ACTIVE, SPLIT_HEDGED, SPLIT_PLAIN };
+
+static bool edge_in(const struct rp_run *r, uint32_t e, enum split_mode mode)
+{
+    if (r->e[e].licence == RP_NONE || mode == SPLIT_ACTIVE)
+        return edge_active(r, e);
+    return mode == SPLIT_PLAIN && licensed_live(r, e);
+}
+
+/*
  * An edge's weight in the split of what partial bans refused: open edges
  * by their weight in the split, zero-share backups that can take orders
  * with their part of the refused share on top.
  */
-static double refused_weight(const struct rp_run *r, uint32_t e, double w,
-                             double backup_refused, bool up_only)
+static double refused_weight(const struct rp_run *r, uint32_t e, double backup_refused,
+                             bool up_only, enum split_mode mode)
 {
     const struct edge *ed = &r->m->edges[e];
+    double w = r->e[e].w;
     if (r->e[e].pass < 1 - EPS)
         return 0;
-    if (ed->backup && ed->share <= 0 && edge_active(r, e)
+    if (ed->backup && ed->share <= 0 && edge_in(r, e, mode)
         && (!up_only || node_up(r, ed->supplier)))
         w += backup_refused;
     return w;
 }
 
 /*
- * Places an order of qty for holding h, split over its active edges in
- * proportion to their shares. Under a partial ban the refused part goes to
- * the open edges and qualified backups, or is held (counted as ordered) until the ban ends.
- * Returns the part lost at suppliers (lost-sales orders only).
+ * Each edge's weight in the split of an order for h, left in r->e[].w (the
+ * run's own array: nothing allocated), and in r->e[].wr its weight for what
+ * partial bans refuse; returns the sum of the first, and in *open_total
+ * that of the second. Active
+ * edges weigh their shares; a zero-share backup takes an equal part of the
+ * blocked share, and one called in by its trigger an equal part of the
+ * share of the sources that served poorly (they keep theirs). Under a
+ * partial ban it also takes an equal part of the refused share
+ * (backup_refused): a backup called in by a softer ban serves what that ban
+ * refuses, as it would under a full one. Suppliers that are down leave the
+ * split while another source can ship; with none up, orders go to the
+ * active sources and wait there. O(edges of h), three passes.
  */
-static double place_order(struct rp_run *r, uint32_t h, double qty, bool lost_mode)
+static double split_weights(struct rp_run *r, uint32_t h, enum split_mode mode,
+                            double *open_total)
 {
     const struct rp_model *m = r->m;
     const struct hold *hd = &m->holds[h];
-    struct hold_st *hs = &r->h[h];
-    double total = 0, open_total = 0, blocked_share = 0, partial_share = 0;
+    double total = 0, blocked_share = 0, partial_share = 0;
     uint32_t nzero_backups = 0, ntriggered = 0;
-    /*
-     * Suppliers that are down leave the split while another source can
-     * ship; with none up, orders go to the active sources and wait there.
-     */
-    bool up_only = rp_eng_hold_has_ready_edge(r, h);
+    bool up_only = false;
 
     for (uint32_t i = 0; i < hd->nedges; i++) {
         uint32_t e = hd->edge0 + i;
         const struct edge *ed = &m->edges[e];
-        if (!ed->backup && !edge_active(r, e))   /* banned, or licensed with a backup in */
+        bool in = edge_in(r, e, mode);
+        if (!ed->backup && !in)         /* banned, licensed with a backup in, or set aside */
             blocked_share += ed->share;
         else if (!ed->backup && r->e[e].pass < 1 - EPS)
             partial_share += ed->share * (1 - r->e[e].pass);
-        if (!edge_active(r, e))
+        if (!in)
             continue;
+        up_only = up_only || node_up(r, ed->supplier);
         if (ed->backup && ed->share <= 0) {
             nzero_backups++;
             ntriggered += r->e[e].trig_share > 0;
         }
     }
-    /*
-     * Shares of the active edges; a zero-share backup takes an equal part of
-     * the blocked share, and one called in by its trigger an equal part of
-     * the share of the sources that served poorly (they keep theirs). Under a partial ban it also takes an equal part of
-     * the refused share (backup_refused): a backup called in by a softer ban
-     * serves what that ban refuses, as it would under a full one.
-     */
-    double share[64];
-    double *sh = hd->nedges <= 64 ? share : rp_xmalloc(hd->nedges * sizeof *sh);
     for (uint32_t i = 0; i < hd->nedges; i++) {
         uint32_t e = hd->edge0 + i;
         const struct edge *ed = &m->edges[e];
         double w = 0;
-        if (edge_active(r, e) && (!up_only || node_up(r, ed->supplier)))
+        if (edge_in(r, e, mode) && (!up_only || node_up(r, ed->supplier)))
             w = ed->backup && ed->share <= 0
               ? blocked_share / nzero_backups + (r->e[e].trig_share > 0
                                                  ? r->e[e].trig_share / ntriggered : 0)
               : ed->share;
-        sh[i] = w;
+        r->e[e].w = w;
         total += w;
     }
     double backup_refused = nzero_backups ? partial_share / nzero_backups : 0;
-    for (uint32_t i = 0; i < hd->nedges; i++)
-        open_total += refused_weight(r, hd->edge0 + i, sh[i], backup_refused, up_only);
-    if (total <= EPS) {
-        if (sh != share)
-            free(sh);
-        return 0;                       /* no active source: wait until one is */
-    }
-    double refused = 0, lost = 0;
+    *open_total = 0;
     for (uint32_t i = 0; i < hd->nedges; i++) {
         uint32_t e = hd->edge0 + i;
-        if (sh[i] <= 0)
-            continue;
-        double part = qty * sh[i] / total;
-        double pass = r->e[e].pass;
-        double go = part * (pass < 1 ? pass : 1);
-        refused += part - go;
-        if (go > EPS) {
-            hs->on_order += go;
-            rp_eng_trig_note(r, e, go, 0);
-            lost += order_arrives(r, m->edges[e].supplier_hold, e, go, lost_mode);
+        r->e[e].wr = refused_weight(r, e, backup_refused, up_only, mode);
+        *open_total += r->e[e].wr;
+    }
+    return total;
+}
+
+/*
+ * Sends an order of qty over edge e to its supplier: on the customer's
+ * order book (a hedge is not), noted for triggers. Returns the part lost.
+ */
+static double send(struct rp_run *r, uint32_t e, double qty, bool lost_mode, bool hedge)
+{
+    const struct edge *ed = &r->m->edges[e];
+    if (!hedge)
+        r->h[ed->hold].on_order += qty;
+    rp_eng_trig_note(r, e, qty, 0);
+    return order_arrives(r, ed->supplier_hold, e, qty, lost_mode, hedge);
+}
+
+/*
+ * Licence hedging: each edge's part of qty in the split with no hedging
+ * (the licensed sources in it, as if no licence applied; less what partial
+ * bans refuse), into r->e[].plain. It is what a licensed source is given
+ * in all, as orders or hedges (send_hedges), and what an open source may
+ * always take (cap_takeover).
+ */
+static void plain_parts(struct rp_run *r, uint32_t h, double qty)
+{
+    const struct hold *hd = &r->m->holds[h];
+    double open_total;
+    double total = split_weights(r, h, SPLIT_PLAIN, &open_total);
+    for (uint32_t i = 0; i < hd->nedges; i++) {
+        struct edge_st *es = &r->e[hd->edge0 + i];
+        double pass = es->pass < 1 ? es->pass : 1;
+        es->plain = total > EPS ? qty * es->w / total * pass : 0;
+    }
+}
+
+/*
+ * Licence hedging: what a licensed source was not given as an order of its
+ * part (cap_takeover) it gets as a hedge. A hedge counts in h's position
+ * only once it arrives, so it never crowds out the open sources; what a
+ * licence refuses of it is not re-ordered. Orders that became hedges
+ * (hedge_waiting) were re-ordered from the open sources: those re-orders'
+ * hedges exist already, and the credit keeps them from being sent twice.
+ */
+static void send_hedges(struct rp_run *r, uint32_t h)
+{
+    const struct hold *hd = &r->m->holds[h];
+    struct hold_st *hs = &r->h[h];
+    double total = 0;
+    for (uint32_t i = 0; i < hd->nedges; i++) {
+        uint32_t e = hd->edge0 + i;
+        const struct edge_st *es = &r->e[e];
+        if (licensed_live(r, e) && es->plain - es->w - es->wr > EPS)
+            total += es->plain - es->w - es->wr;
+    }
+    double take = total < hs->hedge_credit ? total : hs->hedge_credit;
+    hs->hedge_credit -= take;
+    for (uint32_t i = 0; i < hd->nedges && total - take > EPS; i++) {
+        uint32_t e = hd->edge0 + i;
+        const struct edge_st *es = &r->e[e];
+        double hedge = (es->plain - es->w - es->wr) * (1 - take / total);
+        if (licensed_live(r, e) && hedge > EPS)
+            send(r, e, hedge, false, true);
+    }
+}
+
+/*
+ * The rate at which holding h uses its product, in units/day: a maker's
+ * input at the capacity in force, a market's mean demand at the demand
+ * factor in force; 0 where it is not known (a warehouse), and then nothing
+ * is capped by it.
+ */
+static double need_rate(const struct rp_run *r, uint32_t h)
+{
+    const struct hold *hd = &r->m->holds[h];
+    const struct mnode *mn = &r->m->nodes[hd->node];
+    if (hd->role == ROLE_INPUT && isfinite(mn->rate))
+        return hd->bom * mn->rate * rp_eng_node_mult(r, hd->node, RP_EVENT_CAPACITY);
+    if (hd->role == ROLE_DEMAND) {
+        double every = rp_dist_mean(&mn->sc->demand.every);
+        return rp_dist_mean(&mn->sc->demand.size) / every
+             * rp_eng_node_mult(r, hd->node, RP_EVENT_DEMAND);
+    }
+    return 0;
+}
+
+/* What the supplier over edge e can supply, in units/day: a maker's capacity in force; else no limit. */
+static double supply_rate(const struct rp_run *r, uint32_t e)
+{
+    const struct edge *ed = &r->m->edges[e];
+    const struct mnode *sn = &r->m->nodes[ed->supplier];
+    if (r->m->holds[ed->supplier_hold].role != ROLE_OUTPUT || !isfinite(sn->rate))
+        return INFINITY;
+    return sn->rate * rp_eng_node_mult(r, ed->supplier, RP_EVENT_CAPACITY);
+}
+
+/* Cuts this placement's amounts over an edge to cap in all; returns the cut. */
+static double trim(struct edge_st *es, double cap)
+{
+    double amount = es->w + es->wr;
+    if (amount <= cap + EPS)
+        return 0;
+    es->w *= cap / amount;
+    es->wr *= cap / amount;
+    return amount - cap;
+}
+
+/*
+ * A zero-share backup takes over what is blocked or refused only up to what
+ * it can supply: of an order of qty for h it gets at most qty x (its
+ * supply rate / h's need rate). The rest goes to the fully open regular
+ * sources in the split, by share, with the refused part (r->e[].wr); with
+ * none of those, the backups keep it all, as nothing else can take it.
+ * Works on the amounts of this placement (r->e[].w, wr). O(edges of h).
+ */
+static void cap_backups(struct rp_run *r, uint32_t h, double qty)
+{
+    const struct hold *hd = &r->m->holds[h];
+    double open = 0, excess = 0, need = 0;
+    for (uint32_t i = 0; i < hd->nedges; i++) {
+        uint32_t e = hd->edge0 + i;
+        const struct edge *ed = &r->m->edges[e];
+        if (!ed->backup && r->e[e].w > EPS && r->e[e].pass >= 1 - EPS)
+            open += ed->share;
+    }
+    if (open <= EPS || !((need = need_rate(r, h)) > EPS))
+        return;
+    for (uint32_t i = 0; i < hd->nedges; i++) {
+        uint32_t e = hd->edge0 + i;
+        if (r->m->edges[e].backup && r->m->edges[e].share <= 0)
+            excess += trim(&r->e[e], qty * supply_rate(r, e) / need);
+    }
+    for (uint32_t i = 0; i < hd->nedges && excess > EPS; i++) {
+        uint32_t e = hd->edge0 + i;
+        const struct edge *ed = &r->m->edges[e];
+        if (!ed->backup && r->e[e].w > EPS && r->e[e].pass >= 1 - EPS)
+            r->e[e].wr += excess * ed->share / open;
+    }
+}
+
+/*
+ * Days an order placed over edge e now is expected to take to arrive: the
+ * supplier's backlog at its supply rate, the mean lead time and, under a
+ * licence, the mean delay over the approval probability (a refusal is
+ * re-ordered, so the tries are geometric). An estimate, for routing only.
+ */
+static double expected_days(const struct rp_run *r, uint32_t e)
+{
+    const struct edge *ed = &r->m->edges[e];
+    double rate = supply_rate(r, e);
+    double days = rp_dist_mean(ed->lead.dist);
+    if (isfinite(rate))
+        days += rate > EPS ? r->h[ed->supplier_hold].owed / rate : INFINITY;
+    if (r->e[e].licence != RP_NONE) {
+        const struct rp_disruption *d = r->m->events[r->e[e].licence].sc;
+        days += d->approval > EPS ? rp_dist_mean(&d->delay) / d->approval : INFINITY;
+    }
+    return days;
+}
+
+/*
+ * Licence hedging: an open source takes over a licensed source's part only
+ * up to what it can supply, at most the larger of its own part
+ * (r->e[].plain) and qty x (its supply rate / h's need rate), unless it
+ * is still expected to deliver sooner than the soonest licensed source.
+ * The rest stays with the licensed sources, as orders, by their parts:
+ * under a full ban it would wait in the open source's backlog, and sending
+ * it to a slower route instead would only leave the open source idle.
+ * O(edges of h).
+ */
+static void cap_takeover(struct rp_run *r, uint32_t h, double qty)
+{
+    const struct hold *hd = &r->m->holds[h];
+    double need = need_rate(r, h), excess = 0, licensed = 0, soonest = INFINITY;
+    if (!(need > EPS))
+        return;
+    for (uint32_t i = 0; i < hd->nedges; i++) {
+        uint32_t e = hd->edge0 + i;
+        if (licensed_live(r, e) && r->e[e].plain > EPS) {
+            licensed += r->e[e].plain;
+            double days = expected_days(r, e);
+            soonest = days < soonest ? days : soonest;
         }
     }
-    if (refused > EPS) {
-        if (open_total > EPS) {
-            for (uint32_t i = 0; i < hd->nedges; i++) {
-                uint32_t e = hd->edge0 + i;
-                double w = refused_weight(r, e, sh[i], backup_refused, up_only);
-                if (w <= 0)
-                    continue;
-                double go = refused * w / open_total;
-                hs->on_order += go;
-                rp_eng_trig_note(r, e, go, 0);
-                lost += order_arrives(r, m->edges[e].supplier_hold, e, go, lost_mode);
-            }
-        } else if (lost_mode) {
+    for (uint32_t i = 0; i < hd->nedges && licensed > EPS; i++) {
+        uint32_t e = hd->edge0 + i;
+        struct edge_st *es = &r->e[e];
+        double amount = es->w + es->wr;
+        if (licensed_live(r, e) || amount <= EPS)
+            continue;
+        double cap = qty * supply_rate(r, e) / need;
+        if (amount > cap + EPS && expected_days(r, e) > soonest)
+            excess += trim(es, cap > es->plain ? cap : es->plain);
+    }
+    for (uint32_t i = 0; i < hd->nedges && excess > EPS; i++) {
+        uint32_t e = hd->edge0 + i;
+        if (licensed_live(r, e))
+            r->e[e].w += excess * r->e[e].plain / licensed;
+    }
+}
+
+/*
+ * Places an order of qty for holding h, split over its edges by
+ * split_weights (the weights become this order's amounts, in place). Under
+ * a partial ban the refused part goes to the open edges and qualified
+ * backups, or is held (counted as ordered) until the ban ends; backups
+ * take no more than they can supply (cap_backups). Under licence hedging
+ * the licensed sources get hedges on top. Returns the part lost at
+ * suppliers (lost-sales orders only).
+ */
+static double place_order(struct rp_run *r, uint32_t h, double qty, bool lost_mode)
+{
+    const struct hold *hd = &r->m->holds[h];
+    struct hold_st *hs = &r->h[h];
+    bool hedging = !lost_mode && rp_eng_hedging(r, h);
+    if (hedging)
+        plain_parts(r, h, qty);
+    else
+        hs->hedge_credit = 0;           /* no hedges to spare any more */
+    double open_total;
+    double total = split_weights(r, h, hedging ? SPLIT_HEDGED : SPLIT_ACTIVE, &open_total);
+    if (total <= EPS)
+        return 0;                       /* no active source: wait until one is */
+    double refused = 0, lost = 0;
+    for (uint32_t i = 0; i < hd->nedges; i++) {
+        struct edge_st *es = &r->e[hd->edge0 + i];
+        double part = qty * es->w / total;
+        es->w = part * (es->pass < 1 ? es->pass : 1);
+        refused += part - es->w;
+    }
+    bool spread = refused > EPS && open_total > EPS;
+    for (uint32_t i = 0; i < hd->nedges; i++) {
+        struct edge_st *es = &r->e[hd->edge0 + i];
+        es->wr = spread ? refused * es->wr / open_total : 0;
+    }
+    cap_backups(r, h, qty);
+    if (hedging)
+        cap_takeover(r, h, qty);
+    for (uint32_t i = 0; i < hd->nedges; i++)
+        if (r->e[hd->edge0 + i].w > EPS)
+            lost += send(r, hd->edge0 + i, r->e[hd->edge0 + i].w, lost_mode, false);
+    for (uint32_t i = 0; i < hd->nedges; i++)
+        if (r->e[hd->edge0 + i].wr > 0)
+            lost += send(r, hd->edge0 + i, r->e[hd->edge0 + i].wr, lost_mode, false);
+    if (refused > EPS && !spread) {
+        if (lost_mode) {
             lost += refused;
         } else {
             hs->held += refused;
             hs->on_order += refused;
         }
     }
-    if (sh != share)
-        free(sh);
+    if (hedging)
+        send_hedges(r, h);
     if (lost > EPS) {
         /* The lost part will not come: it is no longer on order. */
         hs->on_order -= lost;
@@ -437,11 +708,11 @@ void rp_eng_on_demand(struct rp_run *r, uint32_t n)
             touch_hold(r, h);
             hs->owed += wait;
             rp_eng_note_owed(r, h);
-            enqueue(r, h, wait, RP_NONE, r->now, false);
+            enqueue(r, h, wait, RP_NONE, r->now, false, false);
         }
         return;
     }
-    order_arrives(r, h, RP_NONE, qty, lost_mode);
+    order_arrives(r, h, RP_NONE, qty, lost_mode, false);
 }
 
 void rp_eng_on_arrival(struct rp_run *r, const struct rp_event *ev)
@@ -452,12 +723,14 @@ void rp_eng_on_arrival(struct rp_run *r, const struct rp_event *ev)
     struct hold_st *hs = &r->h[h];
 
     touch_hold(r, h);
-    hs->on_order -= ev->qty;
-    if (hs->on_order < EPS)
-        hs->on_order = 0;
-    hs->transit -= ev->qty;
-    if (hs->transit < EPS)
-        hs->transit = 0;
+    if (!ev_hedge(ev)) {                /* a hedge was never on order */
+        hs->on_order -= ev->qty;
+        if (hs->on_order < EPS)
+            hs->on_order = 0;
+        hs->transit -= ev->qty;
+        if (hs->transit < EPS)
+            hs->transit = 0;
+    }
     rp_eng_note_owed(r, h);
     hs->on_hand += ev->qty;
     hs->cyc_sum += ev->qty * (r->now - ev->t0);

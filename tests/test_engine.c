@@ -817,14 +817,21 @@ Test(engine, a_partial_ban_calls_in_the_backup_for_what_it_refuses)
 
 /*
  * A licence regime calls in the backup, and once it has qualified the
- * licensed source counts as blocked. The store above, now with every
- * Japanese shipment waiting 3 days for a licence (always approved) and the
- * backup qualifying 5 days after the regime starts. Shipments of days
- * 1..4 wait for approval; day 1's is approved at 4 and arrives at 5. At 5
- * the backup is in (its qualification was scheduled before the licence
- * decisions of that instant): the 30 still waiting are withdrawn and
- * re-ordered from China, and every later order goes there: China is asked
- * for 30 + 16 x 10 = 190, Japan delivers only day 1's 10.
+ * licensed source counts as blocked in the split, and is hedged. The
+ * store above, now with every Japanese shipment waiting 3 days for a
+ * licence (always approved) and the backup qualifying 5 days after the
+ * regime starts. Until then Japan is the only source: the orders of days
+ * 1..4 go there; day 1's is approved at 4 and arrives at 5. At 5 the
+ * backup is in (its qualification was scheduled before the licence
+ * decisions of that instant): the 30 still waiting for approval become
+ * hedges, off the order book, and are re-ordered from China (their
+ * hedges exist: none is sent again). From then each order goes to China
+ * and Japan gets its part as a hedge, arriving 4 days later: on hand
+ * reaches 110 at 6 (China's 40 and the first hedge), so the store orders
+ * nothing at 6..9, while the hedges of 2..5 arrive, and 10 at 10..13 and
+ * 18..20 (the hedges of 10..13 arrive at 14..17). China is asked for
+ * 30 + 10 + 7 x 10 = 110, Japan ships 40 + 8 x 10 = 120, and 90 are on
+ * hand at the end.
  */
 Test(engine, a_licence_calls_in_the_backup_and_is_blocked_once_it_qualifies)
 {
@@ -841,8 +848,10 @@ Test(engine, a_licence_calls_in_the_backup_and_is_blocked_once_it_qualifies)
              "events:\n"
              "  lic: { type: export_licence, from: [JP], to: [KR], products: [x], delay: 3, approval: 1, start: 0 }\n");
     run(&f, 0);
-    cr_expect_float_eq(value(&f, "nodes.cn.x.demand"), 190, 1e-9);
-    cr_expect_float_eq(value(&f, "nodes.jp.x.delivered"), 10, 1e-9);
+    cr_expect_float_eq(value(&f, "nodes.cn.x.demand"), 110, 1e-9,
+                       "China was asked for %g", value(&f, "nodes.cn.x.demand"));
+    cr_expect_float_eq(value(&f, "nodes.jp.x.delivered"), 120, 1e-9,
+                       "Japan shipped %g", value(&f, "nodes.jp.x.delivered"));
     cr_expect_float_eq(value(&f, "nodes.store.x.unmet"), 0, 1e-12);
     done(&f);
 }

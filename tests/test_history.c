@@ -195,17 +195,16 @@ Test(history, graphite_2023_with_three_month_licences_and_no_response_fails_the_
 }
 
 /*
- * More suppliers never leave users worse off. FAILS today: with African
- * graphite (20 t/day [A]) and POSCO synthetic graphite (49 t/day) as
- * backups (variant new_suppliers), the median user is starved 3.07 days
- * and 53.5% of replications starve at all, against none without them
- * (200 replications, seed 20231020). Once a backup qualifies, the engine
- * counts the licensed Chinese source as blocked while the licences last
- * and the backup takes its 97.2% share, whatever the backup can make
- * (SCENARIO-FORMAT.md, export_licence). Disabled until the engine caps a
- * backup's takeover by what it can supply; docs/HISTORY.md.
+ * More suppliers never leave users worse off: African graphite (20 t/day
+ * [A]) and POSCO synthetic graphite (49 t/day) as backups (variant
+ * new_suppliers). Once one qualifies, the licensed Chinese source is set
+ * aside in the split, but the backups take over its share only up to
+ * what they can make, the rest stays with China, and China keeps its part
+ * as hedges (SCENARIO-FORMAT.md, licence hedging). Before those rules the
+ * backup took China's 97.2% share whatever it could make, and the median
+ * user was starved 3.07 days (docs/HISTORY.md).
  */
-Test(history, graphite_2023_new_suppliers_never_leave_users_worse_off, .disabled = true)
+Test(history, graphite_2023_new_suppliers_never_leave_users_worse_off)
 {
     struct test_arm with, without;
     run_arm(&with, HISTORY "graphite-2023.yaml", "new_suppliers");
