@@ -701,6 +701,14 @@ static char *table_of(const struct rp_scenario *sc, long reps)
     return copy;
 }
 
+/* Loads text into sc and returns ripple run's table of reps replications. */
+static char *table_of_text(struct rp_scenario *sc, const char *text,
+                           const char *name, long reps)
+{
+    load_text(sc, text, name);
+    return table_of(sc, reps);
+}
+
 /*
  * ban and ban2 start together and cut the same film, so every member's
  * survival after them is the same; late starts 40 days later, and the
@@ -941,8 +949,7 @@ Test(report, table_cuts_shortfall_intervals_at_zero_and_says_so)
         "    sources: { film: { src: { lead_time: {dist: uniform, min: 1, max: 9} } } }\n"
         "report:\n  groups:\n    g: { nodes: [a, b] }\n";
     struct rp_scenario sc;
-    load_text(&sc, text, "rare.yaml");
-    char *out = table_of(&sc, 5);
+    char *out = table_of_text(&sc, text, "rare.yaml", 5);
     int cut = 0, rows = 0;
     for (const char *p = strstr(out, "\n  a "); p && *p; p = strchr(p + 1, '\n')) {
         const char *lb = strchr(p + 1, '[');
@@ -984,8 +991,7 @@ Test(report, table_and_json_summarise_the_uncertain_draws)
         "report:\n  groups:\n    g: { nodes: [a] }\n";
     const long n = 400;
     struct rp_scenario sc;
-    load_text(&sc, text, "drawn.yaml");
-    char *out = table_of(&sc, n);
+    char *out = table_of_text(&sc, text, "drawn.yaml", n);
     const char *row = strstr(out, "\n  nodes.a.stock.film.level ");
     cr_assert_not_null(strstr(out, "uncertain inputs (one draw per replication)"), "%s", out);
     cr_assert_not_null(row, "%s", out);
@@ -1030,8 +1036,7 @@ Test(report, table_and_json_summarise_the_uncertain_draws)
     const char *cut = strstr(text, "uncertain:"), *rest = strstr(text, "report:");
     cr_assert(cut && rest);
     snprintf(plain, sizeof plain, "%.*s%s", (int)(cut - text), text, rest);
-    load_text(&sc, plain, "plain.yaml");
-    out = table_of(&sc, 5);
+    out = table_of_text(&sc, plain, "plain.yaml", 5);
     cr_expect_null(strstr(out, "uncertain inputs"), "%s", out);
     free(out);
     rp_scenario_release(&sc);
@@ -1067,8 +1072,7 @@ Test(report, table_names_the_input_that_binds)
         "  ban: { type: export_ban, from: [JP], to: [KR], products: [film, sep], start: 10 }\n"
         "report:\n  groups:\n    makers: { nodes: [a, b] }\n";
     struct rp_scenario sc;
-    load_text(&sc, text, "binds.yaml");
-    char *out = table_of(&sc, 2);
+    char *out = table_of_text(&sc, text, "binds.yaml", 2);
     double st[2] = { 0, 0 };
     const char *names[2] = { "\n  a ", "\n  b " };
     const char *want[2] = { "film 100%", "sep 100%" };
