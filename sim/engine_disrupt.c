@@ -177,7 +177,7 @@ static void set_down(struct rp_run *r, uint32_t n, bool down)
     /* What waited for the node ships now; production resumes (its own
      * holdings, in index order: not a scan of every holding per restore). */
     for (uint32_t h = mn->first_hold; h != RP_NONE; h = r->m->holds[h].next_at_node)
-        rp_eng_serve_queue(r, h);
+        rp_eng_serve(r, h);
     if (mn->out_hold != RP_NONE)
         rp_eng_try_start(r, n);
     reroute(r, n, false);
@@ -231,50 +231,54 @@ static double edge_pass(const struct rp_run *r, uint32_t e)
 }
 
 /*
+ * Cuts the orders over edge e in queue q of supplier holding sh to the
+ * share keep (0: takes them out); returns the amount cut.
+ */
+static double cut_queue(struct rp_run *r, uint32_t sh, struct oqueue *q, uint32_t e,
+                        double keep)
+{
+    uint32_t prev = RP_NONE;
+    double cut = 0;
+    for (uint32_t o = q->head; o != RP_NONE;) {
+        uint32_t next = r->orders[o].next;
+        struct order *od = &r->orders[o];
+        if (od->edge != e) {
+            prev = o;
+        } else if (keep * od->qty > EPS) {
+            cut += od->qty * (1 - keep);
+            od->qty *= keep;
+            prev = o;
+        } else {
+            cut += od->qty;
+            rp_eng_unlink_order(r, sh, q, prev, o);
+        }
+        o = next;
+    }
+    return cut;
+}
+
+/*
  * Orders waiting at the supplier over edge e go back to the customer, all
  * of them (keep 0: the edge closed) or all but the share keep that a
  * partial ban still lets through: a ban refuses its share of what has not
  * shipped yet, not only of new orders, or a softer ban would leave more
  * orders stuck in a backlog than a full one (issue 9's monotonicity).
- * Licence hedges go too where `hedges` (a ban), and are dropped: they
+ * Licence hedges are cut too where `hedges` (a ban), and dropped: they
  * were never on the customer's order book, so nothing is re-ordered; an
- * outage or a qualified backup leaves them waiting.
+ * outage or a qualified backup leaves them waiting. Orders waiting are
+ * backorders (lost-sales orders never wait).
  */
 static void cancel_waiting(struct rp_run *r, uint32_t e, double keep, bool hedges)
 {
     uint32_t sh = r->m->edges[e].supplier_hold;
     struct hold_st *ss = &r->h[sh];
-    struct oqueue *q = rp_eng_queue(r, sh, rp_eng_edge_class(r, sh, e));
-    uint32_t prev = RP_NONE;
-    double back = 0, dropped = 0;
-    bool lost_mode = false;
-    for (uint32_t o = q->head; o != RP_NONE;) {
-        uint32_t next = r->orders[o].next;
-        struct order *od = &r->orders[o];
-        double *out = od->hedge ? &dropped : &back;
-        if (od->edge != e || (od->hedge && !hedges)) {
-            prev = o;
-        } else if (keep * od->qty > EPS) {
-            *out += od->qty * (1 - keep);
-            lost_mode = lost_mode || (od->lost && !od->hedge);
-            od->qty *= keep;
-            prev = o;
-        } else {
-            *out += od->qty;
-            lost_mode = lost_mode || (od->lost && !od->hedge);
-            rp_eng_unlink_order(r, sh, q, prev, o);
-        }
-        o = next;
+    double back = cut_queue(r, sh, rp_eng_queue(r, sh, rp_eng_edge_class(r, sh, e)), e, keep);
+    if (hedges && ss->nhedge)
+        cut_queue(r, sh, &ss->hq, e, keep);
+    if (back > EPS) {
+        rp_eng_owe_less(r, sh, back);
+        rp_eng_order_failed(r, e, back, false);
     }
-    if (back + dropped > EPS) {
-        touch_hold(r, sh);
-        ss->owed -= back + dropped;
-        if (ss->owed < EPS)
-            ss->owed = 0;
-        rp_eng_note_owed(r, sh);
-    }
-    if (back > EPS)
-        rp_eng_order_failed(r, e, back, lost_mode);
 }
 
 /* Shipments in transit over edge e are seized: they will never arrive. */
@@ -571,14 +575,14 @@ static void refuse(struct rp_run *r, uint32_t e, double qty, bool hedge)
         r->h[sh].on_hand += qty;
     r->h[sh].delivered -= qty;
     rp_eng_trig_note(r, e, 0, -qty);
-    rp_eng_serve_queue(r, sh);
+    rp_eng_serve(r, sh);
     if (!hedge)
         rp_eng_order_failed(r, e, qty, false);
 }
 
 /*
- * Licence hedging (engine_orders.c) reaches what licensed edge e already
- * holds, once another source of its customer is open (at the regime's
+ * Hedging (engine_orders.c) reaches what restricted edge e already
+ * holds, once another source of its customer is open (at the restriction's
  * start, or when a source opens): orders waiting over it at the supplier
  * and goods waiting for approval become hedges, off the customer's order
  * book, and the customer re-orders them from the open sources, as a ban
@@ -587,17 +591,10 @@ static void refuse(struct rp_run *r, uint32_t e, double qty, bool hedge)
 static void hedge_waiting(struct rp_run *r, uint32_t e)
 {
     const struct edge *ed = &r->m->edges[e];
-    if (r->e[e].licence == RP_NONE || r->e[e].pass <= EPS || !rp_eng_hedging(r, ed->hold))
+    if (!rp_eng_restricted(r, e) || r->e[e].pass <= EPS || !rp_eng_hedging(r, ed->hold))
         return;
-    uint32_t sh = ed->supplier_hold;
-    struct oqueue *q = rp_eng_queue(r, sh, rp_eng_edge_class(r, sh, e));
-    double qty = 0, approving = 0;
-    for (uint32_t o = q->head; o != RP_NONE; o = r->orders[o].next)
-        if (r->orders[o].edge == e && !r->orders[o].hedge) {
-            r->orders[o].hedge = true;
-            qty += r->orders[o].qty;
-        }
-    for (size_t i = 0; i < rp_evq_len(&r->q); i++) {
+    double qty = rp_eng_hedge_orders(r, e), approving = 0;
+    for (size_t i = 0; i < rp_evq_len(&r->q) && r->e[e].licence != RP_NONE; i++) {
         struct rp_event *ev = rp_evq_at(&r->q, i);
         if (ev->kind == EV_LICENCE && ev_edge(ev) == e && !ev_hedge(ev)) {
             ev->c = 1;                  /* payload only: the heap order stands */
@@ -639,7 +636,7 @@ static void withdraw_licensed(struct rp_run *r, uint32_t e)
 
 /*
  * Licensed edge e is blocked in the split now that a backup of its
- * customer is in: under licence hedging what it holds becomes hedges,
+ * customer is in: under hedging what it holds becomes hedges,
  * else it is withdrawn.
  */
 static void block_licensed(struct rp_run *r, uint32_t e)

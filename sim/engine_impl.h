@@ -5,8 +5,10 @@
  * One replication is split where a reader looks for it:
  *   engine.c          run state, the work list, the loop and its table from
  *                     event kind to handler
- *   engine_orders.c   placing, splitting, shipping and backlogs; demand and
- *                     arrivals
+ *   engine_orders.c   placing, shipping and backlogs (hedges apart); demand
+ *                     and arrivals
+ *   engine_split.c    the split of an order over sources: weights, hedging,
+ *                     what a source may take over
  *   engine_alloc.c    sharing scarce goods among waiting orders (allocation)
  *   engine_makers.c   kits, batches, starvation
  *   engine_disrupt.c  bans, licences, outages, capacity, qualification
@@ -122,6 +124,8 @@ struct hold_st {
     double spend;           /* currency: price of what was shipped to it */
     double hedge_credit;    /* orders turned into licence hedges (hedge_waiting): the hedges
                                of their re-orders are not placed again */
+    struct oqueue hq;       /* hedges waiting here, oldest first: served after every order */
+    uint32_t nhedge;        /*   how many; hq is empty when 0, whatever its links say */
 };
 
 struct server {
@@ -303,6 +307,25 @@ static inline bool edge_active(const struct rp_run *r, uint32_t e)
         return es->qualified;
     /* Once a backup is in, a source under a licence regime is blocked. */
     return es->licence == RP_NONE || !r->h[ed->hold].backup_in;
+}
+
+/* Under a licence regime or a partial ban (hedging, engine_orders.c). */
+static inline bool rp_eng_restricted(const struct rp_run *r, uint32_t e)
+{
+    return r->e[e].licence != RP_NONE || r->e[e].pass < 1 - EPS;
+}
+
+/*
+ * Is edge e restricted but not closed: under a licence regime or a partial
+ * ban, not fully banned, and for a backup qualified? (Once a backup is in,
+ * edge_active() says no to a licensed regular source; for hedging it
+ * still is one.)
+ */
+static inline bool rp_eng_restricted_live(const struct rp_run *r, uint32_t e)
+{
+    const struct edge_st *es = &r->e[e];
+    return rp_eng_restricted(r, e) && es->pass > EPS
+        && (!r->m->edges[e].backup || es->qualified);
 }
 
 static inline bool node_up(const struct rp_run *r, uint32_t n)
@@ -487,15 +510,34 @@ void rp_eng_replan_maker(struct rp_run *r, uint32_t n);
 void rp_eng_unlink_order(struct rp_run *r, uint32_t h, struct oqueue *q,
                          uint32_t prev, uint32_t o);
 void rp_eng_order_failed(struct rp_run *r, uint32_t e, double qty, bool lost_mode);
-bool rp_eng_hedging(const struct rp_run *r, uint32_t h);
 void rp_eng_order_policy(struct rp_run *r, uint32_t h);
 void rp_eng_order_input(struct rp_run *r, uint32_t h, double need);
 void rp_eng_review_now(struct rp_run *r, uint32_t h);
 void rp_eng_replenish(struct rp_run *r, uint32_t h);
 void rp_eng_ship(struct rp_run *r, uint32_t sh, struct order *o, double qty,
                  bool from_stock);
+void rp_eng_serve(struct rp_run *r, uint32_t h);
+double rp_eng_hedge_orders(struct rp_run *r, uint32_t e);
+void rp_eng_owe_less(struct rp_run *r, uint32_t sh, double qty);
 void rp_eng_on_demand(struct rp_run *r, uint32_t n);
 void rp_eng_on_arrival(struct rp_run *r, const struct rp_event *ev);
+
+/* ------------------------------------------------------ engine_split.c */
+
+/*
+ * Which edges a split is over: the active ones (no hedging); the active
+ * ones less the restricted (hedging: the split that is on order); or the
+ * active ones and every live restricted one (the split a hedge is cut
+ * from, as if no restriction applied but what a ban refuses).
+ */
+enum rp_eng_split { SPLIT_ACTIVE, SPLIT_HEDGED, SPLIT_PLAIN };
+
+bool rp_eng_hedging(const struct rp_run *r, uint32_t h);
+double rp_eng_split_weights(struct rp_run *r, uint32_t h, enum rp_eng_split mode,
+                            double *open_total);
+void rp_eng_plain_parts(struct rp_run *r, uint32_t h, double qty);
+void rp_eng_cap_backups(struct rp_run *r, uint32_t h, double qty);
+void rp_eng_cap_takeover(struct rp_run *r, uint32_t h, double qty);
 
 /* ------------------------------------------------------ engine_alloc.c */
 

@@ -152,6 +152,6 @@ void rp_eng_on_batch_done(struct rp_run *r, const struct rp_event *ev)
     ns->produced += s->qty;
     r->h[mn->out_hold].on_hand += s->qty;
     rp_eng_add_output(r, n, s->qty);
-    rp_eng_serve_queue(r, mn->out_hold);
+    rp_eng_serve(r, mn->out_hold);
     rp_eng_try_start(r, n);
 }

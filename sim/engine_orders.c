@@ -43,14 +43,24 @@ void rp_eng_unlink_order(struct rp_run *r, uint32_t h, struct oqueue *q,
         r->orders[prev].next = next;
     if (q->tail == o)
         q->tail = prev;
-    r->h[h].nwait--;
+    if (q == &r->h[h].hq)
+        r->h[h].nhedge--;
+    else
+        r->h[h].nwait--;
     order_free(r, o);
 }
 
+/*
+ * Adds an order to h's backlog, or a hedge to its hedge queue: hedges wait
+ * apart, so that the allocation rules never see them (rp_eng_serve).
+ */
 static void enqueue(struct rp_run *r, uint32_t h, double qty, uint32_t edge,
                     double t0, bool lost, bool hedge)
 {
-    struct oqueue *q = rp_eng_queue(r, h, rp_eng_edge_class(r, h, edge));
+    struct hold_st *hs = &r->h[h];
+    struct oqueue *q = hedge ? &hs->hq : rp_eng_queue(r, h, rp_eng_edge_class(r, h, edge));
+    if (hedge && hs->nhedge == 0)
+        *q = (struct oqueue){ RP_NONE, RP_NONE };
     uint32_t o = order_new(r);
     r->orders[o] = (struct order){
         .qty = qty, .t0 = t0, .edge = edge, .next = RP_NONE, .lost = lost,
@@ -61,7 +71,70 @@ static void enqueue(struct rp_run *r, uint32_t h, double qty, uint32_t edge,
     else
         r->orders[q->tail].next = o;
     q->tail = o;
-    r->h[h].nwait++;
+    if (hedge)
+        hs->nhedge++;
+    else
+        hs->nwait++;
+}
+
+/*
+ * Goods appeared at h or it came back up: waiting orders are served by the
+ * allocation rule, then hedges, first come first served, from what is
+ * left once no order waits. A hedge is a call on spare supply: it never
+ * takes goods from an order, whoever placed it.
+ */
+void rp_eng_serve(struct rp_run *r, uint32_t h)
+{
+    struct hold_st *hs = &r->h[h];
+    bool unlimited = r->m->holds[h].role == ROLE_UNLIMITED;
+    rp_eng_serve_queue(r, h);
+    while (hs->nhedge && hs->nwait == 0 && node_up(r, r->m->holds[h].node)
+           && (unlimited || hs->on_hand > EPS)) {
+        uint32_t o = hs->hq.head;
+        struct order *od = &r->orders[o];
+        rp_eng_ship(r, h, od, unlimited || od->qty < hs->on_hand ? od->qty : hs->on_hand, false);
+        if (od->qty > EPS)
+            break;
+        rp_eng_unlink_order(r, h, &hs->hq, RP_NONE, o);
+    }
+}
+
+/* Supplier holding sh owes qty less: orders withdrawn, or turned into hedges. */
+void rp_eng_owe_less(struct rp_run *r, uint32_t sh, double qty)
+{
+    struct hold_st *ss = &r->h[sh];
+    touch_hold(r, sh);
+    ss->owed -= qty;
+    if (ss->owed < EPS)
+        ss->owed = 0;
+    rp_eng_note_owed(r, sh);
+}
+
+/*
+ * The orders waiting over edge e at its supplier become hedges (licence
+ * hedging has started for its customer): they leave the backlog, and what
+ * the supplier owes, for its hedge queue. Returns their amount.
+ */
+double rp_eng_hedge_orders(struct rp_run *r, uint32_t e)
+{
+    uint32_t sh = r->m->edges[e].supplier_hold;
+    struct oqueue *q = rp_eng_queue(r, sh, rp_eng_edge_class(r, sh, e));
+    uint32_t prev = RP_NONE;
+    double moved = 0;
+    for (uint32_t o = q->head; o != RP_NONE;) {
+        struct order od = r->orders[o];
+        if (od.edge == e) {
+            rp_eng_unlink_order(r, sh, q, prev, o);
+            enqueue(r, sh, od.qty, e, od.t0, false, true);
+            moved += od.qty;
+        } else {
+            prev = o;
+        }
+        o = od.next;
+    }
+    if (moved > EPS)
+        rp_eng_owe_less(r, sh, moved);
+    return moved;
 }
 
 /* Inventory position: on hand + on order - what is owed (for inputs: what planned production needs). */
@@ -145,10 +218,12 @@ void rp_eng_ship(struct rp_run *r, uint32_t sh, struct order *o, double qty,
         ss->on_hand -= qty;
     if (ss->on_hand < EPS && ss->on_hand > -EPS)
         ss->on_hand = 0;
-    ss->owed -= qty;
-    if (ss->owed < EPS)
-        ss->owed = 0;
-    rp_eng_note_owed(r, sh);
+    if (!o->hedge) {                    /* a hedge was never owed */
+        ss->owed -= qty;
+        if (ss->owed < EPS)
+            ss->owed = 0;
+        rp_eng_note_owed(r, sh);
+    }
     ss->delivered += qty;
     o->qty -= qty;
     if (o->edge != RP_NONE) {
@@ -177,12 +252,13 @@ static double order_arrives(struct rp_run *r, uint32_t sh, uint32_t e,
     ss->demand += qty;
     struct order tmp = { .qty = qty, .t0 = r->now, .edge = e, .next = RP_NONE,
                          .lost = lost_mode, .hedge = hedge };
-    if (node_up(r, sn) && ss->nwait == 0) {
+    if (node_up(r, sn) && ss->nwait == 0 && (!hedge || ss->nhedge == 0)) {
         double avail = sd->role == ROLE_UNLIMITED ? qty : ss->on_hand;
         served = avail < qty ? avail : qty;
         if (served > EPS) {
             touch_hold(r, sh);
-            ss->owed += served;         /* ship() settles it */
+            if (!hedge)
+                ss->owed += served;     /* ship() settles it */
             rp_eng_ship(r, sh, &tmp, served, true);
             ss->from_stock += served;
             r->filled_now += served;
@@ -196,13 +272,16 @@ static double order_arrives(struct rp_run *r, uint32_t sh, uint32_t e,
         if (lost_mode) {
             ss->lost += rest;
             lost = rest;
+        } else if (hedge) {
+            enqueue(r, sh, rest, e, r->now, false, true);
         } else {
             touch_hold(r, sh);
             ss->owed += rest;
             rp_eng_note_owed(r, sh);
-            enqueue(r, sh, rest, e, r->now, false, hedge);
+            enqueue(r, sh, rest, e, r->now, false, false);
         }
-        bool counts = sd->role == ROLE_UNLIMITED ? false
+        bool counts = hedge ? false
+                    : sd->role == ROLE_UNLIMITED ? false
                     : sd->role == ROLE_OUTPUT ? r->m->nodes[sn].stock_keeping
                     : !sd->passthrough;
         if (counts)
@@ -213,136 +292,6 @@ static double order_arrives(struct rp_run *r, uint32_t sh, uint32_t e,
     else if (sd->role == ROLE_STOCK || sd->role == ROLE_DEMAND)
         rp_eng_replan_hold(r, sh);
     return lost;
-}
-
-/*
- * Is licensed edge e still a source, licence aside: not fully banned, and
- * for a backup qualified? (Once a backup is in, edge_active() says no to a
- * licensed regular source; for hedging it still is one.)
- */
-static bool licensed_live(const struct rp_run *r, uint32_t e)
-{
-    const struct edge_st *es = &r->e[e];
-    return es->licence != RP_NONE && es->pass > EPS
-        && (!r->m->edges[e].backup || es->qualified);
-}
-
-/*
- * Licence hedging applies to holding h: one of its sources is under a
- * licence regime and another, not, is active (a qualified backup counts).
- * Then each licensed source is set aside in the split, as a full ban would
- * set it aside, and gets a hedge order besides (place_hedges). Not for a
- * pass-through market: it keeps no stock for a hedge to arrive to.
- * O(edges of h).
- */
-bool rp_eng_hedging(const struct rp_run *r, uint32_t h)
-{
-    const struct hold *hd = &r->m->holds[h];
-    bool licensed = false, open = false;
-    if (hd->passthrough)
-        return false;
-    for (uint32_t i = 0; i < hd->nedges; i++) {
-        uint32_t e = hd->edge0 + i;
-        if (r->e[e].licence != RP_NONE)
-            licensed = licensed || licensed_live(r, e);
-        else
-            open = open || edge_active(r, e);
-    }
-    return licensed && open;
-}
-
-/*
- * Which edges a split is over: the active ones (no hedging); the active
- * ones less the licensed (hedging: the split that is on order); or the
- * active ones and every live licensed one (the split a hedge is cut from,
- * as if no licence applied).
- */
-enum split_mode { SPLIT_ACTIVE, SPLIT_HEDGED, SPLIT_PLAIN };
-
-static bool edge_in(const struct rp_run *r, uint32_t e, enum split_mode mode)
-{
-    if (r->e[e].licence == RP_NONE || mode == SPLIT_ACTIVE)
-        return edge_active(r, e);
-    return mode == SPLIT_PLAIN && licensed_live(r, e);
-}
-
-/*
- * An edge's weight in the split of what partial bans refused: open edges
- * by their weight in the split, zero-share backups that can take orders
- * with their part of the refused share on top.
- */
-static double refused_weight(const struct rp_run *r, uint32_t e, double backup_refused,
-                             bool up_only, enum split_mode mode)
-{
-    const struct edge *ed = &r->m->edges[e];
-    double w = r->e[e].w;
-    if (r->e[e].pass < 1 - EPS)
-        return 0;
-    if (ed->backup && ed->share <= 0 && edge_in(r, e, mode)
-        && (!up_only || node_up(r, ed->supplier)))
-        w += backup_refused;
-    return w;
-}
-
-/*
- * Each edge's weight in the split of an order for h, left in r->e[].w (the
- * run's own array: nothing allocated), and in r->e[].wr its weight for what
- * partial bans refuse; returns the sum of the first, and in *open_total
- * that of the second. Active
- * edges weigh their shares; a zero-share backup takes an equal part of the
- * blocked share, and one called in by its trigger an equal part of the
- * share of the sources that served poorly (they keep theirs). Under a
- * partial ban it also takes an equal part of the refused share
- * (backup_refused): a backup called in by a softer ban serves what that ban
- * refuses, as it would under a full one. Suppliers that are down leave the
- * split while another source can ship; with none up, orders go to the
- * active sources and wait there. O(edges of h), three passes.
- */
-static double split_weights(struct rp_run *r, uint32_t h, enum split_mode mode,
-                            double *open_total)
-{
-    const struct rp_model *m = r->m;
-    const struct hold *hd = &m->holds[h];
-    double total = 0, blocked_share = 0, partial_share = 0;
-    uint32_t nzero_backups = 0, ntriggered = 0;
-    bool up_only = false;
-
-    for (uint32_t i = 0; i < hd->nedges; i++) {
-        uint32_t e = hd->edge0 + i;
-        const struct edge *ed = &m->edges[e];
-        bool in = edge_in(r, e, mode);
-        if (!ed->backup && !in)         /* banned, licensed with a backup in, or set aside */
-            blocked_share += ed->share;
-        else if (!ed->backup && r->e[e].pass < 1 - EPS)
-            partial_share += ed->share * (1 - r->e[e].pass);
-        if (!in)
-            continue;
-        up_only = up_only || node_up(r, ed->supplier);
-        if (ed->backup && ed->share <= 0) {
-            nzero_backups++;
-            ntriggered += r->e[e].trig_share > 0;
-        }
-    }
-    for (uint32_t i = 0; i < hd->nedges; i++) {
-        uint32_t e = hd->edge0 + i;
-        const struct edge *ed = &m->edges[e];
-        double w = 0;
-        if (edge_in(r, e, mode) && (!up_only || node_up(r, ed->supplier)))
-            w = ed->backup && ed->share <= 0
-              ? blocked_share / nzero_backups + (r->e[e].trig_share > 0
-                                                 ? r->e[e].trig_share / ntriggered : 0)
-              : ed->share;
-        r->e[e].w = w;
-        total += w;
-    }
-    double backup_refused = nzero_backups ? partial_share / nzero_backups : 0;
-    *open_total = 0;
-    for (uint32_t i = 0; i < hd->nedges; i++) {
-        uint32_t e = hd->edge0 + i;
-        r->e[e].wr = refused_weight(r, e, backup_refused, up_only, mode);
-        *open_total += r->e[e].wr;
-    }
-    return total;
 }
 
 /*
@@ -359,31 +308,13 @@ static double send(struct rp_run *r, uint32_t e, double qty, bool lost_mode, boo
 }
 
 /*
- * Licence hedging: each edge's part of qty in the split with no hedging
- * (the licensed sources in it, as if no licence applied; less what partial
- * bans refuse), into r->e[].plain. It is what a licensed source is given
- * in all, as orders or hedges (send_hedges), and what an open source may
- * always take (cap_takeover).
- */
-static void plain_parts(struct rp_run *r, uint32_t h, double qty)
-{
-    const struct hold *hd = &r->m->holds[h];
-    double open_total;
-    double total = split_weights(r, h, SPLIT_PLAIN, &open_total);
-    for (uint32_t i = 0; i < hd->nedges; i++) {
-        struct edge_st *es = &r->e[hd->edge0 + i];
-        double pass = es->pass < 1 ? es->pass : 1;
-        es->plain = total > EPS ? qty * es->w / total * pass : 0;
-    }
-}
-
-/*
- * Licence hedging: what a licensed source was not given as an order of its
- * part (cap_takeover) it gets as a hedge. A hedge counts in h's position
- * only once it arrives, so it never crowds out the open sources; what a
- * licence refuses of it is not re-ordered. Orders that became hedges
- * (hedge_waiting) were re-ordered from the open sources: those re-orders'
- * hedges exist already, and the credit keeps them from being sent twice.
+ * Hedging: what a restricted source was not given as an order of its part
+ * (rp_eng_cap_takeover) it gets as a hedge. A hedge counts in h's position only
+ * once it arrives, so it never crowds out the open sources, and waits at
+ * the supplier behind every order (rp_eng_serve); what a licence refuses
+ * of it is not re-ordered. Orders that became hedges (hedge_waiting) were
+ * re-ordered from the open sources: those re-orders' hedges exist already,
+ * and the credit keeps them from being sent twice.
  */
 static void send_hedges(struct rp_run *r, uint32_t h)
 {
@@ -393,7 +324,7 @@ static void send_hedges(struct rp_run *r, uint32_t h)
     for (uint32_t i = 0; i < hd->nedges; i++) {
         uint32_t e = hd->edge0 + i;
         const struct edge_st *es = &r->e[e];
-        if (licensed_live(r, e) && es->plain - es->w - es->wr > EPS)
+        if (rp_eng_restricted_live(r, e) && es->plain - es->w - es->wr > EPS)
             total += es->plain - es->w - es->wr;
     }
     double take = total < hs->hedge_credit ? total : hs->hedge_credit;
@@ -402,153 +333,18 @@ static void send_hedges(struct rp_run *r, uint32_t h)
         uint32_t e = hd->edge0 + i;
         const struct edge_st *es = &r->e[e];
         double hedge = (es->plain - es->w - es->wr) * (1 - take / total);
-        if (licensed_live(r, e) && hedge > EPS)
+        if (rp_eng_restricted_live(r, e) && hedge > EPS)
             send(r, e, hedge, false, true);
     }
 }
 
 /*
- * The rate at which holding h uses its product, in units/day: a maker's
- * input at the capacity in force, a market's mean demand at the demand
- * factor in force; 0 where it is not known (a warehouse), and then nothing
- * is capped by it.
- */
-static double need_rate(const struct rp_run *r, uint32_t h)
-{
-    const struct hold *hd = &r->m->holds[h];
-    const struct mnode *mn = &r->m->nodes[hd->node];
-    if (hd->role == ROLE_INPUT && isfinite(mn->rate))
-        return hd->bom * mn->rate * rp_eng_node_mult(r, hd->node, RP_EVENT_CAPACITY);
-    if (hd->role == ROLE_DEMAND) {
-        double every = rp_dist_mean(&mn->sc->demand.every);
-        return rp_dist_mean(&mn->sc->demand.size) / every
-             * rp_eng_node_mult(r, hd->node, RP_EVENT_DEMAND);
-    }
-    return 0;
-}
-
-/* What the supplier over edge e can supply, in units/day: a maker's capacity in force; else no limit. */
-static double supply_rate(const struct rp_run *r, uint32_t e)
-{
-    const struct edge *ed = &r->m->edges[e];
-    const struct mnode *sn = &r->m->nodes[ed->supplier];
-    if (r->m->holds[ed->supplier_hold].role != ROLE_OUTPUT || !isfinite(sn->rate))
-        return INFINITY;
-    return sn->rate * rp_eng_node_mult(r, ed->supplier, RP_EVENT_CAPACITY);
-}
-
-/* Cuts this placement's amounts over an edge to cap in all; returns the cut. */
-static double trim(struct edge_st *es, double cap)
-{
-    double amount = es->w + es->wr;
-    if (amount <= cap + EPS)
-        return 0;
-    es->w *= cap / amount;
-    es->wr *= cap / amount;
-    return amount - cap;
-}
-
-/*
- * A zero-share backup takes over what is blocked or refused only up to what
- * it can supply: of an order of qty for h it gets at most qty x (its
- * supply rate / h's need rate). The rest goes to the fully open regular
- * sources in the split, by share, with the refused part (r->e[].wr); with
- * none of those, the backups keep it all, as nothing else can take it.
- * Works on the amounts of this placement (r->e[].w, wr). O(edges of h).
- */
-static void cap_backups(struct rp_run *r, uint32_t h, double qty)
-{
-    const struct hold *hd = &r->m->holds[h];
-    double open = 0, excess = 0, need = 0;
-    for (uint32_t i = 0; i < hd->nedges; i++) {
-        uint32_t e = hd->edge0 + i;
-        const struct edge *ed = &r->m->edges[e];
-        if (!ed->backup && r->e[e].w > EPS && r->e[e].pass >= 1 - EPS)
-            open += ed->share;
-    }
-    if (open <= EPS || !((need = need_rate(r, h)) > EPS))
-        return;
-    for (uint32_t i = 0; i < hd->nedges; i++) {
-        uint32_t e = hd->edge0 + i;
-        if (r->m->edges[e].backup && r->m->edges[e].share <= 0)
-            excess += trim(&r->e[e], qty * supply_rate(r, e) / need);
-    }
-    for (uint32_t i = 0; i < hd->nedges && excess > EPS; i++) {
-        uint32_t e = hd->edge0 + i;
-        const struct edge *ed = &r->m->edges[e];
-        if (!ed->backup && r->e[e].w > EPS && r->e[e].pass >= 1 - EPS)
-            r->e[e].wr += excess * ed->share / open;
-    }
-}
-
-/*
- * Days an order placed over edge e now is expected to take to arrive: the
- * supplier's backlog at its supply rate, the mean lead time and, under a
- * licence, the mean delay over the approval probability (a refusal is
- * re-ordered, so the tries are geometric). An estimate, for routing only.
- */
-static double expected_days(const struct rp_run *r, uint32_t e)
-{
-    const struct edge *ed = &r->m->edges[e];
-    double rate = supply_rate(r, e);
-    double days = rp_dist_mean(ed->lead.dist);
-    if (isfinite(rate))
-        days += rate > EPS ? r->h[ed->supplier_hold].owed / rate : INFINITY;
-    if (r->e[e].licence != RP_NONE) {
-        const struct rp_disruption *d = r->m->events[r->e[e].licence].sc;
-        days += d->approval > EPS ? rp_dist_mean(&d->delay) / d->approval : INFINITY;
-    }
-    return days;
-}
-
-/*
- * Licence hedging: an open source takes over a licensed source's part only
- * up to what it can supply, at most the larger of its own part
- * (r->e[].plain) and qty x (its supply rate / h's need rate), unless it
- * is still expected to deliver sooner than the soonest licensed source.
- * The rest stays with the licensed sources, as orders, by their parts:
- * under a full ban it would wait in the open source's backlog, and sending
- * it to a slower route instead would only leave the open source idle.
- * O(edges of h).
- */
-static void cap_takeover(struct rp_run *r, uint32_t h, double qty)
-{
-    const struct hold *hd = &r->m->holds[h];
-    double need = need_rate(r, h), excess = 0, licensed = 0, soonest = INFINITY;
-    if (!(need > EPS))
-        return;
-    for (uint32_t i = 0; i < hd->nedges; i++) {
-        uint32_t e = hd->edge0 + i;
-        if (licensed_live(r, e) && r->e[e].plain > EPS) {
-            licensed += r->e[e].plain;
-            double days = expected_days(r, e);
-            soonest = days < soonest ? days : soonest;
-        }
-    }
-    for (uint32_t i = 0; i < hd->nedges && licensed > EPS; i++) {
-        uint32_t e = hd->edge0 + i;
-        struct edge_st *es = &r->e[e];
-        double amount = es->w + es->wr;
-        if (licensed_live(r, e) || amount <= EPS)
-            continue;
-        double cap = qty * supply_rate(r, e) / need;
-        if (amount > cap + EPS && expected_days(r, e) > soonest)
-            excess += trim(es, cap > es->plain ? cap : es->plain);
-    }
-    for (uint32_t i = 0; i < hd->nedges && excess > EPS; i++) {
-        uint32_t e = hd->edge0 + i;
-        if (licensed_live(r, e))
-            r->e[e].w += excess * r->e[e].plain / licensed;
-    }
-}
-
-/*
  * Places an order of qty for holding h, split over its edges by
- * split_weights (the weights become this order's amounts, in place). Under
+ * rp_eng_split_weights (the weights become this order's amounts, in place). Under
  * a partial ban the refused part goes to the open edges and qualified
  * backups, or is held (counted as ordered) until the ban ends; backups
- * take no more than they can supply (cap_backups). Under licence hedging
- * the licensed sources get hedges on top. Returns the part lost at
+ * take no more than they can supply (rp_eng_cap_backups). Under hedging the
+ * restricted sources get hedges on top. Returns the part lost at
  * suppliers (lost-sales orders only).
  */
 static double place_order(struct rp_run *r, uint32_t h, double qty, bool lost_mode)
@@ -557,11 +353,11 @@ static double place_order(struct rp_run *r, uint32_t h, double qty, bool lost_mo
     struct hold_st *hs = &r->h[h];
     bool hedging = !lost_mode && rp_eng_hedging(r, h);
     if (hedging)
-        plain_parts(r, h, qty);
+        rp_eng_plain_parts(r, h, qty);
     else
         hs->hedge_credit = 0;           /* no hedges to spare any more */
     double open_total;
-    double total = split_weights(r, h, hedging ? SPLIT_HEDGED : SPLIT_ACTIVE, &open_total);
+    double total = rp_eng_split_weights(r, h, hedging ? SPLIT_HEDGED : SPLIT_ACTIVE, &open_total);
     if (total <= EPS)
         return 0;                       /* no active source: wait until one is */
     double refused = 0, lost = 0;
@@ -576,9 +372,9 @@ static double place_order(struct rp_run *r, uint32_t h, double qty, bool lost_mo
         struct edge_st *es = &r->e[hd->edge0 + i];
         es->wr = spread ? refused * es->wr / open_total : 0;
     }
-    cap_backups(r, h, qty);
+    rp_eng_cap_backups(r, h, qty);
     if (hedging)
-        cap_takeover(r, h, qty);
+        rp_eng_cap_takeover(r, h, qty);
     for (uint32_t i = 0; i < hd->nedges; i++)
         if (r->e[hd->edge0 + i].w > EPS)
             lost += send(r, hd->edge0 + i, r->e[hd->edge0 + i].w, lost_mode, false);
@@ -744,7 +540,7 @@ void rp_eng_on_arrival(struct rp_run *r, const struct rp_event *ev)
     case ROLE_DEMAND:
     case ROLE_STOCK:
     case ROLE_OUTPUT:
-        rp_eng_serve_queue(r, h);
+        rp_eng_serve(r, h);
         rp_eng_replenish(r, h);
         break;
     case ROLE_UNLIMITED:

@@ -784,15 +784,21 @@ Test(engine, a_reused_run_gives_the_values_of_a_fresh_one)
 }
 
 /*
- * A softer ban calls in the backup too, and the backup takes what the ban
- * refuses. A store sells 10 a day (t = 1..20) from 100 on hand, base stock
- * 100, from an unlimited Japanese source behind a 50% ban from day 0; a
- * Chinese backup (share 0) qualifies 5 days after the ban starts. Days
- * 1..4: each re-order of 10 sends 5 to Japan and holds 5 (no open source
- * for it). At 5 the backup is in: the 20 held are re-ordered, 10 to Japan
- * and 10 to China, and from then on each 10 splits 5/5. So China is asked
- * for 10 + 16 x 5 = 90, Japan for 20 + 10 + 80 = 110. (Before, a backup
- * with share 0 took no part of a partial ban's refusal: China got nothing.)
+ * A softer ban calls in the backup too, and once it is in the banned
+ * source is hedged. A store sells 10 a day (t = 1..20) from 100 on hand,
+ * base stock 100, from an unlimited Japanese source behind a 50% ban from
+ * day 0; a Chinese backup (share 0, lead time 1 as Japan's) qualifies 5
+ * days after the ban starts. Days 1..4: each re-order of 10 sends 5 to
+ * Japan and holds 5 (no open source for it). At 5 the backup is in: Japan
+ * is set aside, as the full ban would set it aside, and gets what the ban
+ * lets through of its part as a hedge (not on order). The 20 held are
+ * re-ordered from China, with a hedge of 10 from Japan; the demand of 5
+ * orders 10 from China, hedge 5. At 6 all 45 arrive: 115 on hand, 105
+ * after the demand, no order. From 7 each order x_t goes to China with a
+ * hedge of x_t / 2, both arriving the next day, so x_7 = 5 and x_(t+1) =
+ * 10 - x_t / 2 (towards 20/3). With S = x_7 + ... + x_20, China is asked
+ * for 30 + S and Japan for 20 + 15 + S / 2. (Before hedging China was
+ * asked for 90 and Japan for 110.)
  */
 Test(engine, a_partial_ban_calls_in_the_backup_for_what_it_refuses)
 {
@@ -809,8 +815,15 @@ Test(engine, a_partial_ban_calls_in_the_backup_for_what_it_refuses)
              "events:\n"
              "  half: { type: export_ban, from: [JP], to: [KR], products: [x], severity: 0.5, start: 0 }\n");
     run(&f, 0);
-    cr_expect_float_eq(value(&f, "nodes.cn.x.demand"), 90, 1e-9);
-    cr_expect_float_eq(value(&f, "nodes.jp.x.demand"), 110, 1e-9);
+    double x = 5, sum = 0;
+    for (int t = 7; t <= 20; t++) {
+        sum += x;
+        x = 10 - x / 2;
+    }
+    cr_expect_float_eq(value(&f, "nodes.cn.x.demand"), 30 + sum, 1e-9,
+                       "China was asked for %g", value(&f, "nodes.cn.x.demand"));
+    cr_expect_float_eq(value(&f, "nodes.jp.x.demand"), 35 + sum / 2, 1e-9,
+                       "Japan was asked for %g", value(&f, "nodes.jp.x.demand"));
     cr_expect_float_eq(value(&f, "nodes.store.x.unmet"), 0, 1e-12);
     done(&f);
 }
