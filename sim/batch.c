@@ -118,7 +118,7 @@ void rp_batch_init(struct rp_batch *b, const struct rp_model *m,
                    const struct rp_batch_opts *o)
 {
     size_t nv = rp_model_nvalues(m);
-    size_t ns = rp_model_series_len(m);
+    size_t ns = o->no_series ? 0 : rp_model_series_len(m);
     enum rp_acc_mode mode = rp_batch_mode(m, o);
     memset(b, 0, sizeof *b);
     b->model = m;

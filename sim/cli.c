@@ -115,7 +115,8 @@ void cli_verb_help(const struct cli_verb *v, FILE *out)
             fprintf(out, "%*s", 26 - n, "");
         else
             fprintf(out, "\n%26s", "");
-        cli_wrap(out, opts[i].help, 26, 26);
+        cli_wrap(out, i == CLI_O_REPS && v->reps_help ? v->reps_help
+                                                      : opts[i].help, 26, 26);
     }
     fputs("\nExit status: 0 done, 1 a run failed, 2 bad input or usage, "
           "130/143 interrupted.\n", out);

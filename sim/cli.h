@@ -150,6 +150,7 @@ struct cli_verb {
     const enum cli_opt *options;        /* ends with CLI_O_END; help and version are implied */
     int min_pos, max_pos;               /* positional arguments; max -1: any number */
     const char *pos_what;               /* "a scenario file", for messages */
+    const char *reps_help;              /* -n's help where its default differs; NULL: the shared one */
     int (*main)(const struct cli_args *a);
 };
 

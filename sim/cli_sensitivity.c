@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "ripple/plot_sensitivity.h"
+#include "ripple/provenance.h"
 #include "ripple/report.h"
 #include "ripple/sensitivity.h"
 
@@ -64,15 +65,39 @@ static void options(struct rp_sensitivity_opts *o, const struct cli_args *a,
         .threads = a->threads,
         .boot = { BOOTSTRAP, sc->confidence, 0 },
         .progress = !a->quiet && isatty(STDERR_FILENO),
+        .ranks = a->ranks,
     };
 }
 
+/*
+ * DIR/provenance.json, as run's: the batch is that of one design row
+ * (replications each, on the threads and ranks every row ran on), with the
+ * seconds and events of all rows.
+ */
+static int write_provenance(const char *dir, const struct rp_scenario *sc,
+                            const struct rp_sensitivity *s)
+{
+    struct rp_provenance prov;
+    struct rp_batch b;
+    memset(&b, 0, sizeof b);
+    b.n = s->replications;
+    b.threads = s->threads;
+    b.ranks = s->ranks;
+    b.seconds = s->seconds;
+    b.events = s->events;
+    rp_provenance_init(&prov, sc, s->seed);
+    const struct rp_provenance *pp = &prov;
+    const struct rp_batch *bp = &b;
+    return rp_provenance_write(dir, "sensitivity", &pp, &bp, 1);
+}
+
 /* The files of --out DIR, into the command's temporary directory dir. */
-static int write_files(const char *dir, const struct rp_sensitivity *s,
-                       bool report)
+static int write_files(const char *dir, const struct rp_scenario *sc,
+                       const struct rp_sensitivity *s, bool report)
 {
     int rc = rp_write_file(dir, "sensitivity.json", json_file, s);
     rc |= rp_write_file(dir, "design.csv", design_file, s);
+    rc |= write_provenance(dir, sc, s);
     if (!rc && report)                  /* tornado plots: sensitivity.html */
         rc |= rp_plot_sensitivity(dir);
     return rc ? 1 : 0;
@@ -89,20 +114,22 @@ static void print_results(const struct cli_args *a,
     } else {
         rp_sensitivity_table(stdout, s);
         if (wrote && a->out_dir)
-            printf("\nwrote %s/sensitivity.json, design.csv%s\n", a->out_dir,
+            printf("\nwrote %s/sensitivity.json, design.csv, provenance.json%s\n",
+                   a->out_dir,
                    a->report ? ", sensitivity.html" : "");
     }
 }
 
 /* Runs the design; returns the exit status (the diagnostics said). */
-static int run(const struct cli_args *a, struct rp_sensitivity_opts *o,
-               struct rp_sensitivity *s, struct cli_out *out)
+static int run(const struct cli_args *a, const struct rp_scenario *sc,
+               struct rp_sensitivity_opts *o, struct rp_sensitivity *s,
+               struct cli_out *out)
 {
     struct rp_diag diag;
     rp_diag_init(&diag);
     o->stop = out->stop;
     int rc = rp_sensitivity_run(s, o, &diag);
-    if (rc < 0) {
+    if (rc < 0 && (!a->ranks || a->ranks->rank == 0)) { /* every rank found the same */
         rp_diag_print(&diag, stderr);
         fprintf(stderr, "ripple: %zu error%s in %s; nothing was run\n",
                 rp_diag_count(&diag), rp_diag_count(&diag) == 1 ? "" : "s",
@@ -111,8 +138,12 @@ static int run(const struct cli_args *a, struct rp_sensitivity_opts *o,
     rp_diag_release(&diag);
     if (rc)                             /* bad input, or stopped by a signal */
         return cli_out_finish(out, rc < 0 ? 2 : 0, -1);
+    if (a->ranks && a->ranks->rank != 0) {      /* rank 0 prints and writes */
+        rp_sensitivity_release(s);
+        return cli_out_finish(out, 0, -1);
+    }
     const char *dir = cli_out_path(out);
-    rc = cli_out_finish(out, dir ? write_files(dir, s, a->report) : 0, -1);
+    rc = cli_out_finish(out, dir ? write_files(dir, sc, s, a->report) : 0, -1);
     if (rc == 0 || rc == 1)             /* a failed write loses no result */
         print_results(a, s, rc == 0);
     rp_sensitivity_release(s);
@@ -135,7 +166,7 @@ static int sensitivity_main(const struct cli_args *a)
     o.ninputs = k;
     int rc = cli_out_begin(&out, a);
     if (rc == 0)
-        rc = run(a, &o, &s, &out);
+        rc = run(a, &sc, &o, &s, &out);
     free(in);
     rp_scenario_release(&sc);
     return rc;
@@ -165,5 +196,6 @@ const struct cli_verb cli_verb_sensitivity = {
     .min_pos = 1,
     .max_pos = 1,
     .pos_what = "one scenario file",
+    .reps_help = "replications of each design row (default 10)",
     .main = sensitivity_main,
 };

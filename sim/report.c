@@ -169,67 +169,121 @@ size_t rp_value_index(const struct rp_model *m, const char *name)
  * (periods). Owners and
  * keys appear in the order of their first value.
  */
+/*
+ * The values of scope in the order the JSON lists them: by owner, then by
+ * key (product, node or year) in the order keys first appear under the
+ * owner, then by index. Two stable counting sorts, so O(values + owners +
+ * keys): a scan per owner made the summary of a 10,000-node run take 40 s.
+ * Fills order (room for every value) and returns how many it holds.
+ */
+static size_t scope_order(const struct rp_model *m, enum rp_scope scope,
+                          size_t nowners, size_t *order)
+{
+    const struct rp_value_desc *v = rp_model_values(m);
+    const struct rp_scenario *sc = rp_model_scenario(m);
+    size_t nv = rp_model_nvalues(m), np;
+    rp_model_periods(m, &np);
+    size_t nkeys = sc->nnodes > sc->nproducts ? sc->nnodes : sc->nproducts;
+    nkeys = (np > nkeys ? np : nkeys) + 1;      /* + 1: RP_NONE */
+    size_t *start = rp_xcalloc(nowners + 2, sizeof *start);
+    size_t *by_owner = rp_xmalloc((nv + 1) * sizeof *by_owner);
+    size_t *stamp = rp_xcalloc(nkeys, sizeof *stamp);   /* owner + 1 that named it */
+    size_t *group = rp_xmalloc(nkeys * sizeof *group);
+    size_t *count = rp_xmalloc((nv + 2) * sizeof *count);
+    size_t n = 0;
+
+    for (size_t i = 0; i < nv; i++)
+        if (v[i].scope == scope)
+            start[v[i].owner + 1]++;
+    for (size_t o = 0; o < nowners; o++)
+        start[o + 1] += start[o];
+    for (size_t i = 0; i < nv; i++)
+        if (v[i].scope == scope)
+            by_owner[start[v[i].owner]++] = i;  /* start[o] ends at o's end */
+    for (size_t o = 0, lo = 0; o < nowners; lo = start[o++]) {
+        size_t hi = start[o], ngroups = 0;
+        for (size_t j = lo; j < hi; j++) {
+            uint32_t k = value_key(&v[by_owner[j]]);
+            size_t key = k == RP_NONE ? nkeys - 1 : k;
+            if (stamp[key] != o + 1) {
+                stamp[key] = o + 1;
+                group[key] = ngroups;
+                count[ngroups++] = 0;
+            }
+            count[group[key]]++;
+        }
+        for (size_t g = 0, at = n; g < ngroups; g++) {  /* counts -> starts */
+            size_t c = count[g];
+            count[g] = at;
+            at += c;
+        }
+        for (size_t j = lo; j < hi; j++) {
+            uint32_t k = value_key(&v[by_owner[j]]);
+            order[count[group[k == RP_NONE ? nkeys - 1 : k]]++] = by_owner[j];
+        }
+        n += hi - lo;
+    }
+    free(start);
+    free(by_owner);
+    free(stamp);
+    free(group);
+    free(count);
+    return n;
+}
+
+static const char *owner_id(const struct rp_scenario *sc, enum rp_scope scope,
+                            uint32_t o)
+{
+    return scope == RP_SCOPE_NODE ? sc->nodes[o].id
+         : scope == RP_SCOPE_EVENT ? sc->events[o].id
+         : sc->report_groups[o].id;
+}
+
 static void scope_json(FILE *out, const struct rp_batch *b, enum rp_scope scope,
                        const struct rp_acc *accs, const char *indent)
 {
     const struct rp_model *m = b->model;
     const struct rp_scenario *sc = rp_model_scenario(m);
     const struct rp_value_desc *v = rp_model_values(m);
-    size_t nv = rp_model_nvalues(m);
     size_t nowners = scope == RP_SCOPE_NODE ? sc->nnodes
                    : scope == RP_SCOPE_EVENT ? sc->nevents : sc->nreport_groups;
-    bool first_owner = true;
+    size_t *order = rp_xmalloc((rp_model_nvalues(m) + 1) * sizeof *order);
+    size_t n = scope_order(m, scope, nowners, order);
 
     fputs("{", out);
-    for (uint32_t o = 0; o < nowners; o++) {
-        bool any = false;
-        for (size_t i = 0; i < nv && !any; i++)
-            any = v[i].scope == scope && v[i].owner == o;
-        if (!any)
-            continue;
-        const char *oid = scope == RP_SCOPE_NODE ? sc->nodes[o].id
-                        : scope == RP_SCOPE_EVENT ? sc->events[o].id
-                        : sc->report_groups[o].id;
-        fprintf(out, "%s\n%s  ", first_owner ? "" : ",", indent);
-        first_owner = false;
-        rp_json_str(out, oid);
-        fputs(": {", out);
-        /* keys: products or nodes, in order of first appearance */
-        bool first_key = true;
-        for (size_t i = 0; i < nv; i++) {
-            if (v[i].scope != scope || v[i].owner != o)
-                continue;
-            uint32_t key = value_key(&v[i]);
-            bool seen = false;
-            for (size_t j = 0; j < i && !seen; j++) {
-                uint32_t kj = value_key(&v[j]);
-                seen = v[j].scope == scope && v[j].owner == o && kj == key;
+    for (size_t j = 0; j < n; j++) {
+        const struct rp_value_desc *c = &v[order[j]];
+        const struct rp_value_desc *p = j ? &v[order[j - 1]] : NULL;
+        bool new_owner = !p || p->owner != c->owner;
+        if (new_owner || value_key(p) != value_key(c)) {
+            if (p)                      /* close the previous key */
+                fprintf(out, "\n%s    }", indent);
+            if (p && new_owner)
+                fprintf(out, "\n%s  }", indent);
+            if (new_owner) {
+                fprintf(out, "%s\n%s  ", p ? "," : "", indent);
+                rp_json_str(out, owner_id(sc, scope, c->owner));
+                fputs(": {", out);
             }
-            if (seen)
-                continue;
-            fprintf(out, "%s\n%s    ", first_key ? "" : ",", indent);
-            first_key = false;
+            fprintf(out, "%s\n%s    ", new_owner ? "" : ",", indent);
             char y[16];
+            uint32_t key = value_key(c);
             rp_json_str(out, scope == RP_SCOPE_EVENT ? sc->nodes[key].id
                              : scope == RP_SCOPE_PERIOD ? period_name(m, key, y, sizeof y)
                              : sc->products[key].id);
             fputs(": {", out);
-            bool first_metric = true;
-            for (size_t j = i; j < nv; j++) {
-                uint32_t kj = value_key(&v[j]);
-                if (v[j].scope != scope || v[j].owner != o || kj != key)
-                    continue;
-                fprintf(out, "%s\n%s      ", first_metric ? "" : ",", indent);
-                first_metric = false;
-                rp_json_str(out, rp_metric_name(v[j].metric));
-                fputs(": ", out);
-                summary_json(out, &accs[j], v[j].metric, sc, v[j].product);
-            }
-            fprintf(out, "\n%s    }", indent);
+        } else {
+            fputc(',', out);
         }
-        fprintf(out, "\n%s  }", indent);
+        fprintf(out, "\n%s      ", indent);
+        rp_json_str(out, rp_metric_name(c->metric));
+        fputs(": ", out);
+        summary_json(out, &accs[order[j]], c->metric, sc, c->product);
     }
-    fprintf(out, "%s}", first_owner ? "" : "\n  ");
+    if (n)
+        fprintf(out, "\n%s    }\n%s  }", indent, indent);
+    fprintf(out, "%s}", n ? "\n  " : "");
+    free(order);
 }
 
 void rp_report_json(FILE *out, const struct rp_batch *b,
@@ -271,6 +325,19 @@ void rp_report_json_ex(FILE *out, const struct rp_batch *b,
     if (sc->has_day0) {                 /* per calendar year (periods.h) */
         fputs(",\n  \"periods\": ", out);
         scope_json(out, b, RP_SCOPE_PERIOD, b->acc, "  ");
+    }
+    if (sc->nuncertain) {               /* what each uncertain input drew */
+        const struct rp_value_desc *v = rp_model_values(b->model);
+        fputs(",\n  \"uncertain\": {", out);
+        for (size_t i = 0, k = 0; i < b->nvalues; i++) {
+            if (v[i].scope != RP_SCOPE_INPUT)
+                continue;
+            fputs(k++ ? ",\n    " : "\n    ", out);
+            rp_json_str(out, sc->uncertain[v[i].owner].path);
+            fputs(": ", out);
+            summary_json(out, &b->acc[i], v[i].metric, sc, RP_NONE);
+        }
+        fputs("\n  }", out);
     }
     if (extra)
         extra(out, ctx);

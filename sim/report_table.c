@@ -41,7 +41,8 @@ static size_t find_value(const struct rp_model *m, enum rp_scope scope,
  * shortfall cannot (the report page cuts it the same way).
  */
 static bool table_row(FILE *out, const struct rp_batch *b, const char *label,
-                      size_t unmet, size_t produced, size_t starved, size_t fill)
+                      size_t unmet, size_t produced, size_t starved, size_t fill,
+                      const char *binds)
 {
     const struct rp_scenario *sc = rp_model_scenario(b->model);
     struct rp_summary s, p, f, st;
@@ -68,9 +69,47 @@ static bool table_row(FILE *out, const struct rp_batch *b, const char *label,
     if (fill != SIZE_MAX) {
         rp_acc_summarize(&b->acc[fill], sc->confidence, &f);
         fprintf(out, " %7.3f", f.mean);
+    } else {
+        fprintf(out, " %7s", "-");
     }
-    fputc('\n', out);
+    fprintf(out, "  %s\n", binds);
     return cut;
+}
+
+/*
+ * Adds node n's mean output lost for want of each input (its input
+ * holdings' starved: each unit lost is charged to the input that ran out)
+ * into by_input[product].
+ */
+static void add_starved_inputs(const struct rp_batch *b, uint32_t n,
+                               uint32_t made, double *by_input)
+{
+    const struct rp_model *m = b->model;
+    const struct rp_value_desc *v = rp_model_values(m);
+    for (size_t i = 0; i < rp_model_nvalues(m); i++)
+        if (v[i].scope == RP_SCOPE_NODE && v[i].owner == n
+            && v[i].metric == RP_M_STARVED && v[i].product != made
+            && v[i].product != RP_NONE)
+            by_input[v[i].product] += b->acc[i].mean;
+}
+
+/* "separator 62%": the input that cost the most output and its share; "-" if none. */
+static void binds_text(char *buf, size_t cap, const struct rp_scenario *sc,
+                       const double *by_input)
+{
+    double total = 0, most = 0;
+    uint32_t arg = RP_NONE;
+    for (uint32_t p = 0; p < sc->nproducts; p++) {
+        total += by_input[p];
+        if (by_input[p] > most) {
+            most = by_input[p];
+            arg = p;
+        }
+    }
+    if (arg == RP_NONE)
+        snprintf(buf, cap, "-");
+    else
+        snprintf(buf, cap, "%s %.0f%%", sc->products[arg].id, 100 * most / total);
 }
 
 /*
@@ -223,32 +262,71 @@ static void table_group(FILE *out, const struct rp_batch *b, uint32_t g)
     fprintf(out, "\n%s: shortfall of %s (%s) over %g days"
             " (unmet = lost + still owed at the horizon; starved = output lost for want of inputs)\n",
             rg->id, sc->products[p].id, unit, sc->horizon);
-    fprintf(out, "  %-26s %11s  %-24s %10s %8s %11s %10s %7s\n", "node", "mean",
+    fprintf(out, "  %-26s %11s  %-24s %10s %8s %11s %10s %7s  %s\n", "node", "mean",
             pct == 95 ? "95% interval" : "interval", "p95", "P(any)", "produced",
-            "starved", "fill");
+            "starved", "fill", "binds (share of starved)");
     bool cut = false;
+    char binds[96];
+    double *node_in = rp_xcalloc(sc->nproducts + 1, sizeof *node_in);
+    double *group_in = rp_xcalloc(sc->nproducts + 1, sizeof *group_in);
     for (size_t i = 0; i < rg->nnodes; i++) {
         uint32_t n = rg->nodes[i];
         size_t u = find_value(m, RP_SCOPE_NODE, n, RP_NONE, p, RP_M_UNMET);
         if (u == SIZE_MAX)
             continue;
+        memset(node_in, 0, sc->nproducts * sizeof *node_in);
+        add_starved_inputs(b, n, p, node_in);
+        for (uint32_t q = 0; q < sc->nproducts; q++)
+            group_in[q] += node_in[q];
+        binds_text(binds, sizeof binds, sc, node_in);
         cut |= table_row(out, b, sc->nodes[n].id, u,
                   find_value(m, RP_SCOPE_NODE, n, RP_NONE, p, RP_M_PRODUCED),
                   find_value(m, RP_SCOPE_NODE, n, RP_NONE, p, RP_M_STARVED),
-                  find_value(m, RP_SCOPE_NODE, n, RP_NONE, p, RP_M_FILL_RATE));
+                  find_value(m, RP_SCOPE_NODE, n, RP_NONE, p, RP_M_FILL_RATE), binds);
     }
+    binds_text(binds, sizeof binds, sc, group_in);
+    free(node_in);
+    free(group_in);
     size_t u = find_value(m, RP_SCOPE_GROUP, g, RP_NONE, p, RP_M_UNMET);
     if (u != SIZE_MAX)
         cut |= table_row(out, b, "total", u,
                          find_value(m, RP_SCOPE_GROUP, g, RP_NONE, p, RP_M_PRODUCED),
                          find_value(m, RP_SCOPE_GROUP, g, RP_NONE, p, RP_M_STARVED),
-                         find_value(m, RP_SCOPE_GROUP, g, RP_NONE, p, RP_M_FILL_RATE));
+                         find_value(m, RP_SCOPE_GROUP, g, RP_NONE, p, RP_M_FILL_RATE), binds);
     if (cut)
         fputs("  * the t interval reached below zero; a shortfall cannot be "
               "negative, so it is cut at 0\n", out);
 
     cost_line(out, b, g, p);
     survival_blocks(out, b, rg);
+}
+
+/*
+ * What the uncertain: inputs drew (one value each per replication): mean,
+ * p05, p95, min and max, so a reader sees the range the answer covers.
+ */
+static void uncertain_table(FILE *out, const struct rp_batch *b)
+{
+    const struct rp_model *m = b->model;
+    const struct rp_scenario *sc = rp_model_scenario(m);
+    const struct rp_value_desc *v = rp_model_values(m);
+    int width = 5;
+
+    if (sc->nuncertain == 0)
+        return;
+    for (size_t u = 0; u < sc->nuncertain; u++)
+        if ((int)strlen(sc->uncertain[u].path) > width)
+            width = (int)strlen(sc->uncertain[u].path);
+    fprintf(out, "\nuncertain inputs (one draw per replication)\n  %-*s %11s %11s %11s %11s %11s\n",
+            width, "input", "mean", "p05", "p95", "min", "max");
+    for (size_t i = 0; i < rp_model_nvalues(m); i++) {
+        if (v[i].scope != RP_SCOPE_INPUT)
+            continue;
+        struct rp_summary s;
+        rp_acc_summarize(&b->acc[i], sc->confidence, &s);
+        fprintf(out, "  %-*s %11.4g %11.4g %11.4g %11.4g %11.4g\n", width,
+                sc->uncertain[v[i].owner].path, s.mean, s.p05, s.p95, s.min, s.max);
+    }
 }
 
 size_t rp_report_group_order(const struct rp_scenario *sc, uint32_t *order)
@@ -285,6 +363,7 @@ void rp_report_table(FILE *out, const struct rp_batch *b)
         table_group(out, b, order[k]);
     free(order);
     rp_periods_table(out, b);
+    uncertain_table(out, b);
     if (sc->nreport_groups == 0) {
         /* No groups: every node's main figures. */
         const struct rp_value_desc *v = rp_model_values(m);

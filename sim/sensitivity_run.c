@@ -192,6 +192,7 @@ static int run_rows(struct rp_sensitivity *s,
                     struct rp_diag *diag)
 {
     struct rp_batch_opts bo;
+    bool root = !o->ranks || o->ranks->rank == 0;
 
     rp_batch_opts_default(&bo);
     bo.replications = s->replications;
@@ -199,8 +200,10 @@ static int run_rows(struct rp_sensitivity *s,
     bo.threads = o->threads;
     bo.mode = RP_ACC_STREAM;            /* only means are read: no quantiles kept */
     bo.auto_mode = false;
+    bo.no_series = true;                /* nor the daily bands: P2 per day was ~10% */
     bo.stop = o->stop;
-    s->y = rp_xmalloc((s->design.rows * s->nout + 1) * sizeof *s->y);
+    bo.ranks = o->ranks;
+    s->y = rp_xcalloc(s->design.rows * s->nout + 1, sizeof *s->y);
     for (size_t r = 0; r < s->design.rows; r++) {
         struct rp_scenario sc;
         struct rp_batch b;
@@ -209,20 +212,25 @@ static int run_rows(struct rp_sensitivity *s,
         struct rp_model *m = rp_model_new(&sc);
         rp_batch_run(&b, m, &bo);       /* same seed, same reps: CRN */
         bool stopped = b.stopped;
-        if (!stopped)
+        if (!stopped && root)           /* rank 0 alone holds the merged batch */
             row_means(s, m, &b, &s->y[r * s->nout]);
         s->events += b.events;
         s->seconds += b.seconds;
+        s->threads = b.threads;
+        s->ranks = b.ranks;
         rp_batch_release(&b);
         rp_model_free(m);
         rp_scenario_release(&sc);
         if (stopped)
             return 1;
-        if (o->progress)
-            fprintf(stderr, "\rripple: sensitivity row %zu of %zu", r + 1,
-                    s->design.rows);
+        if (o->progress && root) {      /* rows take alike: time left by the mean */
+            double left = s->seconds / (double)(r + 1)
+                          * (double)(s->design.rows - r - 1);
+            fprintf(stderr, "\rripple: sensitivity row %zu of %zu  %.1f min left   ",
+                    r + 1, s->design.rows, left / 60);
+        }
     }
-    if (o->progress)
+    if (o->progress && root)
         fputc('\n', stderr);
     return 0;
 }
@@ -236,8 +244,10 @@ static void estimate(struct rp_sensitivity *s, const struct rp_sensitivity_opts 
     boot.seed = s->seed;
     s->nmeasures = s->method == RP_SENS_SOBOL ? RP_SENS_SOBOL_MEASURES
                                               : RP_SENS_MORRIS_MEASURES;
-    s->est = rp_xmalloc((s->nout * k * s->nmeasures + 1) * sizeof *s->est);
+    s->est = rp_xcalloc(s->nout * k * s->nmeasures + 1, sizeof *s->est);
     for (size_t out = 0; out < s->nout; out++) {
+        if (o->ranks && o->ranks->rank != 0)
+            break;                      /* their y are 0: nothing to estimate */
         const double *y = &s->y[out];
         if (s->method == RP_SENS_SOBOL)
             rp_sens_sobol(&s->design, y, s->nout, &boot, a, a + k);
@@ -401,50 +411,93 @@ void rp_sensitivity_json(FILE *out, const struct rp_sensitivity *s)
     fputs(s->nout ? "}}}}" : "}}", out);
 }
 
+/* x to 4 decimals, as the table prints it; -0 prints as 0. */
+static double table_round(double x)
+{
+    return round(x * 1e4) / 1e4 + 0.0;
+}
+
+/* Does input i show no effect at all on output o (every measure 0 to 4 decimals)? */
+static bool no_effect(const struct rp_sensitivity *s, size_t o, size_t i)
+{
+    for (size_t m = 0; m < s->nmeasures; m++) {
+        const struct rp_sens_est *e = rp_sensitivity_est(s, o, i, m);
+        if (table_round(e->mean) != 0 || table_round(e->lo) != 0
+            || table_round(e->hi) != 0)
+            return false;
+    }
+    return true;
+}
+
+/* order[0..k) of the inputs by measure m on output o, largest first; NaN last. */
+static void rank_inputs(const struct rp_sensitivity *s, size_t o, size_t m,
+                        size_t *order)
+{
+    for (size_t i = 0; i < s->k; i++) {         /* insertion sort: k is small */
+        size_t j = i;
+        double v = rp_sensitivity_est(s, o, i, m)->mean;
+        while (j > 0) {
+            double w = rp_sensitivity_est(s, o, order[j - 1], m)->mean;
+            if (!(isnan(w) && !isnan(v)) && !(v > w))
+                break;
+            order[j] = order[j - 1];
+            j--;
+        }
+        order[j] = i;
+    }
+}
+
+static void table_row(FILE *out, const struct rp_sensitivity *s, size_t o,
+                      size_t i, const char *metric, int width)
+{
+    char a[RP_FMT_DOUBLE_CAP], b[RP_FMT_DOUBLE_CAP], c[RP_FMT_DOUBLE_CAP];
+
+    fprintf(out, "  %-14s %-*s", metric, width, s->paths[i]);
+    for (size_t m = 0; m < s->nmeasures; m++) {
+        const struct rp_sens_est *e = rp_sensitivity_est(s, o, i, m);
+        rp_fmt_double(a, sizeof a, table_round(e->mean));
+        rp_fmt_double(b, sizeof b, table_round(e->lo));
+        rp_fmt_double(c, sizeof c, table_round(e->hi));
+        fprintf(out, "  %s %s [%s, %s]", measure_name(s, m), a, b, c);
+    }
+    fputc('\n', out);
+}
+
+/*
+ * Per group and metric, the inputs ranked by ST (Morris: mu*); the inputs
+ * with no effect on a metric share one line, so a long uncertain: block
+ * does not bury the few that matter.
+ */
 void rp_sensitivity_table(FILE *out, const struct rp_sensitivity *s)
 {
     size_t rank_by = s->method == RP_SENS_SOBOL ? 1 : 0;    /* ST, mu* */
     size_t *order = rp_xmalloc((s->k + 1) * sizeof *order);
-    char a[RP_FMT_DOUBLE_CAP], b[RP_FMT_DOUBLE_CAP], c[RP_FMT_DOUBLE_CAP];
+    int width = 0;
 
+    for (size_t i = 0; i < s->k; i++)
+        if ((int)strlen(s->paths[i]) > width)
+            width = (int)strlen(s->paths[i]);
     fprintf(out, "%s sensitivity: %zu inputs, %zu design rows x %ld "
             "replications (common random numbers)\n",
             s->method == RP_SENS_SOBOL ? "Sobol" : "Morris", s->k,
             s->design.rows, s->replications);
     for (size_t o = 0; o < s->nout; o++) {
         const struct rp_sens_output *c0 = &s->out[o];
+        const char *metric = rp_metric_name(c0->metric);
         if (o == 0 || !same_group(c0, &s->out[o - 1]))
             fprintf(out, "\n%s (%s)\n", c0->group, c0->product);
-        /* insertion sort by the ranking measure, largest first; NaN last */
-        for (size_t i = 0; i < s->k; i++) {
-            size_t j = i;
-            double v = rp_sensitivity_est(s, o, i, rank_by)->mean;
-            while (j > 0) {
-                double w = rp_sensitivity_est(s, o, order[j - 1], rank_by)->mean;
-                if (!(isnan(w) && !isnan(v)) && !(v > w))
-                    break;
-                order[j] = order[j - 1];
-                j--;
-            }
-            order[j] = i;
-        }
+        rank_inputs(s, o, rank_by, order);
         if (isnan(rp_sensitivity_est(s, o, order[0], rank_by)->mean)) {
-            fprintf(out, "  %-14s does not vary\n", rp_metric_name(c0->metric));
+            fprintf(out, "  %-14s does not vary\n", metric);
             continue;
         }
-        for (size_t r = 0; r < s->k; r++) {
-            size_t i = order[r];
-            fprintf(out, "  %-14s %-40s", r ? "" : rp_metric_name(c0->metric),
-                    s->paths[i]);
-            for (size_t m = 0; m < s->nmeasures; m++) {
-                const struct rp_sens_est *e = rp_sensitivity_est(s, o, i, m);
-                rp_fmt_double(a, sizeof a, round(e->mean * 1e4) / 1e4);
-                rp_fmt_double(b, sizeof b, round(e->lo * 1e4) / 1e4);
-                rp_fmt_double(c, sizeof c, round(e->hi * 1e4) / 1e4);
-                fprintf(out, "  %s %s [%s, %s]", measure_name(s, m), a, b, c);
-            }
-            fputc('\n', out);
-        }
+        size_t shown = 0;
+        for (size_t r = 0; r < s->k; r++)
+            if (!no_effect(s, o, order[r]))
+                table_row(out, s, o, order[r], shown++ ? "" : metric, width);
+        if (shown < s->k)
+            fprintf(out, "  %-14s (%zu other input%s: no effect)\n",
+                    shown ? "" : metric, s->k - shown, s->k - shown == 1 ? "" : "s");
     }
     free(order);
 }

@@ -17,6 +17,7 @@
 #include "ripple/compare.h"
 #include "ripple/csvread.h"
 #include "ripple/engine.h"
+#include "ripple/provenance.h"
 #include "ripple/report.h"
 
 #define HORIZON 120
@@ -700,6 +701,14 @@ static char *table_of(const struct rp_scenario *sc, long reps)
     return copy;
 }
 
+/* Loads text into sc and returns ripple run's table of reps replications. */
+static char *table_of_text(struct rp_scenario *sc, const char *text,
+                           const char *name, long reps)
+{
+    load_text(sc, text, name);
+    return table_of(sc, reps);
+}
+
 /*
  * ban and ban2 start together and cut the same film, so every member's
  * survival after them is the same; late starts 40 days later, and the
@@ -940,8 +949,7 @@ Test(report, table_cuts_shortfall_intervals_at_zero_and_says_so)
         "    sources: { film: { src: { lead_time: {dist: uniform, min: 1, max: 9} } } }\n"
         "report:\n  groups:\n    g: { nodes: [a, b] }\n";
     struct rp_scenario sc;
-    load_text(&sc, text, "rare.yaml");
-    char *out = table_of(&sc, 5);
+    char *out = table_of_text(&sc, text, "rare.yaml", 5);
     int cut = 0, rows = 0;
     for (const char *p = strstr(out, "\n  a "); p && *p; p = strchr(p + 1, '\n')) {
         const char *lb = strchr(p + 1, '[');
@@ -959,6 +967,135 @@ Test(report, table_cuts_shortfall_intervals_at_zero_and_says_so)
     cr_expect_gt(cut, 0, "a's interval was not cut: %s", out);
     cr_expect_eq(count_in(out, "  * the t interval reached below zero"), 1,
                  "%s", out);
+    free(out);
+    rp_scenario_release(&sc);
+}
+
+/*
+ * An uncertain input drawn uniformly on [20, 60]: the table's line for it
+ * and the JSON's "uncertain" block give a mean within 4 SE of 40 (SE =
+ * 40 / sqrt(12 n)) and a min and max inside the range; a scenario with no
+ * uncertain: block has neither.
+ */
+Test(report, table_and_json_summarise_the_uncertain_draws)
+{
+    static const char text[] =
+        "ripple: 1\nname: drawn\nhorizon: 100\nreplications: 5\nseed: 7\n"
+        "products:\n  film: { unit: t }\n"
+        "nodes:\n  src: { country: JP, supply: unlimited }\n"
+        "  a:\n    country: KR\n"
+        "    demand: { product: film, every: 1, size: 1 }\n"
+        "    stock: { film: { initial: 10, policy: base_stock, level: 10 } }\n"
+        "    sources: { film: { src: { lead_time: 5 } } }\n"
+        "uncertain:\n  nodes.a.stock.film.level: { dist: uniform, min: 20, max: 60 }\n"
+        "report:\n  groups:\n    g: { nodes: [a] }\n";
+    const long n = 400;
+    struct rp_scenario sc;
+    char *out = table_of_text(&sc, text, "drawn.yaml", n);
+    const char *row = strstr(out, "\n  nodes.a.stock.film.level ");
+    cr_assert_not_null(strstr(out, "uncertain inputs (one draw per replication)"), "%s", out);
+    cr_assert_not_null(row, "%s", out);
+    double mean, p05, p95, mn, mx;
+    cr_assert_eq(sscanf(row + strlen("\n  nodes.a.stock.film.level "), "%lf %lf %lf %lf %lf",
+                        &mean, &p05, &p95, &mn, &mx), 5, "%.200s", row);
+    double se = 40 / sqrt(12.0 * (double)n);
+    cr_expect_leq(fabs(mean - 40), 4 * se, "mean draw %g, not 40 within 4 SE", mean);
+    cr_expect(mn >= 20 && mx <= 60 && mn < p05 && p05 < p95 && p95 < mx,
+              "min %g p05 %g p95 %g max %g", mn, p05, p95, mx);
+    free(out);
+
+    struct rp_batch_opts bo;
+    struct rp_batch b;
+    struct rp_model *m = rp_model_new(&sc);
+    rp_batch_opts_default(&bo);
+    bo.replications = n;
+    bo.seed = 5;
+    bo.threads = 1;
+    rp_batch_run(&b, m, &bo);
+    struct rp_provenance prov;
+    rp_provenance_init(&prov, &sc, 5);
+    char *json = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&json, &len);
+    rp_report_json(f, &b, &prov);
+    fclose(f);
+    const char *u = strstr(json, "\"uncertain\": {\n    \"nodes.a.stock.film.level\": {");
+    cr_assert_not_null(u, "%s", json);
+    double jmean;
+    const char *mk = strstr(u, "\"mean\": ");
+    cr_assert(mk && sscanf(mk + 8, "%lf", &jmean) == 1);
+    cr_expect_leq(fabs(jmean - mean), 5e-4 * mean, "the JSON's mean %.17g is not the table's %g",
+                  jmean, mean);
+    free(json);
+    rp_batch_release(&b);
+    rp_model_free(m);
+    rp_scenario_release(&sc);
+
+
+    char plain[sizeof text];            /* the same file without its uncertain: block */
+    const char *cut = strstr(text, "uncertain:"), *rest = strstr(text, "report:");
+    cr_assert(cut && rest);
+    snprintf(plain, sizeof plain, "%.*s%s", (int)(cut - text), text, rest);
+    out = table_of_text(&sc, plain, "plain.yaml", 5);
+    cr_expect_null(strstr(out, "uncertain inputs"), "%s", out);
+    free(out);
+    rp_scenario_release(&sc);
+}
+
+/*
+ * Each row names the input that cost the most output: maker a runs out of
+ * film (banned from Japan at day 10), maker b of separator (the same ban,
+ * 15 more days of stock); the total names film, a's larger loss, at its
+ * share of the two makers' starved output as the rows print them.
+ */
+Test(report, table_names_the_input_that_binds)
+{
+    static const char text[] =
+        "ripple: 1\nname: binds\nhorizon: 100\nreplications: 2\nseed: 7\n"
+        "products:\n  film: { unit: t }\n  sep: { unit: t }\n  cell: { unit: GWh }\n"
+        "nodes:\n  jp: { country: JP, supply: unlimited }\n"
+        "  kr: { country: KR, supply: unlimited }\n"
+        "  a:\n    country: KR\n"
+        "    make: { product: cell, capacity: 1, inputs: { film: 1, sep: 1 } }\n"
+        "    stock: { film: { initial: 5, policy: base_stock, level: 5 },\n"
+        "             sep: { initial: 5, policy: base_stock, level: 5 } }\n"
+        "    sources: { film: { jp: { lead_time: 1 } }, sep: { kr: { lead_time: 1 } } }\n"
+        "  b:\n    country: KR\n"
+        "    make: { product: cell, capacity: 1, inputs: { film: 1, sep: 1 } }\n"
+        "    stock: { film: { initial: 20, policy: base_stock, level: 20 },\n"
+        "             sep: { initial: 20, policy: base_stock, level: 20 } }\n"
+        "    sources: { film: { kr: { lead_time: 1 } }, sep: { jp: { lead_time: 1 } } }\n"
+        "  market:\n    country: KR\n"
+        "    demand: { product: cell, every: 1, size: 2 }\n"
+        "    sources: { cell: { a: { lead_time: 1, share: 0.5 }, b: { lead_time: 1, share: 0.5 } } }\n"
+        "events:\n"
+        "  ban: { type: export_ban, from: [JP], to: [KR], products: [film, sep], start: 10 }\n"
+        "report:\n  groups:\n    makers: { nodes: [a, b] }\n";
+    struct rp_scenario sc;
+    char *out = table_of_text(&sc, text, "binds.yaml", 2);
+    double st[2] = { 0, 0 };
+    const char *names[2] = { "\n  a ", "\n  b " };
+    const char *want[2] = { "film 100%", "sep 100%" };
+    for (int k = 0; k < 2; k++) {
+        const char *row = strstr(out, names[k]);
+        cr_assert_not_null(row, "%s", out);
+        const char *eol = strchr(row + 1, '\n');
+        double mean, lo_, hi, p95, pany, produced;
+        cr_assert_eq(sscanf(row + strlen(names[k]), "%lf [ %lf , %lf ] %lf %lf %lf %lf",
+                            &mean, &lo_, &hi, &p95, &pany, &produced, &st[k]), 7,
+                     "%.160s", row + 1);
+        const char *at = strstr(row, want[k]);
+        cr_expect(at && at < eol, "%s's row does not end in %s: %.160s", names[k] + 3,
+                  want[k], row + 1);
+    }
+    cr_assert(st[0] > st[1] && st[1] > 0, "starved a %g, b %g", st[0], st[1]);
+    char total[64];
+    snprintf(total, sizeof total, "film %.0f%%\n", 100 * st[0] / (st[0] + st[1]));
+    const char *row = strstr(out, "\n  total ");
+    cr_assert_not_null(row);
+    const char *at = strstr(row, total);
+    cr_expect(at && at < strchr(row + 1, '\n') + 1, "the total row does not end in %s: %.160s",
+              total, row + 1);
     free(out);
     rp_scenario_release(&sc);
 }

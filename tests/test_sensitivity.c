@@ -671,6 +671,36 @@ Test(sensitivity, simulated_rows_do_not_depend_on_threads)
 }
 
 /*
+ * The table names the inputs that move the market's loss and folds the
+ * inert one (events.other bans what nobody ships: every index exactly 0)
+ * into one line; no index prints as -0.
+ */
+Test(sensitivity, the_table_folds_inputs_with_no_effect)
+{
+    struct rp_sensitivity_opts o = ban_opts(RP_SENS_SOBOL, 16);
+    struct rp_sensitivity s;
+    char *text = NULL;
+    size_t len = 0;
+
+    run_or_fail(&s, &o);
+    FILE *f = open_memstream(&text, &len);
+    cr_assert_not_null(f);
+    rp_sensitivity_table(f, &s);
+    fclose(f);
+    const char *lost = strstr(text, "  lost ");
+    cr_assert_not_null(lost, "%s", text);
+    cr_expect_not_null(strstr(lost, "nodes.M.stock.part.initial"), "%s", text);
+    cr_expect_not_null(strstr(lost, "events.ban.duration"), "%s", text);
+    cr_expect_not_null(strstr(lost, "(1 other input: no effect)"), "%s", text);
+    cr_expect_null(strstr(text, "events.other.duration"),
+                   "the inert input has a row of its own:\n%s", text);
+    cr_expect_null(strstr(text, " -0 "), "%s", text);
+    cr_expect_null(strstr(text, "[-0,"), "%s", text);
+    free(text);
+    rp_sensitivity_release(&s);
+}
+
+/*
  * The inputs of a row do not count towards the --set limit: 16 overrides
  * of the caller (the limit) and 3 inputs run, and the rows agree with a
  * run without the overrides (each sets a value to what the file has).

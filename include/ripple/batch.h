@@ -72,6 +72,7 @@ struct rp_batch_opts {
     bool auto_mode;             /* choose mode from the memory budget */
     bool progress;              /* a progress line on stderr */
     bool keep_values;           /* keep every replication's values (for paired comparisons) */
+    bool no_series;             /* skip the daily series bands (callers that read only values) */
     long first_rep;             /* replication index of the first replication (job arrays) */
     uint64_t max_rep_events;    /* run-time budget of one replication, in engine steps; 0: none */
     rp_record_fn record;        /* may be NULL */

@@ -53,6 +53,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "ripple/batch.h"
 #include "ripple/diag.h"
 #include "ripple/dist.h"
 #include "ripple/model.h"
@@ -177,6 +178,13 @@ struct rp_sensitivity_opts {
     struct rp_sens_boot boot;           /* its seed is ignored: seed keys it */
     bool progress;                      /* a line per row on stderr */
     volatile sig_atomic_t *stop;        /* may be NULL; non-zero: stop between replications */
+    /*
+     * NULL: one process. Otherwise every rank calls rp_sensitivity_run with
+     * the same options; each row's replications are spread over the ranks
+     * as a batch's are (so the results are one process's, bit for bit),
+     * and only rank 0's y and est hold results (the others' are 0).
+     */
+    const struct rp_batch_ranks *ranks;
 };
 
 /* One reported output: a report group's metric. */
@@ -204,6 +212,7 @@ struct rp_sensitivity {
     uint64_t seed;
     uint64_t events;                    /* events processed in every run */
     double seconds;                     /* wall time of the runs */
+    int threads, ranks;                 /* that each row's batch ran on */
 };
 
 /*

@@ -11,7 +11,7 @@
 # same bytes); 3 uneven shards merged; merge refusing shards that do not
 # belong together; a run stopped by SIGTERM and one killed by SIGKILL
 # part-way, each resumed; a shard killed and resumed; with MPIEXEC, 2 ranks
-# of run, compare and sweep, and 2 ranks stopped by SIGTERM and killed by
+# of run, compare, sweep and sensitivity, and 2 ranks stopped by SIGTERM and killed by
 # SIGKILL, each resumed under MPI.
 #
 # The scenarios are tests/hpc/'s own frozen network, not the shipped
@@ -172,6 +172,19 @@ if [ -n "$mpiexec" ]; then
     "$ripple" sweep baseline.yaml -n 30 --set horizon=400,800 --quiet --out w1 > /dev/null || fail "sweep"
     mpi sweep baseline.yaml -n 30 --set horizon=400,800 --quiet --out w2 || fail "mpiexec -n 2 sweep"
     same_out w1 w2
+    # sensitivity: each design row's replications spread over the ranks
+    cat > uncertain.yaml <<'EOF'
+ripple: 1
+extends: baseline.yaml
+horizon: 200
+uncertain:
+  nodes.lges_ochang.stock.separator.cover: { dist: uniform, min: 2, max: 40 }
+  nodes.lges_ochang.make.capacity: { dist: uniform, min: 0.03, max: 0.06 }
+EOF
+    "$ripple" sensitivity uncertain.yaml --samples 4 -n 6 --quiet --out u1 > /dev/null || fail "sensitivity"
+    mpi sensitivity uncertain.yaml --samples 4 -n 6 --quiet --out u2 || fail "mpiexec -n 2 sensitivity"
+    grep -q '"ranks": 2' u2/provenance.json || fail "mpi sensitivity: not 2 ranks"
+    same_out u1 u2
     mpi run baseline.yaml -n $N --quiet --shard 2/3 --out mpis2 || fail "mpiexec shard"
     same_out s2 mpis2
     # stopped and killed part-way under MPI, resumed under MPI; 600
