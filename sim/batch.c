@@ -87,6 +87,12 @@ static void progress(const struct rp_batch *b, long target, double t0, bool done
     fflush(stderr);
 }
 
+/* Bytes of values a batch of o may keep for exact quantiles: 1 GiB shared by the held batches. */
+static size_t exact_budget(const struct rp_batch_opts *o)
+{
+    return o->held_batches > 1 ? EXACT_BUDGET / (size_t)o->held_batches : EXACT_BUDGET;
+}
+
 /* The most replications o may run: -n, or the precision cap. */
 static long batch_cap(const struct rp_batch_opts *o)
 {
@@ -100,7 +106,7 @@ enum rp_acc_mode rp_batch_mode(const struct rp_model *m,
     size_t nv = rp_model_nvalues(m);
     if (!o->auto_mode)
         return o->mode;
-    return (size_t)batch_cap(o) * nv * sizeof(double) <= EXACT_BUDGET
+    return (size_t)batch_cap(o) * nv * sizeof(double) <= exact_budget(o)
                ? RP_ACC_EXACT : RP_ACC_STREAM;
 }
 
@@ -110,7 +116,7 @@ enum rp_acc_mode rp_batch_series_mode(const struct rp_model *m,
     size_t ns = rp_model_series_len(m);
     if (rp_batch_mode(m, o) != RP_ACC_EXACT)
         return RP_ACC_STREAM;
-    return (size_t)batch_cap(o) * ns * sizeof(double) <= EXACT_BUDGET
+    return (size_t)batch_cap(o) * ns * sizeof(double) <= exact_budget(o)
                ? RP_ACC_EXACT : RP_ACC_STREAM;
 }
 
@@ -150,8 +156,10 @@ void rp_batch_add(struct rp_batch *b, const struct rp_batch_opts *o,
     for (size_t k = 0; k < ns; k++)
         rp_acc_add(&b->series_acc[k], series[k]);
     if (o->keep_values) {
-        if (b->n == b->kept_cap) {      /* doubling: amortised O(1) */
-            b->kept_cap = b->kept_cap ? 2 * b->kept_cap : RP_BATCH_BLOCK;
+        if (b->n == b->kept_cap) {      /* -n reserved at once, then doubling */
+            long want = o->precision > 0 ? RP_BATCH_BLOCK : o->replications;
+            b->kept_cap = b->kept_cap ? 2 * b->kept_cap
+                                      : want > RP_BATCH_BLOCK ? want : RP_BATCH_BLOCK;
             b->values = rp_xrealloc(b->values, (size_t)b->kept_cap * (nv + 1)
                                                    * sizeof *b->values);
         }

@@ -89,9 +89,11 @@ void rp_budget_estimate(struct rp_budget *b, const struct rp_model *m,
     double threads = rp_batch_threads(o->threads);
     double values = reps * nv * sizeof(double);
 
-    bool exact = o->auto_mode ? values <= EXACT_BUDGET : o->mode == RP_ACC_EXACT;
+    double budget = o->held_batches > 1 ? EXACT_BUDGET / (double)o->held_batches
+                                        : EXACT_BUDGET;
+    bool exact = o->auto_mode ? values <= budget : o->mode == RP_ACC_EXACT;
     double series = reps * ns * sizeof(double);     /* as rp_batch_series_mode */
-    bool sexact = exact && series <= EXACT_BUDGET;
+    bool sexact = exact && series <= budget;
     b->replications = reps;
     b->events_per_rep = events_per_rep(m);
     b->events = b->events_per_rep * reps * batches;
@@ -100,9 +102,10 @@ void rp_budget_estimate(struct rp_budget *b, const struct rp_model *m,
     b->bytes_summaries = batches * ((nv + 1) * (exact ? ACC_BYTES : ACC_STREAM_BYTES)
                                     + ns * (sexact ? ACC_BYTES : ACC_STREAM_BYTES))
                        + threads * BLOCK_PER_THREAD * (nv + 1 + ns) * sizeof(double);
-    /* kept arrays grow by doubling: up to twice what they hold */
-    b->bytes_kept = batches * 2 * (values * ((exact ? 1 : 0) + (o->keep_values ? 1 : 0))
-                                   + (sexact ? series : 0));
+    /* exact accumulators grow by doubling: up to twice what they hold;
+       kept values are reserved at -n (twice too with a precision target) */
+    double kept = o->keep_values ? values * (o->precision > 0 ? 2 : 1) : 0;
+    b->bytes_kept = batches * (2 * ((exact ? values : 0) + (sexact ? series : 0)) + kept);
     b->bytes = threads * b->bytes_per_thread + b->bytes_summaries + b->bytes_kept;
 }
 

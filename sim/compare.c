@@ -210,6 +210,7 @@ static void arm_opts(const struct job *j, struct rp_batch_opts *bo)
     bo->seed = j->seed;
     bo->threads = j->o->threads;
     bo->keep_values = true;
+    bo->held_batches = (long)j->narms;  /* every arm is kept until the table */
     bo->progress = j->o->progress;
     bo->stop = j->o->stop;
     bo->ranks = j->o->ranks;

@@ -183,3 +183,32 @@ Test(budget, exact_quantiles_count_the_kept_values)
     cr_expect_geq(exact.bytes_kept, values);
     cr_expect_eq(stream.bytes_kept, 0);
 }
+
+/*
+ * compare holds every arm's batch until its table: the arms share the 1 GiB
+ * for exact quantiles. At replications where one batch's series just fits
+ * (half the budget), one batch keeps them exact, one of 18 held arms does
+ * not (P-square bands), and the estimate counts exactly what the batch
+ * will keep: the values (exact, so twice for doubling), plus the kept
+ * values reserved once at -n.
+ */
+Test(budget, held_batches_share_the_exact_budget)
+{
+    load(small, "small.yaml");
+    size_t ns = rp_model_series_len(m), nv = rp_model_nvalues(m);
+    cr_assert_gt(ns, 0, "the network has no series: the test tests nothing");
+    struct rp_batch_opts o;
+    rp_batch_opts_default(&o);
+    o.threads = 1;
+    o.keep_values = true;
+    o.replications = (long)(((size_t)1 << 29) / (ns * sizeof(double)));
+    cr_assert_eq(rp_batch_series_mode(m, &o), RP_ACC_EXACT);
+    o.held_batches = 18;
+    cr_expect_eq(rp_batch_series_mode(m, &o), RP_ACC_STREAM);
+    struct rp_budget b;
+    rp_budget_estimate(&b, m, &o, 18);
+    double values = (double)o.replications * (double)nv * sizeof(double);
+    double exact = rp_batch_mode(m, &o) == RP_ACC_EXACT ? 2 * values : 0;
+    cr_expect_eq(b.bytes_kept, 18 * (exact + values), "kept %g, not %g", b.bytes_kept,
+                 18 * (exact + values));
+}

@@ -209,13 +209,13 @@ static void flag_no_worse(double better[][FLAG_REPS], double worse[][FLAG_REPS],
 /*
  * FAILS on the 2023-2030 flagship (scenarios/japan-excludes-korea.yaml,
  * ban_by_site; paired means of the 12 replications, Korean cell makers,
- * GWh), by less than before hedging: severity 0.9 against 1 leaves 0.35
- * more starved (unmet and peak backorders no worse); 0.5 against 0.9 0.44
- * more starved; licences at (0.6, 30) against (0.3, 60) 3.08 more starved,
- * and (0.9, 10) against (0.6, 30) 0.32 more unmet, 1.45 starved, 0.32 peak
- * backorders. Before hedging (and hedges waiting behind every order) the
- * gaps were 0.28 unmet and 2.71 starved, 1.38 and 15.7, 12.3 starved, and
- * 1.73 unmet. What remains is not at the plants the restriction touches
+ * GWh). Severity 0.9 against 1 leaves 0.35 more starved (unmet and peak
+ * backorders no worse; before hedging 0.28 unmet, 2.71 starved, 0.33
+ * peak); 0.5 against 0.9 0.44 more starved (before 1.38, 15.7, 1.42).
+ * Licences at (0.6, 30) against (0.3, 60): 3.08 more starved (before, no
+ * gap); at (0.9, 10) against (0.6, 30): 0.32 more unmet, 1.45 starved,
+ * 0.32 peak backorders (before 0.21, 4.23, 0.21). What remains is not at
+ * the plants the restriction touches
  * (those plants in Korea do better under the softer one) but at the K3's
  * plants abroad, through shared suppliers: under a softer restriction the
  * Korean plants' hedges arrive now and then, their orders to the open

@@ -73,6 +73,8 @@ struct rp_batch_opts {
     bool progress;              /* a progress line on stderr */
     bool keep_values;           /* keep every replication's values (for paired comparisons) */
     bool no_series;             /* skip the daily series bands (callers that read only values) */
+    long held_batches;          /* > 1: this batch is one of that many held at once (compare's
+                                   arms), which share the budget for exact quantiles */
     long first_rep;             /* replication index of the first replication (job arrays) */
     uint64_t max_rep_events;    /* run-time budget of one replication, in engine steps; 0: none */
     rp_record_fn record;        /* may be NULL */
@@ -128,7 +130,8 @@ int rp_batch_run(struct rp_batch *b, const struct rp_model *m,
 
 /*
  * The accumulator mode a batch of o on m uses: o->mode, or with auto_mode
- * exact while the values of the most replications it may run fit in 1 GiB.
+ * exact while the values of the most replications it may run fit in 1 GiB
+ * (divided among o->held_batches).
  * A shard fixes this to its whole batch's, so its records merge into what
  * one run would have summarised.
  */
