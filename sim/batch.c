@@ -87,8 +87,7 @@ static void progress(const struct rp_batch *b, long target, double t0, bool done
     fflush(stderr);
 }
 
-/* Bytes of values a batch of o may keep for exact quantiles: 1 GiB shared by the held batches. */
-static size_t exact_budget(const struct rp_batch_opts *o)
+size_t rp_batch_exact_budget(const struct rp_batch_opts *o)
 {
     return o->held_batches > 1 ? EXACT_BUDGET / (size_t)o->held_batches : EXACT_BUDGET;
 }
@@ -106,7 +105,7 @@ enum rp_acc_mode rp_batch_mode(const struct rp_model *m,
     size_t nv = rp_model_nvalues(m);
     if (!o->auto_mode)
         return o->mode;
-    return (size_t)batch_cap(o) * nv * sizeof(double) <= exact_budget(o)
+    return (size_t)batch_cap(o) * nv * sizeof(double) <= rp_batch_exact_budget(o)
                ? RP_ACC_EXACT : RP_ACC_STREAM;
 }
 
@@ -116,7 +115,7 @@ enum rp_acc_mode rp_batch_series_mode(const struct rp_model *m,
     size_t ns = rp_model_series_len(m);
     if (rp_batch_mode(m, o) != RP_ACC_EXACT)
         return RP_ACC_STREAM;
-    return (size_t)batch_cap(o) * ns * sizeof(double) <= exact_budget(o)
+    return (size_t)batch_cap(o) * ns * sizeof(double) <= rp_batch_exact_budget(o)
                ? RP_ACC_EXACT : RP_ACC_STREAM;
 }
 

@@ -22,7 +22,6 @@
 #define ACC_STREAM_BYTES 1536.0         /* a P-square accumulator: 7 GSL workspaces */
 #define ACC_BYTES 128.0                 /* an exact accumulator before its values */
 #define BLOCK_PER_THREAD 16.0           /* as batch.c: a round, per thread */
-#define EXACT_BUDGET 1073741824.0       /* as batch.c: exact while values fit */
 
 /* Events per day of a renewal process with mean gap d (days). */
 static double rate(const struct rp_dist *d)
@@ -89,8 +88,7 @@ void rp_budget_estimate(struct rp_budget *b, const struct rp_model *m,
     double threads = rp_batch_threads(o->threads);
     double values = reps * nv * sizeof(double);
 
-    double budget = o->held_batches > 1 ? EXACT_BUDGET / (double)o->held_batches
-                                        : EXACT_BUDGET;
+    double budget = (double)rp_batch_exact_budget(o);  /* as rp_batch_mode decides */
     bool exact = o->auto_mode ? values <= budget : o->mode == RP_ACC_EXACT;
     double series = reps * ns * sizeof(double);     /* as rp_batch_series_mode */
     bool sexact = exact && series <= budget;

@@ -138,6 +138,10 @@ int rp_batch_run(struct rp_batch *b, const struct rp_model *m,
 enum rp_acc_mode rp_batch_mode(const struct rp_model *m,
                                const struct rp_batch_opts *o);
 
+/* Bytes of values a batch of o may keep for exact quantiles (and, apart, for
+ * exact series bands): 1 GiB, divided among o->held_batches. */
+size_t rp_batch_exact_budget(const struct rp_batch_opts *o);
+
 /*
  * The mode of the daily series bands: exact (per-day values kept, exact
  * quantiles) when the batch is exact and the series points of the most
