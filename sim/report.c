@@ -164,18 +164,19 @@ size_t rp_value_index(const struct rp_model *m, const char *name)
 }
 
 /*
- * Writes the values of one scope as nested objects: owner -> key -> metric,
- * where key is the product (nodes, groups), the node (events) or the year
- * (periods). Owners and
- * keys appear in the order of their first value.
- */
-/*
  * The values of scope in the order the JSON lists them: by owner, then by
  * key (product, node or year) in the order keys first appear under the
  * owner, then by index. Two stable counting sorts, so O(values + owners +
  * keys): a scan per owner made the summary of a 10,000-node run take 40 s.
  * Fills order (room for every value) and returns how many it holds.
  */
+/* The slot of v's key among nkeys: its product, node or year, RP_NONE last. */
+static size_t key_slot(const struct rp_value_desc *v, size_t nkeys)
+{
+    uint32_t k = value_key(v);
+    return k == RP_NONE ? nkeys - 1 : k;
+}
+
 static size_t scope_order(const struct rp_model *m, enum rp_scope scope,
                           size_t nowners, size_t *order)
 {
@@ -203,8 +204,7 @@ static size_t scope_order(const struct rp_model *m, enum rp_scope scope,
     for (size_t o = 0, lo = 0; o < nowners; lo = start[o++]) {
         size_t hi = start[o], ngroups = 0;
         for (size_t j = lo; j < hi; j++) {
-            uint32_t k = value_key(&v[by_owner[j]]);
-            size_t key = k == RP_NONE ? nkeys - 1 : k;
+            size_t key = key_slot(&v[by_owner[j]], nkeys);
             if (stamp[key] != o + 1) {
                 stamp[key] = o + 1;
                 group[key] = ngroups;
@@ -217,10 +217,8 @@ static size_t scope_order(const struct rp_model *m, enum rp_scope scope,
             count[g] = at;
             at += c;
         }
-        for (size_t j = lo; j < hi; j++) {
-            uint32_t k = value_key(&v[by_owner[j]]);
-            order[count[group[k == RP_NONE ? nkeys - 1 : k]]++] = by_owner[j];
-        }
+        for (size_t j = lo; j < hi; j++)
+            order[count[group[key_slot(&v[by_owner[j]], nkeys)]]++] = by_owner[j];
         n += hi - lo;
     }
     free(start);
@@ -239,6 +237,12 @@ static const char *owner_id(const struct rp_scenario *sc, enum rp_scope scope,
          : sc->report_groups[o].id;
 }
 
+/*
+ * Writes the values of one scope as nested objects: owner -> key -> metric,
+ * where key is the product (nodes, groups), the node (events) or the year
+ * (periods). Owners and
+ * keys appear in the order of their first value.
+ */
 static void scope_json(FILE *out, const struct rp_batch *b, enum rp_scope scope,
                        const struct rp_acc *accs, const char *indent)
 {
