@@ -239,15 +239,15 @@ static void estimate(struct rp_sensitivity *s, const struct rp_sensitivity_opts 
 {
     size_t k = s->k;
     struct rp_sens_boot boot = o->boot;
-    struct rp_sens_est *a = rp_xmalloc(3 * k * sizeof *a);
 
     boot.seed = s->seed;
     s->nmeasures = s->method == RP_SENS_SOBOL ? RP_SENS_SOBOL_MEASURES
                                               : RP_SENS_MORRIS_MEASURES;
     s->est = rp_xcalloc(s->nout * k * s->nmeasures + 1, sizeof *s->est);
+    if (o->ranks && o->ranks->rank != 0)
+        return;                         /* their y are 0: nothing to estimate */
+    struct rp_sens_est *a = rp_xmalloc(3 * k * sizeof *a);
     for (size_t out = 0; out < s->nout; out++) {
-        if (o->ranks && o->ranks->rank != 0)
-            break;                      /* their y are 0: nothing to estimate */
         const double *y = &s->y[out];
         if (s->method == RP_SENS_SOBOL)
             rp_sens_sobol(&s->design, y, s->nout, &boot, a, a + k);
