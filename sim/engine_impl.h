@@ -126,6 +126,7 @@ struct hold_st {
                                of their re-orders are not placed again */
     struct oqueue hq;       /* hedges waiting here, oldest first: served after every order */
     uint32_t nhedge;        /*   how many; hq is empty when 0, whatever its links say */
+    double hedged;          /*   their amount: a maker makes it with capacity orders leave idle */
 };
 
 struct server {
@@ -367,12 +368,32 @@ static inline double rp_eng_level(const struct rp_run *r, uint32_t h)
     return hd->level * rp_eng_cover_mult(r, hd);
 }
 
-/* Units the maker still plans to make: backlog plus output level, less stock and work in process. */
+/*
+ * What holding h may ship to hedges: its stock above its level, all of it
+ * for an unlimited supplier. The stock up to the level is kept for orders,
+ * so that a restricted customer's hedges leave the supplier's other buyers
+ * the stock they would find under a full ban.
+ */
+static inline double rp_eng_spare(const struct rp_run *r, uint32_t h)
+{
+    if (r->m->holds[h].role == ROLE_UNLIMITED)
+        return INFINITY;
+    double spare = r->h[h].on_hand - rp_eng_level(r, h);
+    return spare > EPS ? spare : 0;
+}
+
+/*
+ * Units the maker still plans to make: backlog plus output level, less
+ * stock and work in process, and the hedges waiting at it on top. Hedges
+ * take only stock above the level (rp_eng_spare), so what is made for them
+ * restocks the level first when an order comes: it is capacity that orders
+ * leave idle.
+ */
 static inline double rp_eng_maker_need(const struct rp_run *r, uint32_t n)
 {
     const struct mnode *mn = &r->m->nodes[n];
     const struct hold_st *os = &r->h[mn->out_hold];
-    double need = os->owed + rp_eng_level(r, mn->out_hold) - os->on_hand
+    double need = os->owed + os->hedged + rp_eng_level(r, mn->out_hold) - os->on_hand
                 - r->n[n].inproc;
     return need > EPS ? need : 0;
 }
