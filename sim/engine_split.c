@@ -152,15 +152,11 @@ void rp_eng_plain_parts(struct rp_run *r, uint32_t h, double qty)
 static double need_rate(const struct rp_run *r, uint32_t h)
 {
     const struct hold *hd = &r->m->holds[h];
-    const struct mnode *mn = &r->m->nodes[hd->node];
-    if (hd->role == ROLE_INPUT && isfinite(mn->rate))
-        return hd->bom * mn->rate * rp_eng_node_mult(r, hd->node, RP_EVENT_CAPACITY);
-    if (hd->role == ROLE_DEMAND) {
-        double every = rp_dist_mean(&mn->sc->demand.every);
-        return rp_dist_mean(&mn->sc->demand.size) / every
-             * rp_eng_node_mult(r, hd->node, RP_EVENT_DEMAND);
-    }
-    return 0;
+    if (!hd->has_need)
+        return 0;
+    return hd->need * rp_eng_node_mult(r, hd->node, hd->role == ROLE_DEMAND
+                                                    ? RP_EVENT_DEMAND
+                                                    : RP_EVENT_CAPACITY);
 }
 
 /* What the supplier over edge e can supply, in units/day: a maker's capacity in force; else no limit. */

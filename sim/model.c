@@ -189,6 +189,19 @@ static void set_policy(struct hold *h, const struct rp_stock *st)
     h->holding = st->holding;
 }
 
+/* hold.need (model_impl.h); the node's rate must be set. */
+static void set_need(struct hold *hd, const struct mnode *mn)
+{
+    if (hd->role == ROLE_INPUT && isfinite(mn->rate)) {
+        hd->has_need = true;
+        hd->need = hd->bom * mn->rate;
+    } else if (hd->role == ROLE_DEMAND) {
+        double every = rp_dist_mean(&mn->sc->demand.every);
+        hd->has_need = true;
+        hd->need = rp_dist_mean(&mn->sc->demand.size) / every;
+    }
+}
+
 /*
  * Each node's capacity events, then its demand events, in event order, so
  * that the factor in force is a product over a handful of events rather
@@ -607,6 +620,7 @@ struct rp_model *rp_model_new(const struct rp_scenario *sc)
         struct hold *hd = &m->holds[h];
         const struct rp_node *nd = m->nodes[hd->node].sc;
         hd->alloc = nd->allocation;
+        set_need(hd, &m->nodes[hd->node]);
         if (hd->role == ROLE_UNLIMITED || hd->passthrough)
             continue;
         if (nd->allocation == RP_ALLOC_PRIORITY)

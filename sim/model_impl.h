@@ -69,6 +69,15 @@ struct hold {
     double holding;         /* currency per unit on hand per day (its stock entry's) */
     enum rp_allocation alloc;   /* its node's, copied: read whenever its backlog is */
                                 /*   served, where the scenario's node is a cache miss */
+    /*
+     * The rate it uses its product at a factor of 1, in units/day (when
+     * has_need): an input's bom x its maker's nominal rate, a market's mean
+     * demand size over its mean interval. Worked out once here: the split
+     * reads it at every placement, where the means were two calls into the
+     * scenario's distributions.
+     */
+    bool has_need;
+    double need;
 };
 
 struct edge {
