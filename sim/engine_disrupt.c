@@ -246,6 +246,8 @@ static double cut_queue(struct rp_run *r, uint32_t sh, struct oqueue *q, uint32_
             prev = o;
         } else if (keep * od->qty > EPS) {
             cut += od->qty * (1 - keep);
+            if (q == &r->h[sh].hq)
+                r->h[sh].hedged -= od->qty * (1 - keep);
             od->qty *= keep;
             prev = o;
         } else {

@@ -136,6 +136,8 @@ struct hold_st {
     bool backup_in;         /* a backup source has qualified: licensed sources count as blocked */
     double hedge_credit;    /* orders turned into licence hedges (hedge_waiting): the hedges
                                of their re-orders are not placed again */
+    double hedged;          /* the amount of the hedges in hq: a maker makes it with capacity
+                               orders leave idle */
     double held;
     double lost, cyc_sum, cyc_qty, starved;
     double spend;           /* currency: price of what was shipped to it */
@@ -385,12 +387,32 @@ static inline double rp_eng_level(const struct rp_run *r, uint32_t h)
     return hd->level * rp_eng_cover_mult(r, hd);
 }
 
-/* Units the maker still plans to make: backlog plus output level, less stock and work in process. */
+/*
+ * What holding h may ship to hedges: its stock above its level, all of it
+ * for an unlimited supplier. The stock up to the level is kept for orders,
+ * so that a restricted customer's hedges leave the supplier's other buyers
+ * the stock they would find under a full ban.
+ */
+static inline double rp_eng_spare(const struct rp_run *r, uint32_t h)
+{
+    if (r->m->holds[h].role == ROLE_UNLIMITED)
+        return INFINITY;
+    double spare = r->h[h].on_hand - rp_eng_level(r, h);
+    return spare > EPS ? spare : 0;
+}
+
+/*
+ * Units the maker still plans to make: backlog plus output level, less
+ * stock and work in process, and the hedges waiting at it on top. Hedges
+ * take only stock above the level (rp_eng_spare), so what is made for them
+ * restocks the level first when an order comes: it is capacity that orders
+ * leave idle.
+ */
 static inline double rp_eng_maker_need(const struct rp_run *r, uint32_t n)
 {
     const struct mnode *mn = &r->m->nodes[n];
     const struct hold_st *os = &r->h[mn->out_hold];
-    double need = os->owed + rp_eng_level(r, mn->out_hold) - os->on_hand
+    double need = os->owed + os->hedged + rp_eng_level(r, mn->out_hold) - os->on_hand
                 - r->n[n].inproc;
     return need > EPS ? need : 0;
 }

@@ -43,10 +43,14 @@ void rp_eng_unlink_order(struct rp_run *r, uint32_t h, struct oqueue *q,
         r->orders[prev].next = next;
     if (q->tail == o)
         q->tail = prev;
-    if (q == &r->h[h].hq)
+    if (q == &r->h[h].hq) {
         r->h[h].nhedge--;
-    else
+        r->h[h].hedged -= r->orders[o].qty;
+        if (r->h[h].nhedge == 0)
+            r->h[h].hedged = 0;         /* no rounding left behind */
+    } else {
         r->h[h].nwait--;
+    }
     order_free(r, o);
 }
 
@@ -71,28 +75,33 @@ static void enqueue(struct rp_run *r, uint32_t h, double qty, uint32_t edge,
     else
         r->orders[q->tail].next = o;
     q->tail = o;
-    if (hedge)
+    if (hedge) {
         hs->nhedge++;
-    else
+        hs->hedged += qty;
+    } else {
         hs->nwait++;
+    }
 }
 
 /*
  * Goods appeared at h or it came back up: waiting orders are served by the
  * allocation rule, then hedges, first come first served, from what is
- * left once no order waits. A hedge is a call on spare supply: it never
- * takes goods from an order, whoever placed it.
+ * spare once no order waits (rp_eng_spare: stock above the level). A hedge
+ * is a call on spare supply: it never takes goods from an order, whoever
+ * placed it, nor the stock kept for the next ones.
  */
 void rp_eng_serve(struct rp_run *r, uint32_t h)
 {
     struct hold_st *hs = &r->h[h];
-    bool unlimited = r->m->holds[h].role == ROLE_UNLIMITED;
     rp_eng_serve_queue(r, h);
+    double spare;
     while (hs->nhedge && hs->nwait == 0 && node_up(r, r->m->holds[h].node)
-           && (unlimited || hs->on_hand > EPS)) {
+           && (spare = rp_eng_spare(r, h)) > EPS) {
         uint32_t o = hs->hq.head;
         struct order *od = &r->orders[o];
-        rp_eng_ship(r, h, od, unlimited || od->qty < hs->on_hand ? od->qty : hs->on_hand, false);
+        double qty = od->qty < spare ? od->qty : spare;
+        rp_eng_ship(r, h, od, qty, false);
+        hs->hedged -= qty;
         if (od->qty > EPS)
             break;
         rp_eng_unlink_order(r, h, &hs->hq, RP_NONE, o);
@@ -253,7 +262,8 @@ static double order_arrives(struct rp_run *r, uint32_t sh, uint32_t e,
     struct order tmp = { .qty = qty, .t0 = r->now, .edge = e, .next = RP_NONE,
                          .lost = lost_mode, .hedge = hedge };
     if (node_up(r, sn) && ss->nwait == 0 && (!hedge || ss->nhedge == 0)) {
-        double avail = sd->role == ROLE_UNLIMITED ? qty : ss->on_hand;
+        double avail = hedge ? rp_eng_spare(r, sh)
+                     : sd->role == ROLE_UNLIMITED ? qty : ss->on_hand;
         served = avail < qty ? avail : qty;
         if (served > EPS) {
             touch_hold(r, sh);

@@ -297,8 +297,9 @@ int rp_scenario_load_string(struct rp_scenario *sc, const char *text,
     return load(sc, name, text, strlen(text), opts, diag);
 }
 
-/* Loads one more variant of path and moves its errors into diag, each
- * saying which variant it belongs to. */
+/* Loads one more variant of path, without the overrides (they belong to the
+ * tree being run), and moves its errors into diag, each saying which
+ * variant it belongs to. */
 static int check_variant(const char *path, const struct rp_load_opts *opts,
                          const char *variant, struct rp_diag *diag)
 {
@@ -307,6 +308,8 @@ static int check_variant(const char *path, const struct rp_load_opts *opts,
     struct rp_diag d;
 
     o.variant = variant;
+    o.overrides = NULL;
+    o.noverrides = 0;
     rp_diag_init(&d);
     int rc = rp_scenario_load(&other, path, &o, &d);
     for (size_t i = 0; i < d.len; i++) {

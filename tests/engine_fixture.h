@@ -44,6 +44,19 @@ static inline void load(struct fixture *f, const char *yaml)
     load_opts(f, yaml, NULL);
 }
 
+/* What node holds of product now (on hand, on order), mid-replication. */
+static inline double on_hand(const struct fixture *f, const char *node, const char *product)
+{
+    return rp_run_on_hand(f->r, rp_scenario_node(&f->sc, node),
+                          rp_scenario_product(&f->sc, product));
+}
+
+static inline double on_order(const struct fixture *f, const char *node, const char *product)
+{
+    return rp_run_on_order(f->r, rp_scenario_node(&f->sc, node),
+                           rp_scenario_product(&f->sc, product));
+}
+
 static inline void run(struct fixture *f, uint64_t rep)
 {
     rp_run_replicate(f->r, f->sc.seed, rep, f->values, NULL);

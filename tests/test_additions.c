@@ -3,8 +3,9 @@
  * (paths, ramps on demand, factor 0, cover following capacity, priority by
  * owner, quotas, announcements and alerts, triggered backups,
  * peak_backorders), each on a tiny deterministic network whose answer is
- * worked out by hand in the comment above the test. The monotonicity of
- * shortfall in the severity of restrictions is test_monotone.c's.
+ * worked out by hand in the comment above the test. Hedging and capped
+ * takeover are test_hedging.c's; the monotonicity of shortfall in the
+ * severity of restrictions is test_monotone.c's.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <criterion/criterion.h>
@@ -18,18 +19,6 @@
 #include "ripple/scenario.h"
 
 #include "engine_fixture.h"
-
-static double on_order(const struct fixture *f, const char *node, const char *product)
-{
-    return rp_run_on_order(f->r, rp_scenario_node(&f->sc, node),
-                           rp_scenario_product(&f->sc, product));
-}
-
-static double on_hand(const struct fixture *f, const char *node, const char *product)
-{
-    return rp_run_on_hand(f->r, rp_scenario_node(&f->sc, node),
-                          rp_scenario_product(&f->sc, product));
-}
 
 #define HEAD "ripple: 1\nseed: 7\nproducts: { x: { unit: t }, cell: {} }\n"
 
@@ -709,143 +698,4 @@ Test(additions, peak_backorders_is_the_largest_amount_owed)
                        value(&f, "groups.both.cell.peak_backorders"));
     cr_expect_float_eq(value(&f, "nodes.a.cell.unmet"), 0, 1e-12);
     done(&f);
-}
-
-/* ---------------------------------------- licence hedging, backup caps */
-
-/* A store that sells 10 at t = 1, 2, ... from 100 on hand, base stock 100. */
-#define STORE "  store:\n    country: KR\n    demand: { product: x, every: 1, size: 10 }\n" \
-              "    stock: { x: { initial: 100, level: 100 } }\n"
-
-/* Unlimited suppliers in Japan and Korea, opening the nodes. */
-#define JP_KR "nodes:\n  jp: { country: JP, supply: unlimited }\n" \
-              "  kr: { country: KR, supply: unlimited }\n"
-
-/* An amount of a case (the parameter x) is as worked out by hand. */
-static void expect_amount(double got, double want, const char *what, double x)
-{
-    cr_expect_float_eq(got, want, 1e-9, "case %g: %g %s, not %g", x, got, what, want);
-}
-
-/* Loads fmt with x written into it and starts its replication 0. */
-static void start_formatted(struct fixture *f, const char *fmt, double x)
-{
-    char yaml[2048];
-    snprintf(yaml, sizeof yaml, fmt, x);
-    load(f, yaml);
-    rp_run_start(f->r, f->sc.seed, 0);
-}
-
-/*
- * Licence hedging. A store (100 on hand, base stock 100) sells 10 at
- * t = 1, 2, ... and buys half from Japan, half from Korea (both unlimited,
- * lead time 1); from day 0 Japan's shipments wait 3 days for a licence.
- * Korea is open, so Japan is set aside as a full ban would set it aside:
- * each order of 10 goes to Korea, and Japan gets its part, 5, as a hedge
- * that is not on order. By t = 4.5: Korea sent 40, Japan 20; on order is
- * only Korea's 10 of t = 4 (the hedges are not), on hand 90. Approved (1),
- * the hedge of t = 1 arrives at 5 with Korea's 10: on hand 105, the
- * demand leaves 95, and the order is 5 (Korea 5, a hedge of 2.5): by 5.5
- * Korea sent 45, Japan 22.5, on order 5, on hand 95. Refused (approval
- * 0), a hedge goes back to Japan and is not re-ordered: Korea sends 10 a
- * day, 50 by 5.5, as under the full ban; Japan's 25 shipped less the two
- * refused at 4 and 5, 15; on order 10.
- */
-static const char *hedge_fmt = HEAD "horizon: 5.5\n" JP_KR
-    STORE
-    "    sources: { x: { jp: { share: 0.5, lead_time: 1 }, kr: { share: 0.5, lead_time: 1 } } }\n"
-    "events:\n"
-    "  lic: { type: export_licence, from: [JP], to: [KR], products: [x], start: 0,\n"
-    "         delay: 3, approval: %g }\n";
-
-Test(additions, a_licence_sets_its_source_aside_and_hedges_it)
-{
-    double approval[2] = { 1, 0 }, kr[2] = { 45, 50 }, jp[2] = { 22.5, 15 };
-    double ordered[2] = { 5, 10 }, held[2] = { 95, 90 };
-    for (int i = 0; i < 2; i++) {
-        struct fixture f;
-        start_formatted(&f, hedge_fmt, approval[i]);
-        rp_run_until(f.r, 4.5);
-        expect_amount(on_order(&f, "store", "x"), 10, "on order at 4.5", approval[i]);
-        expect_amount(on_hand(&f, "store", "x"), 90, "on hand at 4.5", approval[i]);
-        rp_run_until(f.r, 5.5);
-        expect_amount(on_order(&f, "store", "x"), ordered[i], "on order at 5.5", approval[i]);
-        expect_amount(on_hand(&f, "store", "x"), held[i], "on hand at 5.5", approval[i]);
-        rp_run_finish(f.r, f.values, NULL);
-        expect_amount(value(&f, "nodes.kr.x.delivered"), kr[i], "sent by Korea", approval[i]);
-        expect_amount(value(&f, "nodes.jp.x.delivered"), jp[i], "sent by Japan", approval[i]);
-        done(&f);
-    }
-}
-
-/*
- * A zero-share backup takes over a blocked share only up to what it can
- * supply. A store sells 10 a day (t = 1..5) and buys 80% from Japan
- * (banned from day 0) and 20% from Korea (unlimited); a Chinese backup
- * (qualified at once) can make 4 a day. Its need is 10 a day, so the
- * backup gets at most 4/10 of each order and Korea the rest: the store
- * re-orders 10 each day (what it sold), China is asked for 4 and Korea for
- * 6, 20 and 30 over five days. With Korea banned too (from day 0, not
- * 5.4) nothing else can take the rest, and China is asked for all of it,
- * 50.
- */
-static const char *cap_fmt = HEAD "horizon: 5.5\n" JP_KR
-    "  cn: { country: CN, make: { product: x, capacity: 4 } }\n"
-    STORE
-    "    sources: { x: { jp: { share: 0.8, lead_time: 1 }, kr: { share: 0.2, lead_time: 1 },\n"
-    "                    cn: { share: 0, backup: true, qualify: 0, lead_time: 1 } } }\n"
-    "events: { ban: { type: export_ban, from: [JP], to: [KR], products: [x], start: 0 },\n"
-    "          kr_ban: { type: export_ban, from: [KR], to: [KR], products: [x], start: %g } }\n";
-
-/* The case of the test below with Korea banned from kr_ban. */
-static void expect_cap_case(double kr_ban, double from_cn, double from_kr)
-{
-    struct fixture f;
-    start_formatted(&f, cap_fmt, kr_ban);
-    rp_run_finish(f.r, f.values, NULL);
-    expect_amount(value(&f, "nodes.cn.x.demand"), from_cn, "asked of China", kr_ban);
-    expect_amount(value(&f, "nodes.kr.x.demand"), from_kr, "asked of Korea", kr_ban);
-    done(&f);
-}
-
-Test(additions, a_backup_takes_over_no_more_than_it_can_supply)
-{
-    expect_cap_case(5.4, 20, 30);       /* Korea open */
-    expect_cap_case(0, 50, 0);          /* Korea banned too */
-}
-
-/*
- * An open source takes over a licensed source's part only up to what it
- * can supply, unless it is expected to deliver sooner. A store that uses
- * 10 a day buys 80% from Japan (unlimited; a licence of delay 0.5, always
- * approved, lead time 0.5: expected in 1 day) and 20% from a Korean maker
- * of 4 a day (lead time L). It sells 10 at t = 1 and orders 10. With
- * L = 2 Korea is slower: it takes 4 (its 4/10), the 6 it cannot take stay
- * with Japan as an order, and Japan's part, 8, is made up with a hedge of
- * 2. With L = 0.25 Korea is sooner and takes all 10, and Japan gets its 8
- * as a hedge. Either way Japan is asked for 8 and 10 are on order.
- */
-static const char *takeover_fmt = HEAD "horizon: 1.2\n"
-    "nodes:\n"
-    "  jp: { country: JP, supply: unlimited }\n"
-    "  kr: { country: KR, make: { product: x, capacity: 4 } }\n"
-    STORE
-    "    sources: { x: { jp: { share: 0.8, lead_time: 0.5 }, kr: { share: 0.2, lead_time: %g } } }\n"
-    "events:\n"
-    "  lic: { type: export_licence, from: [JP], to: [KR], products: [x], start: 0,\n"
-    "         delay: 0.5, approval: 1 }\n";
-
-Test(additions, an_open_source_takes_over_what_it_can_supply_unless_it_is_sooner)
-{
-    double lead[2] = { 2, 0.25 }, kr[2] = { 4, 10 };
-    for (int i = 0; i < 2; i++) {
-        struct fixture f;
-        start_formatted(&f, takeover_fmt, lead[i]);
-        rp_run_until(f.r, 1.1);
-        expect_amount(on_order(&f, "store", "x"), 10, "on order", lead[i]);
-        rp_run_finish(f.r, f.values, NULL);
-        expect_amount(value(&f, "nodes.kr.x.demand"), kr[i], "asked of Korea", lead[i]);
-        expect_amount(value(&f, "nodes.jp.x.demand"), 8, "asked of Japan", lead[i]);
-        done(&f);
-    }
 }

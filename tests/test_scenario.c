@@ -1500,6 +1500,31 @@ Test(scenario, every_variant_is_checked_whichever_is_loaded)
     free(all);
 }
 
+/* --set belongs to the tree being run: a path only the chosen variant
+ * has is no error of the others, and a bad value still is one of it. */
+Test(scenario, overrides_apply_only_to_the_variant_that_is_loaded)
+{
+    static const char text[] = MINI "variants:\n"
+        "  cut: {events: {cut: {type: outage, node: src, start: 5, duration: 5}}}\n"
+        "  other: {horizon: 50}\n";
+    struct rp_override set[] = { { "events.cut.duration", "9" } };
+    struct rp_load_opts o = { .variant = "cut", .overrides = set, .noverrides = 1 };
+    FILE *f = fopen(RP_BINARY_DIR "/t_variants_set.yaml", "wb");
+    fputs(text, f);
+    fclose(f);
+    int rc = rp_scenario_load_strict(&sc, RP_BINARY_DIR "/t_variants_set.yaml", &o, &diag);
+    char *all = messages();
+    cr_assert_eq(rc, 0, "the others were checked with the override: %s", all);
+    free(all);
+    rp_scenario_release(&sc);
+    set[0].value = "-9";
+    rc = rp_scenario_load_strict(&sc, RP_BINARY_DIR "/t_variants_set.yaml", &o, &diag);
+    all = messages();
+    cr_assert_eq(rc, -1, "a bad override of the chosen variant loaded");
+    cr_assert(strstr(all, "(in variant") == NULL, "%s", all);
+    free(all);
+}
+
 Test(scenario, a_valid_file_loads_strictly)
 {
     struct rp_load_opts o = { .variant = "retag" };

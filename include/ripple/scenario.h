@@ -382,11 +382,13 @@ int rp_scenario_load(struct rp_scenario *sc, const char *path,
 
 /*
  * As rp_scenario_load, and a file is valid only when every variant it
- * defines is: the base and each other variant are loaded too (with the same
- * overrides), checked and dropped, and their errors recorded in diag as
- * "... (in variant 'v')". Costs one load per variant. The CLI loads through
- * this, so "validate" and "run" refuse a file with a broken variant
- * whichever variant they run.
+ * defines is: the base and each other variant are loaded too, checked and
+ * dropped, and their errors recorded in diag as "... (in variant 'v')".
+ * The others are checked as the file has them: opts' overrides apply only
+ * to the tree loaded into sc (a --set of an event that only the chosen
+ * variant defines is not an error of the others). Costs one load per
+ * variant. The CLI loads through this, so "validate" and "run" refuse a
+ * file with a broken variant whichever variant they run.
  */
 int rp_scenario_load_strict(struct rp_scenario *sc, const char *path,
                             const struct rp_load_opts *opts,
