@@ -374,6 +374,10 @@ def machine(cfg):
     btype = cache.get("CMAKE_BUILD_TYPE", "")
     flags = " ".join(x for x in (cache.get("CMAKE_C_FLAGS", ""),
                                  cache.get(f"CMAKE_C_FLAGS_{btype.upper()}", "")) if x)
+    # CMakeLists.txt adds link-time optimisation itself (RP_LTO, gcc Release).
+    if (cache.get("RP_LTO", "ON") == "ON" and btype == "Release"
+            and "gcc" in os.path.basename(os.path.realpath(cc))):
+        flags += " -flto=auto (RP_LTO)"
 
     def git(*a):
         return subprocess.run(["git", "-C", ROOT, *a], capture_output=True,
