@@ -31,6 +31,17 @@ static uint32_t *day_holds(const struct rp_model *m)
     return dh;
 }
 
+/*
+ * n zeroed items of size bytes from a block one line longer, the first
+ * item starting a line (*mem is what to free): hold_st and node_st are
+ * aligned to lines, and calloc aligns to 16 bytes only.
+ */
+static void *line_calloc(size_t n, size_t size, void **mem)
+{
+    *mem = rp_xcalloc(n * size + 64, 1);
+    return (void *)(((uintptr_t)*mem + 63) & ~(uintptr_t)63);
+}
+
 struct rp_run *rp_run_new(const struct rp_model *m)
 {
     struct rp_run *r = rp_xcalloc(1, sizeof *r);
@@ -39,8 +50,8 @@ struct rp_run *rp_run_new(const struct rp_model *m)
     r->streams = rp_xcalloc(m->nstreams + 1, sizeof *r->streams);
     for (size_t i = 0; i < m->nstreams; i++)
         r->streams[i] = rp_rng_new();
-    r->h = rp_xcalloc(m->nholds + 1, sizeof *r->h);
-    r->n = rp_xcalloc(m->nnodes + 1, sizeof *r->n);
+    r->h = line_calloc(m->nholds + 1, sizeof *r->h, &r->h_mem);
+    r->n = line_calloc(m->nnodes + 1, sizeof *r->n, &r->n_mem);
     r->e = rp_xcalloc(m->nedges + 1, sizeof *r->e);
     r->ev = rp_xcalloc(m->nevents + 1, sizeof *r->ev);
     r->srv = rp_xcalloc(m->nservers + 1, sizeof *r->srv);
@@ -75,8 +86,8 @@ void rp_run_free(struct rp_run *r)
     for (size_t i = 0; i < r->m->nstreams; i++)
         gsl_rng_free(r->streams[i]);
     free(r->streams);
-    free(r->h);
-    free(r->n);
+    free(r->h_mem);
+    free(r->n_mem);
     free(r->e);
     free(r->ev);
     free(r->srv);

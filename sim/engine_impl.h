@@ -109,24 +109,38 @@ struct oqueue {
     uint32_t head, tail;    /* RP_NONE when empty */
 };
 
+/*
+ * A holding's run state, its fields grouped by who reads them so that an
+ * event touches few cache lines on a network too big for the cache: the
+ * first line is its position and backlogs (every order, shipment and
+ * arrival), the second its time integrals and the counters a shipment or
+ * arrival adds to, the rest what disruptions, hedges and triggers use.
+ * Aligned to a line (rp_run_new allocates the array so).
+ */
 struct hold_st {
-    double on_hand, on_order, owed, held;
+    _Alignas(64) double on_hand;
+    double on_order, owed;
     double transit;         /* shipped to it and not yet arrived (part of on_order) */
     struct oqueue q;        /* its backlog; a laned holding keeps it in lanes (below) */
     uint32_t nwait;         /* orders waiting, in q or its lanes */
+    uint32_t nhedge;        /* hedges waiting in hq; hq is empty when 0, whatever its links say */
     double last;            /* time of the last integral update */
+
     double oh_int, owed_int, out_int;
-    double demand, delivered, lost, from_stock, cyc_sum, cyc_qty, starved;
-    bool backup_in;         /* a backup source has qualified: licensed sources count as blocked */
-    uint32_t alerts;        /* known events restricting one of its regular sources (alert targets) */
     double owed_now, peak;  /* owed and not shipped (as unmet counts it) as last noted; its peak */
+    double demand, delivered, from_stock;
+
+    struct oqueue hq;       /* hedges waiting here, oldest first: served after every order */
+    uint32_t alerts;        /* known events restricting one of its regular sources (alert targets) */
     uint32_t tday;          /* trigger rings: the latest day they hold */
-    double spend;           /* currency: price of what was shipped to it */
+    bool backup_in;         /* a backup source has qualified: licensed sources count as blocked */
     double hedge_credit;    /* orders turned into licence hedges (hedge_waiting): the hedges
                                of their re-orders are not placed again */
-    struct oqueue hq;       /* hedges waiting here, oldest first: served after every order */
-    uint32_t nhedge;        /*   how many; hq is empty when 0, whatever its links say */
-    double hedged;          /*   their amount: a maker makes it with capacity orders leave idle */
+    double hedged;          /* the amount of the hedges in hq: a maker makes it with capacity
+                               orders leave idle */
+    double held;
+    double lost, cyc_sum, cyc_qty, starved;
+    double spend;           /* currency: price of what was shipped to it */
 };
 
 struct server {
@@ -137,29 +151,33 @@ struct server {
     bool busy;
 };
 
+/* A node's run state; as for hold_st, what every batch and shipment reads comes first. */
 struct node_st {
-    int down;               /* reasons it is down (random outage, outage events) */
+    _Alignas(64) int down;  /* reasons it is down (random outage, outage events) */
     uint32_t epoch;
     uint32_t busy;
+    uint32_t starve_input;  /* holding whose lack binds */
     double inproc;
     double load;            /* busy servers, each weighted by its batch's share of a full batch */
     double last;
-    double busy_int, down_int, starve_int;
+    double busy_int, starve_int;
     double starve_rate;     /* units/day being lost for want of inputs now */
-    uint32_t starve_input;  /* holding whose lack binds */
+
     bool starved;
     bool stop_pending;      /* starved with no server busy: a stoppage once time passes */
     bool short_pending;     /* starved: a shortfall once time passes */
-    double starved_since;
-    double produced, stoppages;
-    double outages, up_since, down_since, up_sum, down_sum;
-    double n_up, n_down, first_outage;
+    double produced;
     double cover_mult[2];   /* capacity, demand factor that levels given as cover follow now */
+    double down_int;
     double down_rate;       /* units/day of output lost while down (set as it goes down) */
     double down_lost;       /* units of output lost while down */
     double mult_now[2];     /* rp_eng_node_mult's cache, capacity and demand: the factor */
     double mult[2];         /*   at time mult_now, valid while mult_gen is the run's */
     uint64_t mult_gen[2];   /*   ev_gen + 1 (0: never computed) */
+    double starved_since;
+    double stoppages;
+    double outages, up_since, down_since, up_sum, down_sum;
+    double n_up, n_down, first_outage;
 };
 
 struct edge_st {
@@ -183,8 +201,9 @@ struct rp_run {
     const struct rp_model *m;
     struct rp_evq q;
     gsl_rng **streams;
-    struct hold_st *h;
-    struct node_st *n;
+    struct hold_st *h;      /* line-aligned, carved from h_mem (engine.c, line_calloc) */
+    struct node_st *n;      /*   likewise, from n_mem */
+    void *h_mem, *n_mem;
     struct edge_st *e;
     struct ev_st *ev;
     struct server *srv;
