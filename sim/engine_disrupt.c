@@ -56,21 +56,35 @@ static double event_mult(const struct rp_run *r, uint32_t k, uint32_t n)
 
 /*
  * The capacity (or demand) factor in force at node n: the product over its
- * active events of that type, in event order. O(events on the node).
+ * active events of that type, in event order. O(events on the node), once
+ * per node, type and instant: it is asked for many times an event (each
+ * placement, batch start and review), and depends only on the time and on
+ * which events are active, so the node keeps the last value with the time
+ * and the run's event generation it was worked out at. (r->n is the run's
+ * own scratch: caching there leaves the run's state as it was.)
  */
 double rp_eng_node_mult(const struct rp_run *r, uint32_t n, enum rp_event_type type)
 {
     const struct rp_model *m = r->m;
     const struct mnode *mn = &m->nodes[n];
     bool cap = type == RP_EVENT_CAPACITY;
-    uint32_t first = cap ? mn->cap_ev0 : mn->dem_ev0;
     uint32_t count = cap ? mn->ncap_ev : mn->ndem_ev;
+    if (count == 0)
+        return 1;
+    struct node_st *ns = &r->n[n];
+    int c = cap ? 0 : 1;
+    if (ns->mult_gen[c] == r->ev_gen + 1 && ns->mult_now[c] == r->now)
+        return ns->mult[c];
+    uint32_t first = cap ? mn->cap_ev0 : mn->dem_ev0;
     double mult = 1;
     for (uint32_t i = 0; i < count; i++) {
         uint32_t k = m->node_events[first + i];
         if (r->ev[k].active)
             mult *= event_mult(r, k, n);
     }
+    ns->mult[c] = mult;
+    ns->mult_now[c] = r->now;
+    ns->mult_gen[c] = r->ev_gen + 1;
     return mult;
 }
 
@@ -495,6 +509,7 @@ void rp_eng_on_dis(struct rp_run *r, uint32_t k, bool start)
     const struct mevent *me = &m->events[k];
     const struct rp_disruption *d = me->sc;
     r->ev[k].active = start;
+    r->ev_gen++;                        /* every node's factor may have changed */
 
     switch (d->type) {
     case RP_EVENT_EXPORT_BAN:

@@ -171,6 +171,9 @@ struct node_st {
     double down_int;
     double down_rate;       /* units/day of output lost while down (set as it goes down) */
     double down_lost;       /* units of output lost while down */
+    double mult_now[2];     /* rp_eng_node_mult's cache, capacity and demand: the factor */
+    double mult[2];         /*   at time mult_now, valid while mult_gen is the run's */
+    uint64_t mult_gen[2];   /*   ev_gen + 1 (0: never computed) */
     double starved_since;
     double stoppages;
     double outages, up_since, down_since, up_sum, down_sum;
@@ -206,6 +209,7 @@ struct rp_run {
     struct server *srv;
     struct order *orders;
     uint32_t norders, cap_orders, free_order;
+    uint64_t ev_gen;        /* changes whenever an event starts or ends (rp_eng_node_mult's cache) */
     uint32_t *work;         /* re-plans waiting this instant: a FIFO ring */
     uint32_t work_head, work_len, work_cap;
     bool *work_pending;     /* per work item: already in the ring */
