@@ -357,10 +357,43 @@ static void send_hedges(struct rp_run *r, uint32_t h)
  * restricted sources get hedges on top. Returns the part lost at
  * suppliers (lost-sales orders only).
  */
+/* The lost part of an order will not come: it is no longer on order. */
+static void forget_lost(struct hold_st *hs, double lost)
+{
+    if (lost > EPS) {
+        hs->on_order -= lost;
+        if (hs->on_order < EPS)
+            hs->on_order = 0;
+    }
+}
+
+/*
+ * Is the whole of an order for h due to its one source, as the split would
+ * find: one edge of share 1, active, open (no ban lets less through, no
+ * licence), so no hedging, no refusal and no backup to cap? Then part =
+ * qty x 1 / 1 = qty exactly, and placing it needs none of the split's
+ * passes (the common case, and M/M/1's every order).
+ */
+static bool sole_open_source(const struct rp_run *r, const struct hold *hd)
+{
+    if (hd->nedges != 1)
+        return false;
+    uint32_t e = hd->edge0;
+    const struct edge_st *es = &r->e[e];
+    return r->m->edges[e].share == 1 && es->pass >= 1 && es->licence == RP_NONE
+        && edge_active(r, e);
+}
+
 static double place_order(struct rp_run *r, uint32_t h, double qty, bool lost_mode)
 {
     const struct hold *hd = &r->m->holds[h];
     struct hold_st *hs = &r->h[h];
+    if (sole_open_source(r, hd)) {
+        hs->hedge_credit = 0;           /* no hedging: none to spare */
+        double lost = qty > EPS ? send(r, hd->edge0, qty, lost_mode, false) : 0;
+        forget_lost(hs, lost);
+        return lost;
+    }
     bool hedging = !lost_mode && rp_eng_hedging(r, h);
     if (hedging)
         rp_eng_plain_parts(r, h, qty);
@@ -401,12 +434,7 @@ static double place_order(struct rp_run *r, uint32_t h, double qty, bool lost_mo
     }
     if (hedging)
         send_hedges(r, h);
-    if (lost > EPS) {
-        /* The lost part will not come: it is no longer on order. */
-        hs->on_order -= lost;
-        if (hs->on_order < EPS)
-            hs->on_order = 0;
-    }
+    forget_lost(hs, lost);
     return lost;
 }
 
