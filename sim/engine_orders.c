@@ -348,15 +348,6 @@ static void send_hedges(struct rp_run *r, uint32_t h)
     }
 }
 
-/*
- * Places an order of qty for holding h, split over its edges by
- * rp_eng_split_weights (the weights become this order's amounts, in place). Under
- * a partial ban the refused part goes to the open edges and qualified
- * backups, or is held (counted as ordered) until the ban ends; backups
- * take no more than they can supply (rp_eng_cap_backups). Under hedging the
- * restricted sources get hedges on top. Returns the part lost at
- * suppliers (lost-sales orders only).
- */
 /* The lost part of an order will not come: it is no longer on order. */
 static void forget_lost(struct hold_st *hs, double lost)
 {
@@ -384,6 +375,15 @@ static bool sole_open_source(const struct rp_run *r, const struct hold *hd)
         && edge_active(r, e);
 }
 
+/*
+ * Places an order of qty for holding h, split over its edges by
+ * rp_eng_split_weights (the weights become this order's amounts, in place). Under
+ * a partial ban the refused part goes to the open edges and qualified
+ * backups, or is held (counted as ordered) until the ban ends; backups
+ * take no more than they can supply (rp_eng_cap_backups). Under hedging the
+ * restricted sources get hedges on top. Returns the part lost at
+ * suppliers (lost-sales orders only).
+ */
 static double place_order(struct rp_run *r, uint32_t h, double qty, bool lost_mode)
 {
     const struct hold *hd = &r->m->holds[h];

@@ -63,7 +63,7 @@ static const char *hedge_fmt = HEAD "horizon: 5.5\n" JP_KR
     "  lic: { type: export_licence, from: [JP], to: [KR], products: [x], start: 0,\n"
     "         delay: 3, approval: %g }\n";
 
-Test(additions, a_licence_sets_its_source_aside_and_hedges_it)
+Test(hedging, a_licence_sets_its_source_aside_and_hedges_it)
 {
     double approval[2] = { 1, 0 }, kr[2] = { 45, 50 }, jp[2] = { 22.5, 15 };
     double ordered[2] = { 5, 10 }, held[2] = { 95, 90 };
@@ -113,7 +113,7 @@ static void expect_cap_case(double kr_ban, double from_cn, double from_kr)
     done(&f);
 }
 
-Test(additions, a_backup_takes_over_no_more_than_it_can_supply)
+Test(hedging, a_backup_takes_over_no_more_than_it_can_supply)
 {
     expect_cap_case(5.4, 20, 30);       /* Korea open */
     expect_cap_case(0, 50, 0);          /* Korea banned too */
@@ -140,7 +140,7 @@ static const char *takeover_fmt = HEAD "horizon: 1.2\n"
     "  lic: { type: export_licence, from: [JP], to: [KR], products: [x], start: 0,\n"
     "         delay: 0.5, approval: 1 }\n";
 
-Test(additions, an_open_source_takes_over_what_it_can_supply_unless_it_is_sooner)
+Test(hedging, an_open_source_takes_over_what_it_can_supply_unless_it_is_sooner)
 {
     double lead[2] = { 2, 0.25 }, kr[2] = { 4, 10 };
     for (int i = 0; i < 2; i++) {

@@ -97,13 +97,20 @@ static void expect_paired(const double *better, const double *worse, int nreps,
     }
 }
 
-static void mono_run(const char *type, const char *params, double out[][MONO_REPS])
+/* The network above under restriction type with params, and overrides opts (NULL: none). */
+static void mono_run_opts(const char *type, const char *params,
+                          const struct rp_load_opts *opts, double out[][MONO_REPS])
 {
     char yaml[4096];
     struct fixture f;
     snprintf(yaml, sizeof yaml, mono_fmt, type, params);
-    load(&f, yaml);
+    load_opts(&f, yaml, opts);
     run_reps(&f, MONO_REPS, mono_metrics, NMETRICS, &out[0][0]);
+}
+
+static void mono_run(const char *type, const char *params, double out[][MONO_REPS])
+{
+    mono_run_opts(type, params, NULL, out);
 }
 
 static void expect_no_worse(double better[][MONO_REPS], double worse[][MONO_REPS],
@@ -314,14 +321,10 @@ Test(monotone, on_the_flagship_a_licence_is_never_worse_than_a_full_ban,
  */
 static void stock_run(const char *level, double out[][MONO_REPS])
 {
-    char yaml[4096];
-    struct fixture f;
     struct rp_override ov[] = { { "nodes.cells.stock.film.level", level },
                                 { "nodes.cells.stock.film.initial", level } };
     struct rp_load_opts opts = { .overrides = ov, .noverrides = 2 };
-    snprintf(yaml, sizeof yaml, mono_fmt, "export_ban", "severity: 1");
-    load_opts(&f, yaml, &opts);
-    run_reps(&f, MONO_REPS, mono_metrics, NMETRICS, &out[0][0]);
+    mono_run_opts("export_ban", "severity: 1", &opts, out);
 }
 
 Test(monotone, more_stock_never_leaves_a_larger_shortfall)
