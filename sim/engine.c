@@ -74,6 +74,7 @@ struct rp_run *rp_run_new(const struct rp_model *m)
     r->grp_peak = rp_xcalloc(m->sc->nreport_groups + 1, sizeof *r->grp_peak);
     r->cls_buf = rp_xcalloc(2 * m->max_classes + 2, sizeof *r->cls_buf);
     r->trig_bin = rp_xcalloc(2 * m->ntrig_bins + 2, sizeof *r->trig_bin);
+    r->trig_sum = rp_xcalloc(m->ntrig_holds ? 2 * m->nedges : 2, sizeof *r->trig_sum);
     rp_eng_periods_new(r);
     return r;
 }
@@ -100,6 +101,7 @@ void rp_run_free(struct rp_run *r)
     free(r->work_pending);
     free(r->cls_buf);
     free(r->trig_bin);
+    free(r->trig_sum);
     free(r->grp_owed);
     free(r->grp_peak);
     rp_eng_periods_free(r);

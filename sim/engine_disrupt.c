@@ -63,7 +63,8 @@ static double event_mult(const struct rp_run *r, uint32_t k, uint32_t n)
  * and the run's event generation it was worked out at. (r->n is the run's
  * own scratch: caching there leaves the run's state as it was.)
  */
-double rp_eng_node_mult(const struct rp_run *r, uint32_t n, enum rp_event_type type)
+double rp_eng_node_mult_events(const struct rp_run *r, uint32_t n,
+                               enum rp_event_type type)
 {
     const struct rp_model *m = r->m;
     const struct mnode *mn = &m->nodes[n];

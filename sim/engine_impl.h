@@ -132,7 +132,8 @@ struct hold_st {
 
     struct oqueue hq;       /* hedges waiting here, oldest first: served after every order */
     uint32_t alerts;        /* known events restricting one of its regular sources (alert targets) */
-    uint32_t tday;          /* trigger rings: the latest day they hold */
+    uint32_t tday;          /* trigger rings: the latest day they hold, */
+    uint32_t tslot;         /*   and its slot in them (tday mod the rings' length) */
     bool backup_in;         /* a backup source has qualified: licensed sources count as blocked */
     double hedge_credit;    /* orders turned into licence hedges (hedge_waiting): the hedges
                                of their re-orders are not placed again */
@@ -218,6 +219,7 @@ struct rp_run {
     struct per_st *per;     /* per calendar year's figures (engine_periods.c); NULL without */
     double *cls_buf;        /* 2 x max_classes: what each allocation class waits for and gets */
     double *trig_bin;       /* 2 x ntrig_bins: per day, units due and sent over a watched edge */
+    double *trig_sum;       /* 2 x nedges: a window's due and sent per edge (engine_trigger.c) */
     double *tts;            /* nevents * nnodes, NAN until set */
     double *out_day;        /* ndays x nday_nodes, day-major: see rp_eng_day_at */
     double *sf_day;         /* ndays x nday_nodes, day-major; NULL without series */
@@ -364,7 +366,21 @@ static inline bool edge_ready(const struct rp_run *r, uint32_t e)
     return edge_active(r, e) && node_up(r, r->m->edges[e].supplier);
 }
 
-double rp_eng_node_mult(const struct rp_run *r, uint32_t n, enum rp_event_type type);
+double rp_eng_node_mult_events(const struct rp_run *r, uint32_t n, enum rp_event_type type);
+
+/*
+ * The capacity (or demand) factor in force at node n now (engine_disrupt.c
+ * works it out). Inline for the common node that no event of that type
+ * touches, whose factor is 1.
+ */
+static inline double rp_eng_node_mult(const struct rp_run *r, uint32_t n,
+                                      enum rp_event_type type)
+{
+    const struct mnode *mn = &r->m->nodes[n];
+    if ((type == RP_EVENT_CAPACITY ? mn->ncap_ev : mn->ndem_ev) == 0)
+        return 1;
+    return rp_eng_node_mult_events(r, n, type);
+}
 
 /*
  * The factor that holding h's levels given as cover follow: the node's

@@ -13,7 +13,8 @@
  *
  * Costs: a note is O(1) (plus the days skipped since the last note, at
  * most the ring's length); a day's check is O(window x regular sources)
- * per holding whose triggered backup still waits, nothing once all are in.
+ * per holding whose triggered backup still waits, once for all its backups
+ * with the same window, and nothing once all are in.
  * The rings are the run's, sized by the model: nothing is allocated here.
  */
 #include "engine_impl.h"
@@ -53,27 +54,39 @@ static void advance(struct rp_run *r, uint32_t h, uint32_t day)
             b[0] = b[1] = 0;
         }
     hs->tday = day;
+    hs->tslot = day % hd->trig_days;
 }
 
 void rp_eng_trig_record(struct rp_run *r, uint32_t e, double due, double sent)
 {
-    uint32_t day = today(r);
-    advance(r, r->m->edges[e].hold, day);
-    double *b = bin(r, e, day);
+    uint32_t day = today(r), h = r->m->edges[e].hold;
+    advance(r, h, day);
+    double *b = &r->trig_bin[2 * ((size_t)r->m->edges[e].bin0 + r->h[h].tslot)];
     b[0] += due;
     b[1] += sent;
 }
 
-/* Due and sent over regular edge e in the days first..last. */
+/*
+ * Due and sent over regular edge e in the days first..last, summed in day
+ * order. The ring is walked with a wrapping index rather than bin()'s
+ * modulo per day: the division was most of a day's checks.
+ */
 static void window_sums(struct rp_run *r, uint32_t e, uint32_t first,
                         uint32_t last, double *due, double *sent)
 {
-    *due = *sent = 0;
-    for (uint32_t d = first; d <= last; d++) {
-        const double *b = bin(r, e, d);
-        *due += b[0];
-        *sent += b[1];
+    const struct edge *ed = &r->m->edges[e];
+    uint32_t len = r->m->holds[ed->hold].trig_days;
+    const double *ring = &r->trig_bin[2 * (size_t)ed->bin0];
+    uint32_t i = first % len;
+    double d = 0, s = 0;
+    for (uint32_t n = last - first + 1; n > 0; n--) {
+        d += ring[2 * i];
+        s += ring[2 * i + 1];
+        if (++i == len)
+            i = 0;
     }
+    *due = d;
+    *sent = s;
 }
 
 /* Poor service: sent less than fill of what was due (and something was). */
@@ -83,47 +96,76 @@ static bool served_poorly(double due, double sent, double fill)
 }
 
 /*
- * Backup b of holding h judges the day that just ended (`day`) and the
- * window - 1 days before it: called in when the regular sources together
- * served poorly. It keeps the shares of those that served poorly alone and
- * are not blocked (a blocked share reaches the backups anyway).
+ * Sums each regular edge of holding h over the days first..day into
+ * r->trig_sum (due, sent per edge).
  */
-static void judge(struct rp_run *r, uint32_t h, uint32_t b, uint32_t day)
+static void sum_window(struct rp_run *r, uint32_t h, uint32_t first, uint32_t day)
+{
+    const struct hold *hd = &r->m->holds[h];
+    for (uint32_t i = 0; i < hd->nedges; i++) {
+        uint32_t e = hd->edge0 + i;
+        if (r->m->edges[e].bin0 != RP_NONE)
+            window_sums(r, e, first, day, &r->trig_sum[2 * (size_t)e],
+                        &r->trig_sum[2 * (size_t)e + 1]);
+    }
+}
+
+/*
+ * Backup b of holding h judges the window that r->trig_sum holds: called
+ * in when the regular sources together served poorly. It keeps the shares
+ * of those that served poorly alone and are not blocked (a blocked share
+ * reaches the backups anyway). True when it is called in.
+ */
+static bool judge(struct rp_run *r, uint32_t h, uint32_t b)
 {
     const struct rp_model *m = r->m;
     const struct hold *hd = &m->holds[h];
     const struct edge *bd = &m->edges[b];
-    uint32_t first = day + 1 > bd->trig_window ? day + 1 - bd->trig_window : 0;
     double due = 0, sent = 0, poor = 0;
     for (uint32_t i = 0; i < hd->nedges; i++) {
         uint32_t e = hd->edge0 + i;
         if (m->edges[e].bin0 == RP_NONE)
             continue;
-        double d, s;
-        window_sums(r, e, first, day, &d, &s);
+        double d = r->trig_sum[2 * (size_t)e], s = r->trig_sum[2 * (size_t)e + 1];
         due += d;
         sent += s;
         if (served_poorly(d, s, bd->trig_fill) && edge_active(r, e))
             poor += m->edges[e].share;
     }
     if (!served_poorly(due, sent, bd->trig_fill))
-        return;
+        return false;
     r->e[b].triggered = true;
     r->e[b].trig_share = poor;
     rp_eng_arm_backup(r, b);
+    return true;
 }
 
+/*
+ * The day that just ended (`day`) and the window - 1 days before it. The
+ * backups of a holding with the same window share one summing of its
+ * rings; a backup called in may order at once (and so add to today's
+ * bins), so the next one sums afresh.
+ */
 void rp_eng_check_triggers(struct rp_run *r, uint32_t day)
 {
     const struct rp_model *m = r->m;
     for (size_t k = 0; k < m->ntrig_holds; k++) {
         uint32_t h = m->trig_holds[k];
         const struct hold *hd = &m->holds[h];
+        uint32_t summed = UINT32_MAX;   /* the first day trig_sum holds sums from */
         advance(r, h, day);
         for (uint32_t i = 0; i < hd->nedges; i++) {
             uint32_t b = hd->edge0 + i;
-            if (m->edges[b].trig && !r->e[b].triggered)
-                judge(r, h, b, day);
+            if (!m->edges[b].trig || r->e[b].triggered)
+                continue;
+            uint32_t w = m->edges[b].trig_window;
+            uint32_t first = day + 1 > w ? day + 1 - w : 0;
+            if (first != summed) {
+                sum_window(r, h, first, day);
+                summed = first;
+            }
+            if (judge(r, h, b))
+                summed = UINT32_MAX;
         }
     }
 }
