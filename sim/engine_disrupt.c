@@ -18,24 +18,29 @@ static void withdraw_licensed(struct rp_run *r, uint32_t e);
 static void block_licensed(struct rp_run *r, uint32_t e);
 static void wake_if_rising(struct rp_run *r, uint32_t k);
 
-/* A path's factor at day t: linear between points, flat beyond the ends. */
-static double path_factor(const struct rp_disruption *d, double t)
+/*
+ * Event k's path factor at day t: linear between points, flat beyond the
+ * ends. Time only moves on in a run, so the segment is found by walking on
+ * from the last one (ev_st.seg) rather than by a search each time: the same
+ * segment, so the same factor, bit for bit.
+ */
+static double path_factor(const struct rp_run *r, uint32_t k,
+                          const struct rp_disruption *d, double t)
 {
     const struct rp_path_point *p = d->path;
-    size_t lo = 0, hi = d->npath - 1;
+    size_t last = d->npath - 1;
     if (t <= p[0].day)
         return p[0].factor;
-    if (t >= p[hi].day)
-        return p[hi].factor;
-    while (hi - lo > 1) {               /* p[lo].day < t < p[hi].day */
-        size_t mid = lo + (hi - lo) / 2;
-        if (p[mid].day <= t)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    double f = (t - p[lo].day) / (p[hi].day - p[lo].day);
-    return p[lo].factor + (p[hi].factor - p[lo].factor) * f;
+    if (t >= p[last].day)
+        return p[last].factor;
+    size_t lo = r->ev[k].seg;
+    if (lo >= last || p[lo].day > t)
+        lo = 0;                         /* not past t: start again */
+    while (p[lo + 1].day <= t)          /* p[lo].day <= t < p[lo + 1].day */
+        lo++;
+    r->ev[k].seg = (uint32_t)lo;
+    double f = (t - p[lo].day) / (p[lo + 1].day - p[lo].day);
+    return p[lo].factor + (p[lo + 1].factor - p[lo].factor) * f;
 }
 
 /* The multiplier active event k applies to node n now. */
@@ -43,7 +48,7 @@ static double event_mult(const struct rp_run *r, uint32_t k, uint32_t n)
 {
     const struct rp_disruption *d = r->m->events[k].sc;
     if (d->npath)
-        return path_factor(d, r->now);
+        return path_factor(r, k, d, r->now);
     double frac = d->ramp > 0 ? (r->now - r->ev[k].start) / d->ramp : 1;
     if (frac > 1)
         frac = 1;

@@ -196,6 +196,7 @@ struct ev_st {
     double start, end;      /* drawn for this replication; INFINITY = never */
     bool active;
     bool known;             /* ban, licence: announced or started, not yet over */
+    uint32_t seg;           /* path: the point at or before the last time asked (engine_disrupt.c) */
 };
 
 struct rp_run {
