@@ -549,6 +549,54 @@ Test(additions, a_trigger_calls_in_a_backup_over_a_trailing_window)
 }
 
 /*
+ * Two triggered backups of one holding, each judging its own window (the
+ * day's check sums the rings once per window, engine_trigger.c). The
+ * network of the test above, with backups c and d, shares 0, qualify 2:
+ * - windows 3 and 10: c fires at time 7 and is in at 9, d fires at 8 and
+ *   is in at 10 (as each does alone). At 9 the demand splits 1 : 1 (c takes
+ *   sup's share: 5); from 10 (a qualification comes before the demand at
+ *   the same time) the two share sup's share equally, 1 : 0.5 : 0.5, 2.5
+ *   each at 10, 11, 12: c 12.5, d 7.5.
+ * - windows 3 and 3: both fire at 7 and are in at 9: 2.5 each at 9..12,
+ *   10 each.
+ * Unmet = 120 - 50 - what c and d sent.
+ */
+Test(additions, two_triggered_backups_of_one_holding_judge_their_own_windows)
+{
+    double wd[2] = { 10, 3 }, from_c[2] = { 12.5, 10 }, from_d[2] = { 7.5, 10 };
+    for (int i = 0; i < 2; i++) {
+        char yaml[2048];
+        struct fixture f;
+        snprintf(yaml, sizeof yaml, HEAD "horizon: 12.5\n"
+                 "nodes:\n"
+                 "  far: { country: US, supply: unlimited }\n"
+                 "  sup: { country: KR, stock: { x: { initial: 50, level: 0 } },\n"
+                 "         sources: { x: { far: { lead_time: 1000 } } } }\n"
+                 "  c: { country: CN, supply: unlimited }\n"
+                 "  d: { country: CN, supply: unlimited }\n"
+                 "  buyers:\n"
+                 "    country: KR\n"
+                 "    demand: { product: x, every: 1, size: 10 }\n"
+                 "    sources: { x: { sup: { share: 1 },\n"
+                 "                    c: { share: 0, backup: true, qualify: 2,\n"
+                 "                         trigger: { fill: 0.8, window: 3 } },\n"
+                 "                    d: { share: 0, backup: true, qualify: 2,\n"
+                 "                         trigger: { fill: 0.8, window: %g } } } }\n",
+                 wd[i]);
+        load(&f, yaml);
+        run(&f, 0);
+        cr_expect_float_eq(value(&f, "nodes.c.x.delivered"), from_c[i], 1e-9,
+                           "d's window %g: c sent %g", wd[i], value(&f, "nodes.c.x.delivered"));
+        cr_expect_float_eq(value(&f, "nodes.d.x.delivered"), from_d[i], 1e-9,
+                           "d's window %g: d sent %g", wd[i], value(&f, "nodes.d.x.delivered"));
+        cr_expect_float_eq(value(&f, "nodes.buyers.x.unmet"), 70 - from_c[i] - from_d[i],
+                           1e-9, "d's window %g: unmet %g", wd[i],
+                           value(&f, "nodes.buyers.x.unmet"));
+        done(&f);
+    }
+}
+
+/*
  * The backup takes the share of the sources that served poorly, not of
  * all of them. Buyers wait for 6 a day, half from `a` (holds 15, restocks
  * only from 1000 days away) and half from `b` (unlimited). Window 2, fill 0.8: at time 7
