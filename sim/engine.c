@@ -347,7 +347,6 @@ static inline void prefetch_next(const struct rp_run *r)
     case EV_ARRIVAL:
         __builtin_prefetch(&r->m->edges[ev_edge(next)]);
         __builtin_prefetch(&r->e[ev_edge(next)]);
-        __builtin_prefetch(&r->h[r->m->edges[ev_edge(next)].hold]);
         break;
     case EV_BATCH_DONE:
     case EV_DEMAND:
