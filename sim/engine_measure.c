@@ -145,7 +145,7 @@ static double node_cost(const struct rp_run *r, uint32_t n, enum rp_metric metri
     default:
         break;
     }
-    assert(!"not a cost metric");
+    assert(0 && "not a cost metric");
     return 0;
 }
 
