@@ -134,6 +134,7 @@ struct hold_st {
     uint32_t alerts;        /* known events restricting one of its regular sources (alert targets) */
     uint32_t tday;          /* trigger rings: the latest day they hold, */
     uint32_t tslot;         /*   and its slot in them (tday mod the rings' length) */
+    uint32_t deficit_next;  /*   1 + the last ended day a regular edge sent less than was due (0: none) */
     bool backup_in;         /* a backup source has qualified: licensed sources count as blocked */
     double hedge_credit;    /* orders turned into licence hedges (hedge_waiting): the hedges
                                of their re-orders are not placed again */

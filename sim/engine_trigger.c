@@ -12,9 +12,10 @@
  * regular sources that served poorly themselves, for the split.
  *
  * Costs: a note is O(1) (plus the days skipped since the last note, at
- * most the ring's length); a day's check is O(window x regular sources)
- * per holding whose triggered backup still waits, once for all its backups
- * with the same window, and nothing once all are in.
+ * most the ring's length); a day's check is O(regular sources) per
+ * holding, plus O(window x regular sources), once for all its backups with
+ * the same window, when a backup still waits and a day in its window was
+ * short.
  * The rings are the run's, sized by the model: nothing is allocated here.
  */
 #include "engine_impl.h"
@@ -141,10 +142,32 @@ static bool judge(struct rp_run *r, uint32_t h, uint32_t b)
 }
 
 /*
- * The day that just ended (`day`) and the window - 1 days before it. The
- * backups of a holding with the same window share one summing of its
- * rings; a backup called in may order at once (and so add to today's
- * bins), so the next one sums afresh.
+ * Notes whether day `day` (just ended: its bins are final, as every later
+ * record goes to a later day) left a regular edge of h short of what was
+ * due over it.
+ */
+static void note_deficit(struct rp_run *r, uint32_t h, uint32_t day)
+{
+    const struct hold *hd = &r->m->holds[h];
+    for (uint32_t i = 0; i < hd->nedges; i++) {
+        uint32_t e = hd->edge0 + i;
+        if (r->m->edges[e].bin0 == RP_NONE)
+            continue;
+        const double *b = bin(r, e, day);
+        if (b[1] < b[0]) {
+            r->h[h].deficit_next = day + 1;
+            return;
+        }
+    }
+}
+
+/*
+ * The day that just ended (`day`) and the window - 1 days before it. A
+ * window in which no regular edge ever sent less than was due cannot fire
+ * (fill <= 1, and rounded sums keep the order of their terms), so it is
+ * not summed: on most days nothing is. The backups of a holding with the
+ * same window share one summing of its rings; a backup called in may order
+ * at once (and so add to today's bins), so the next one sums afresh.
  */
 void rp_eng_check_triggers(struct rp_run *r, uint32_t day)
 {
@@ -154,12 +177,15 @@ void rp_eng_check_triggers(struct rp_run *r, uint32_t day)
         const struct hold *hd = &m->holds[h];
         uint32_t summed = UINT32_MAX;   /* the first day trig_sum holds sums from */
         advance(r, h, day);
+        note_deficit(r, h, day);
         for (uint32_t i = 0; i < hd->nedges; i++) {
             uint32_t b = hd->edge0 + i;
             if (!m->edges[b].trig || r->e[b].triggered)
                 continue;
             uint32_t w = m->edges[b].trig_window;
             uint32_t first = day + 1 > w ? day + 1 - w : 0;
+            if (r->h[h].deficit_next <= first)
+                continue;               /* no short day in its window */
             if (first != summed) {
                 sum_window(r, h, first, day);
                 summed = first;
