@@ -262,7 +262,11 @@ int rp_batch_continue(struct rp_batch *b, const struct rp_batch_opts *o)
         .m = m, .threads = b->threads, .seed = o->seed,
         .nv = b->nvalues, .ns = b->nseries, .stop = o->stop,
     };
+    /* A round's buffers hold no more replications than are left to run. */
     size_t most = (size_t)b->threads * (size_t)b->ranks * REPS_PER_WORKER;
+    long left = batch_cap(o) - b->n;
+    if (left >= 1 && (size_t)left < most)
+        most = (size_t)left;
     r.vals = rp_xmalloc(most * (r.nv + 1) * sizeof *r.vals);
     r.ser = r.ns ? rp_xmalloc(most * r.ns * sizeof *r.ser) : NULL;
     r.evs = rp_xcalloc(most, sizeof *r.evs);

@@ -49,17 +49,19 @@ void rp_acc_init(struct rp_acc *a, enum rp_acc_mode mode)
 {
     memset(a, 0, sizeof *a);
     a->mode = mode;
-    if (mode == RP_ACC_STREAM)
+    if (mode == RP_ACC_STREAM) {
+        a->q = need(calloc(RP_ACC_NQ, sizeof *a->q), "quantile estimators");
         for (int i = 0; i < RP_ACC_NQ; i++)
             a->q[i] = need(gsl_rstat_quantile_alloc(qlevel[i]),
                            "a quantile estimator");
+    }
 }
 
 void rp_acc_release(struct rp_acc *a)
 {
-    for (int i = 0; i < RP_ACC_NQ; i++)
-        if (a->q[i])
-            gsl_rstat_quantile_free(a->q[i]);
+    for (int i = 0; a->q && i < RP_ACC_NQ; i++)
+        gsl_rstat_quantile_free(a->q[i]);
+    free(a->q);
     free(a->x);
     memset(a, 0, sizeof *a);
 }
@@ -98,7 +100,9 @@ void rp_acc_add(struct rp_acc *a, double x)
 
     if (a->mode == RP_ACC_EXACT) {
         if (a->len == a->cap) {
-            a->cap = a->cap ? 2 * a->cap : 8;       /* amortised O(1) */
+            /* amortised O(1); from 1, as a network's single run holds
+             * millions of accumulators of one value each */
+            a->cap = a->cap ? 2 * a->cap : 1;
             a->x = rp_xrealloc(a->x, a->cap * sizeof *a->x);
         }
         a->x[a->len++] = x;

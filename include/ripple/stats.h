@@ -11,7 +11,7 @@
  * bits match GSL's), so they are bit-for-bit the same whether the values
  * were kept or not; only the quantiles and CVaR differ.
  *
- *   RP_ACC_EXACT   keeps every value (an array grown by doubling from 8: 8
+ *   RP_ACC_EXACT   keeps every value (an array grown by doubling from 1: 8
  *                  bytes a replication, no other heap): quantiles and CVaR
  *                  are exact sample values. A network of 100,000 nodes has
  *                  millions of metrics, so what an accumulator costs before
@@ -85,7 +85,8 @@ struct rp_acc {
     double *x;                  /* EXACT: the values, in arrival order */
     size_t len;
     size_t cap;
-    gsl_rstat_quantile_workspace *q[RP_ACC_NQ]; /* STREAM only, else NULL */
+    gsl_rstat_quantile_workspace **q;   /* STREAM only: RP_ACC_NQ estimators; else NULL
+                                           (one pointer, not NQ, in every EXACT one) */
 };
 
 /* What reports print about one metric; see the definitions above. */
