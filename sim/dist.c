@@ -266,7 +266,7 @@ double rp_dist_sample_family(enum rp_dist_kind kind, double a, double b,
     case RP_DIST_EMPIRICAL:
         break;                                  /* needs its table: rp_dist_sample_gsl */
     }
-    assert(!"not a family drawn from its parameters");
+    assert(0 && "not a family drawn from its parameters");
     return NAN;
 }
 
@@ -328,7 +328,7 @@ double rp_dist_mean(const struct rp_dist *d)
         }
         return sum / total;
     }
-    assert(!"unknown distribution kind");
+    assert(0 && "unknown distribution kind");
     return NAN;
 }
 
@@ -408,6 +408,6 @@ double rp_dist_quantile(const struct rp_dist *d, double u)
     case RP_DIST_EMPIRICAL:
         return empirical_quantile(d, u);
     }
-    assert(!"unknown distribution kind");
+    assert(0 && "unknown distribution kind");
     return NAN;
 }
