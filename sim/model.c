@@ -336,11 +336,10 @@ static bool node_in_groups(const struct rp_scenario *sc, uint32_t n)
     return false;
 }
 
-static void build_layout(struct build *b)
+/* Each holding's values: the common ones, then by role; a node's own on its main holding. */
+static void layout_node_values(struct build *b)
 {
     struct rp_model *m = b->m;
-    const struct rp_scenario *sc = m->sc;
-
     for (uint32_t hi = 0; hi < m->nholds; hi++) {
         const struct hold *h = &m->holds[hi];
         const struct mnode *mn = &m->nodes[h->node];
@@ -381,7 +380,13 @@ static void build_layout(struct build *b)
             }
         }
     }
+}
 
+/* Each report group's values (of its product), then per calendar year. */
+static void layout_group_values(struct build *b)
+{
+    struct rp_model *m = b->m;
+    const struct rp_scenario *sc = m->sc;
     m->group_product = rp_xcalloc(sc->nreport_groups + 1, sizeof *m->group_product);
     for (uint32_t g = 0; g < sc->nreport_groups; g++) {
         const struct rp_report_group *rg = &sc->report_groups[g];
@@ -406,7 +411,13 @@ static void build_layout(struct build *b)
             for (int j = 0; j < RP_PERIOD_NMETRICS; j++)
                 add_value(b, RP_SCOPE_PERIOD, g, k, m->group_product[g],
                           rp_period_metrics[j]);
+}
 
+/* Recovery values per event and node: the struck node, and group members. */
+static void layout_event_values(struct build *b)
+{
+    struct rp_model *m = b->m;
+    const struct rp_scenario *sc = m->sc;
     bool have_groups = sc->nreport_groups > 0;
     for (uint32_t k = 0; k < m->nevents; k++) {
         const struct rp_disruption *d = m->events[k].sc;
@@ -423,8 +434,13 @@ static void build_layout(struct build *b)
             add_value(b, RP_SCOPE_EVENT, k, n, RP_NONE, RP_M_TTR_GT_TTS);
         }
     }
+}
 
-    /* Uncertain inputs: the draws, last, so a replication's own model lays out the rest alike. */
+/* Uncertain inputs: the draws, last, so a replication's own model lays out the rest alike. */
+static void layout_inputs(struct build *b)
+{
+    struct rp_model *m = b->m;
+    const struct rp_scenario *sc = m->sc;
     m->ninputs = sc->nuncertain;
     m->input_stream = rp_xcalloc(sc->nuncertain + 1, sizeof *m->input_stream);
     for (uint32_t i = 0; i < sc->nuncertain; i++) {
@@ -433,6 +449,15 @@ static void build_layout(struct build *b)
         m->input_stream[i] = add_stream_key(b, rp_path_hash(path));
         add_value(b, RP_SCOPE_INPUT, i, RP_NONE, RP_NONE, RP_M_DRAW);
     }
+}
+
+/* The values a replication reports, in the order results are laid out. */
+static void build_layout(struct build *b)
+{
+    layout_node_values(b);
+    layout_group_values(b);
+    layout_event_values(b);
+    layout_inputs(b);
 }
 
 /*

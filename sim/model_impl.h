@@ -124,21 +124,24 @@ struct mnode {
     struct rp_draw make_time;       /* days per batch */
     struct rp_draw demand_every;    /* days between demands */
     struct rp_draw demand_size;     /* units per demand */
-    bool sells;             /* a market: demands arrive (demand.product given) */
-    bool lost_sales;        /* demand unmet from stock is lost, not owed */
-    bool has_outages;       /* random outages: up and down are drawn */
     struct rp_draw up, down;        /* outages: days up, days down */
     double rate;            /* nominal units/day at full capacity */
     double batch;           /* sc->make's, copied: read per batch start, where */
     uint32_t servers;       /*   the scenario's node is a cache miss on big networks */
+    uint32_t quota0;        /* quota allocation: class c's share is quota_share[quota0 + c] */
     double mean_time;       /* mean days per batch (makers) */
     uint32_t cap_ev0, ncap_ev;  /* its capacity events: node_events[cap_ev0 ..] */
     uint32_t dem_ev0, ndem_ev;  /* its demand events, likewise */
     bool follows;           /* a holding's level follows its capacity or demand */
+    bool sells;             /* a market: demands arrive (demand.product given) */
+    bool lost_sales;        /* demand unmet from stock is lost, not owed */
+    bool has_outages;       /* random outages: up and down are drawn */
     uint32_t self_class;    /* its own customers' class under its allocation */
     bool stock_keeping;     /* a failed order here is a shortfall (not made to order) */
     int32_t day_slot;       /* index into daily arrays, -1 if none */
-    uint32_t quota0, nquota;    /* quota allocation: class c's share is quota_share[quota0 + c] */
+    /* Cold, at the end: read when a quota node shares a backlog, and once
+     * per replication for costs. */
+    uint32_t nquota;        /* quota allocation: named classes */
     double margin;          /* currency per unit of output lost (starved or down) */
     double penalty;         /* currency per unit of demand unmet at the horizon */
 };
