@@ -62,9 +62,21 @@ static void claim_all(struct rp_model *m, uint32_t *fill)
     }
 }
 
+/* The prices the engine measures with, copied: it reads only the model. */
+static void copy_prices(struct rp_model *m)
+{
+    for (size_t n = 0; n < m->nnodes; n++) {
+        m->nodes[n].margin = m->nodes[n].sc->make.margin;
+        m->nodes[n].penalty = m->nodes[n].sc->demand.penalty;
+    }
+    for (size_t k = 0; k < m->nevents; k++)
+        m->events[k].cost = m->events[k].sc->cost;
+}
+
 void rp_cost_build(struct rp_model *m)
 {
     m->costs = rp_cost_given(m->sc);
+    copy_prices(m);
     m->cost_claim0 = rp_xcalloc(m->nnodes + 2, sizeof *m->cost_claim0);
     claim_all(m, NULL);
     for (size_t n = 0; n < m->nnodes; n++)

@@ -35,7 +35,8 @@ struct rp_model;
 bool rp_cost_given(const struct rp_scenario *sc);
 
 /*
- * Fills the model's cost tables: which nodes bear each event's cost. An
+ * Fills the model's cost tables: each node's margin and penalty, each
+ * event's cost, and which nodes bear each event's cost. An
  * event at a node (capacity, outage, demand) is that node's; a ban or a
  * licence regime is shared equally by the edges it touches, each share
  * the customer node's. Needs the model's events and edges. Freed by

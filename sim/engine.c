@@ -70,8 +70,8 @@ struct rp_run *rp_run_new(const struct rp_model *m)
     r->work = rp_xcalloc(r->work_cap + 1, sizeof *r->work);
     r->work_pending = rp_xcalloc(r->work_cap + 1, sizeof *r->work_pending);
     r->lanes = rp_xcalloc(m->nlanes + 1, sizeof *r->lanes);
-    r->grp_owed = rp_xcalloc(m->sc->nreport_groups + 1, sizeof *r->grp_owed);
-    r->grp_peak = rp_xcalloc(m->sc->nreport_groups + 1, sizeof *r->grp_peak);
+    r->grp_owed = rp_xcalloc(m->ngroups + 1, sizeof *r->grp_owed);
+    r->grp_peak = rp_xcalloc(m->ngroups + 1, sizeof *r->grp_peak);
     r->cls_buf = rp_xcalloc(2 * m->max_classes + 2, sizeof *r->cls_buf);
     r->trig_bin = rp_xcalloc(2 * m->ntrig_bins + 2, sizeof *r->trig_bin);
     r->trig_sum = rp_xcalloc(m->ntrig_holds ? 2 * m->nedges : 2, sizeof *r->trig_sum);
@@ -181,13 +181,12 @@ static void work_drain(struct rp_run *r)
 void rp_run_start(struct rp_run *r, uint64_t seed, uint64_t rep)
 {
     const struct rp_model *m = r->m;
-    const struct rp_scenario *sc = m->sc;
 
     rp_evq_clear(&r->q);
     for (size_t i = 0; i < m->nstreams; i++)
         rp_rng_rekey(r->streams[i], rp_key(seed, rep, m->stream_keys[i]));
     r->now = 0;
-    r->warmup = sc->warmup;
+    r->warmup = m->warmup;
     r->nevents = 0;
     r->nwork = 0;
     r->status = RP_RUN_OK;
@@ -201,8 +200,8 @@ void rp_run_start(struct rp_run *r, uint64_t seed, uint64_t rep)
         r->h[h] = (struct hold_st){ .q = { RP_NONE, RP_NONE } };
         r->h[h].on_hand = m->holds[h].role == ROLE_UNLIMITED ? 0 : m->holds[h].initial;
     }
-    memset(r->grp_owed, 0, (m->sc->nreport_groups + 1) * sizeof *r->grp_owed);
-    memset(r->grp_peak, 0, (m->sc->nreport_groups + 1) * sizeof *r->grp_peak);
+    memset(r->grp_owed, 0, (m->ngroups + 1) * sizeof *r->grp_owed);
+    memset(r->grp_peak, 0, (m->ngroups + 1) * sizeof *r->grp_peak);
     rp_eng_periods_reset(r);
     for (size_t i = 0; i < m->nlanes; i++)
         r->lanes[i] = (struct oqueue){ RP_NONE, RP_NONE };
@@ -223,11 +222,11 @@ void rp_run_start(struct rp_run *r, uint64_t seed, uint64_t rep)
     }
 
     /* Warm-up first, so that everything at its time counts; the horizon last. */
-    if (sc->warmup > 0)
-        push(r, sc->warmup, EV_WARMUP, 0, 0, 0, 0, 0);
-    push(r, sc->horizon, EV_HORIZON, 0, 0, 0, 0, 0);
+    if (m->warmup > 0)
+        push(r, m->warmup, EV_WARMUP, 0, 0, 0, 0, 0);
+    push(r, m->horizon, EV_HORIZON, 0, 0, 0, 0, 0);
     if (m->daily)
-        push(r, m->sc->horizon < 1 ? m->sc->horizon : 1, EV_DAY, 0, 0, 0, 0, 0);
+        push(r, m->horizon < 1 ? m->horizon : 1, EV_DAY, 0, 0, 0, 0, 0);
 
     for (uint32_t k = 0; k < m->nevents; k++) {
         const struct mevent *me = &m->events[k];
@@ -235,8 +234,8 @@ void rp_run_start(struct rp_run *r, uint64_t seed, uint64_t rep)
         double d = draw(r, &me->duration);
         r->ev[k] = (struct ev_st){ .start = s, .end = s + d, .active = false };
         /* Known before it starts: announced (never before time 0). */
-        if (me->sc->announce > 0 && s > 0)
-            push(r, s - me->sc->announce > 0 ? s - me->sc->announce : 0,
+        if (me->announce > 0 && s > 0)
+            push(r, s - me->announce > 0 ? s - me->announce : 0,
                  EV_ANNOUNCE, k, 0, 0, 0, 0);
         push(r, s, EV_DIS_START, k, 0, 0, 0, 0);
         if (isfinite(d))
@@ -245,9 +244,9 @@ void rp_run_start(struct rp_run *r, uint64_t seed, uint64_t rep)
     rp_eng_initial_stock(r);            /* needs the events' drawn starts */
     for (uint32_t n = 0; n < m->nnodes; n++) {
         const struct mnode *mn = &m->nodes[n];
-        if (mn->sc->demand.product != RP_NONE)
+        if (mn->sells)
             push(r, draw(r, &mn->demand_every), EV_DEMAND, n, 0, 0, 0, 0);
-        if (mn->sc->outages.present)
+        if (mn->has_outages)
             push(r, draw(r, &mn->up), EV_FAIL, n, 0, 0, 0, 0);
     }
     for (uint32_t h = 0; h < m->nholds; h++)
@@ -391,7 +390,7 @@ void rp_run_until(struct rp_run *r, double t)
         if (far)
             prefetch_next(r);
     }
-    if (!r->done && t > r->now && t <= r->m->sc->horizon)
+    if (!r->done && t > r->now && t <= r->m->horizon)
         r->now = t;
 }
 

@@ -62,24 +62,26 @@ static void serve_priority(struct rp_run *r, uint32_t h)
  * others in proportion to their shares (so a class with nothing waiting
  * passes all of its share). A class of share 0 gets nothing. At most
  * ncls rounds: each caps at least one class or gives out everything.
+ * share[c] is class c's share, for the nquota named classes.
  */
-static void quota_shares(const struct rp_node *nd, const double *wait,
-                         double *give, uint32_t ncls, double avail)
+static void quota_shares(const double *share, uint32_t nquota,
+                         const double *wait, double *give, uint32_t ncls,
+                         double avail)
 {
     for (uint32_t c = 0; c < ncls; c++)
         give[c] = 0;
     for (uint32_t round = 0; round < ncls && avail > EPS; round++) {
         double total = 0;
-        for (uint32_t c = 0; c < nd->nquota; c++)
+        for (uint32_t c = 0; c < nquota; c++)
             if (wait[c] - give[c] > EPS)
-                total += nd->quota[c].share;
+                total += share[c];
         if (!(total > 0))
             return;
         bool capped = false;
         double left = avail;
-        for (uint32_t c = 0; c < nd->nquota; c++) {
+        for (uint32_t c = 0; c < nquota; c++) {
             double want = wait[c] - give[c];
-            if (want > EPS && want <= left * nd->quota[c].share / total + EPS) {
+            if (want > EPS && want <= left * share[c] / total + EPS) {
                 give[c] = wait[c];      /* satisfied: out of the next round */
                 avail -= want;
                 capped = true;
@@ -87,9 +89,9 @@ static void quota_shares(const struct rp_node *nd, const double *wait,
         }
         if (capped)
             continue;
-        for (uint32_t c = 0; c < nd->nquota; c++)
+        for (uint32_t c = 0; c < nquota; c++)
             if (wait[c] - give[c] > EPS)
-                give[c] += avail * nd->quota[c].share / total;
+                give[c] += avail * share[c] / total;
         return;
     }
 }
@@ -107,13 +109,14 @@ static void serve_quota(struct rp_run *r, uint32_t h)
 {
     const struct hold *hd = &r->m->holds[h];
     struct hold_st *hs = &r->h[h];
-    const struct rp_node *nd = r->m->nodes[hd->node].sc;
     uint32_t ncls = hd->nlanes;         /* the last: buyers of no class */
     double *wait = r->cls_buf, *give = r->cls_buf + r->m->max_classes;
 
     for (uint32_t c = 0; c < ncls; c++)
         wait[c] = lane_wait(r, &r->lanes[hd->lane0 + c], hs->on_hand);
-    quota_shares(nd, wait, give, ncls, hs->on_hand);
+    const struct mnode *mn = &r->m->nodes[hd->node];
+    quota_shares(&r->m->quota_share[mn->quota0], mn->nquota, wait, give, ncls,
+                 hs->on_hand);
     for (uint32_t c = 0; c < ncls && hs->on_hand > EPS; c++)
         if (give[c] > EPS)
             serve_lane(r, h, &r->lanes[hd->lane0 + c], give[c]);

@@ -25,10 +25,10 @@ static void wake_if_rising(struct rp_run *r, uint32_t k);
  * segment, so the same factor, bit for bit.
  */
 static double path_factor(const struct rp_run *r, uint32_t k,
-                          const struct rp_disruption *d, double t)
+                          const struct mevent *me, double t)
 {
-    const struct rp_path_point *p = d->path;
-    size_t last = d->npath - 1;
+    const struct path_pt *p = me->path;
+    size_t last = me->npath - 1;
     if (t <= p[0].day)
         return p[0].factor;
     if (t >= p[last].day)
@@ -46,17 +46,17 @@ static double path_factor(const struct rp_run *r, uint32_t k,
 /* The multiplier active event k applies to node n now. */
 static double event_mult(const struct rp_run *r, uint32_t k, uint32_t n)
 {
-    const struct rp_disruption *d = r->m->events[k].sc;
-    if (d->npath)
-        return path_factor(r, k, d, r->now);
-    double frac = d->ramp > 0 ? (r->now - r->ev[k].start) / d->ramp : 1;
+    const struct mevent *me = &r->m->events[k];
+    if (me->npath)
+        return path_factor(r, k, me, r->now);
+    double frac = me->ramp > 0 ? (r->now - r->ev[k].start) / me->ramp : 1;
     if (frac > 1)
         frac = 1;
     if (frac < 0)
         frac = 0;
-    if (d->has_factor)
-        return 1 + (d->factor - 1) * frac;
-    return 1 + d->add * frac / r->m->nodes[n].rate;
+    if (me->has_factor)
+        return 1 + (me->factor - 1) * frac;
+    return 1 + me->add * frac / r->m->nodes[n].rate;
 }
 
 /*
@@ -171,7 +171,7 @@ static void set_down(struct rp_run *r, uint32_t n, bool down)
         ns->down_rate = mn->out_hold != RP_NONE && isfinite(mn->rate)
                       ? mn->rate * rp_eng_node_mult(r, n, RP_EVENT_CAPACITY) : 0;
         ns->epoch++;                    /* pending completions are stale now */
-        for (uint32_t k = 0; k < mn->sc->make.servers && mn->out_hold != RP_NONE; k++) {
+        for (uint32_t k = 0; k < mn->servers && mn->out_hold != RP_NONE; k++) {
             struct server *s = &r->srv[mn->server0 + k];
             if (s->busy)
                 s->remaining = s->end - r->now;
@@ -186,7 +186,7 @@ static void set_down(struct rp_run *r, uint32_t n, bool down)
     assert(ns->down > 0);
     if (--ns->down > 0)
         return;
-    for (uint32_t k = 0; k < mn->sc->make.servers && mn->out_hold != RP_NONE; k++) {
+    for (uint32_t k = 0; k < mn->servers && mn->out_hold != RP_NONE; k++) {
         struct server *s = &r->srv[mn->server0 + k];
         if (s->busy) {
             s->end = r->now + s->remaining;
@@ -241,11 +241,11 @@ static double edge_pass(const struct rp_run *r, uint32_t e)
     double pass = 1;
     for (size_t k = 0; k < m->nevents; k++) {
         const struct mevent *me = &m->events[k];
-        if (!r->ev[k].active || me->sc->type != RP_EVENT_EXPORT_BAN)
+        if (!r->ev[k].active || me->type != RP_EVENT_EXPORT_BAN)
             continue;
         for (uint32_t i = 0; i < me->nedges; i++)
             if (m->event_edges[me->edge0 + i] == e)
-                pass *= 1 - me->sc->severity;
+                pass *= 1 - me->severity;
     }
     return pass;
 }
@@ -428,10 +428,10 @@ void rp_eng_covers_follow(struct rp_run *r)
  */
 static void schedule_path(struct rp_run *r, uint32_t k)
 {
-    const struct rp_disruption *d = r->m->events[k].sc;
-    for (size_t i = 0; i < d->npath; i++)
-        if (d->path[i].day > r->now && d->path[i].day < r->ev[k].end)
-            push(r, d->path[i].day, EV_PATH, k, 0, 0, 0, 0);
+    const struct mevent *me = &r->m->events[k];
+    for (size_t i = 0; i < me->npath; i++)
+        if (me->path[i].day > r->now && me->path[i].day < r->ev[k].end)
+            push(r, me->path[i].day, EV_PATH, k, 0, 0, 0, 0);
     wake_if_rising(r, k);
 }
 
@@ -442,15 +442,15 @@ static void schedule_path(struct rp_run *r, uint32_t k)
  */
 static void wake_if_rising(struct rp_run *r, uint32_t k)
 {
-    const struct rp_disruption *d = r->m->events[k].sc;
-    const struct mnode *mn = &r->m->nodes[d->node];
-    if (mn->out_hold == RP_NONE || rp_eng_node_mult(r, d->node, RP_EVENT_CAPACITY) > EPS)
+    const struct mevent *me = &r->m->events[k];
+    const struct mnode *mn = &r->m->nodes[me->node];
+    if (mn->out_hold == RP_NONE || rp_eng_node_mult(r, me->node, RP_EVENT_CAPACITY) > EPS)
         return;
-    for (size_t i = 0; i < d->npath; i++) {
-        if (d->path[i].day <= r->now)
+    for (size_t i = 0; i < me->npath; i++) {
+        if (me->path[i].day <= r->now)
             continue;
         double t = r->now + mn->mean_time;
-        if (d->path[i].factor > 0 && t < d->path[i].day && t < r->ev[k].end)
+        if (me->path[i].factor > 0 && t < me->path[i].day && t < r->ev[k].end)
             push(r, t, EV_PATH, k, 0, 0, 0, 0);
         return;
     }
@@ -460,7 +460,7 @@ void rp_eng_on_path(struct rp_run *r, uint32_t k)
 {
     if (!r->ev[k].active)
         return;
-    capacity_changed(r, r->m->events[k].sc->node);
+    capacity_changed(r, r->m->events[k].node);
     wake_if_rising(r, k);
 }
 
@@ -513,11 +513,10 @@ void rp_eng_on_dis(struct rp_run *r, uint32_t k, bool start)
 {
     const struct rp_model *m = r->m;
     const struct mevent *me = &m->events[k];
-    const struct rp_disruption *d = me->sc;
     r->ev[k].active = start;
     r->ev_gen++;                        /* every node's factor may have changed */
 
-    switch (d->type) {
+    switch (me->type) {
     case RP_EVENT_EXPORT_BAN:
         for (uint32_t i = 0; i < me->nedges; i++) {
             uint32_t e = m->event_edges[me->edge0 + i];
@@ -525,7 +524,7 @@ void rp_eng_on_dis(struct rp_run *r, uint32_t k, bool start)
             r->e[e].pass = edge_pass(r, e);
             if (start && r->e[e].pass <= EPS) {
                 cancel_waiting(r, e, 0, true);
-                if (d->in_transit == RP_IN_TRANSIT_SEIZE)
+                if (me->seize)
                     seize_in_transit(r, e);
             } else if (start && was > EPS && r->e[e].pass < was - EPS) {
                 cancel_waiting(r, e, r->e[e].pass / was, true);
@@ -557,24 +556,24 @@ void rp_eng_on_dis(struct rp_run *r, uint32_t k, bool start)
                 arm_backups(r, m->edges[m->event_edges[me->edge0 + i]].hold);
         break;
     case RP_EVENT_OUTAGE:
-        set_down(r, d->node, start);
+        set_down(r, me->node, start);
         break;
     case RP_EVENT_CAPACITY:
-        if (start && d->npath)
+        if (start && me->npath)
             schedule_path(r, k);
-        capacity_changed(r, d->node);
+        capacity_changed(r, me->node);
         break;
     case RP_EVENT_DEMAND:
         /* Sizes read the factor at each demand; covers re-plan now. */
-        if (m->nodes[d->node].follows) {
-            take_cover_mult(r, d->node);
-            replan_node_holds(r, d->node);
+        if (m->nodes[me->node].follows) {
+            take_cover_mult(r, me->node);
+            replan_node_holds(r, me->node);
         }
         break;
     }
     /* After the restriction is in force, so that an alert raised at its
      * start does not order from the source it closes. */
-    if (d->type == RP_EVENT_EXPORT_BAN || d->type == RP_EVENT_EXPORT_LICENCE)
+    if (me->type == RP_EVENT_EXPORT_BAN || me->type == RP_EVENT_EXPORT_LICENCE)
         set_known(r, k, start, false);
 }
 
@@ -694,7 +693,7 @@ void rp_eng_on_licence(struct rp_run *r, const struct rp_event *ev)
     double approval = 1;
     int32_t stream = -1;
     if (k != RP_NONE) {
-        approval = r->m->events[k].sc->approval;
+        approval = r->m->events[k].approval;
         stream = r->m->events[k].approval_stream;
     }
     double u = stream >= 0 ? gsl_rng_uniform(r->streams[stream]) : 0;

@@ -15,7 +15,8 @@
  *   engine_trigger.c  backups called in by poor service (trigger)
  *   engine_measure.c  time integrals, tts/ttr, per-replication values
  * All that changes during a replication sits in struct rp_run; the model
- * (model_impl.h) is read-only. Handlers never call each other across an
+ * (model_impl.h) is read-only, and the only input: the engine never reads
+ * the scenario, so what it needs of one is a field of the model. Handlers never call each other across an
  * order: a supplier an order reaches re-plans through the work list
  * (rp_eng_replan_hold, rp_eng_replan_maker), so no call chain grows with
  * the network.
@@ -304,7 +305,7 @@ static inline void push(struct rp_run *r, double t, enum ev_kind kind,
                         double t0)
 {
     enum rp_event_class cls = ev_class(kind);
-    if (!(t <= r->m->sc->horizon))
+    if (!(t <= r->m->horizon))
         return;                         /* after the horizon: never happens */
     rp_evq_push(&r->q, (struct rp_event){
         .time = t, .cls = (uint8_t)cls, .kind = (uint8_t)kind,

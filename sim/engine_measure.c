@@ -103,15 +103,15 @@ static double node_holding(const struct rp_run *r, uint32_t n)
 static double node_shortage(const struct rp_run *r, uint32_t n)
 {
     const struct rp_model *m = r->m;
-    const struct rp_node *nd = m->nodes[n].sc;
+    const struct mnode *mn = &m->nodes[n];
     double x = 0;
-    if (nd->make.margin > 0)
-        x += nd->make.margin * (r->n[n].starve_int + r->n[n].down_lost);
-    if (!(nd->demand.penalty > 0))
+    if (mn->margin > 0)
+        x += mn->margin * (r->n[n].starve_int + r->n[n].down_lost);
+    if (!(mn->penalty > 0))
         return x;
     for (uint32_t h = m->nodes[n].first_hold; h != RP_NONE; h = m->holds[h].next_at_node)
         if (m->holds[h].role == ROLE_DEMAND)
-            x += nd->demand.penalty * shortfall_level(r, h);
+            x += mn->penalty * shortfall_level(r, h);
     return x;
 }
 
@@ -122,8 +122,8 @@ static double node_policy(const struct rp_run *r, uint32_t n)
     for (uint32_t i = m->cost_claim0[n]; i < m->cost_claim0[n + 1]; i++) {
         const struct cost_claim *c = &m->cost_claims[i];
         double start = r->ev[c->event].start;
-        if (start >= m->sc->warmup && start <= r->now)
-            x += c->share * m->events[c->event].sc->cost;
+        if (start >= m->warmup && start <= r->now)
+            x += c->share * m->events[c->event].cost;
     }
     return x;
 }
@@ -166,7 +166,7 @@ void rp_eng_on_day(struct rp_run *r, uint32_t day)
     }
     rp_eng_periods_day(r, day);
     if (day + 1 < m->ndays)             /* day d ends at time d + 1 */
-        push(r, fmin(day + 2.0, m->sc->horizon), EV_DAY,
+        push(r, fmin(day + 2.0, m->horizon), EV_DAY,
              day + 1, 0, 0, 0, 0);
 }
 
@@ -181,7 +181,7 @@ void rp_eng_reset_counters(struct rp_run *r)
         hs->cyc_sum = hs->cyc_qty = hs->starved = hs->spend = 0;
         hs->peak = hs->owed_now;        /* the peak over [warmup, horizon] starts here */
     }
-    for (uint32_t g = 0; g < m->sc->nreport_groups; g++)
+    for (uint32_t g = 0; g < m->ngroups; g++)
         r->grp_peak[g] = r->grp_owed[g];
     for (uint32_t n = 0; n < m->nnodes; n++) {
         rp_eng_touch_node(r, n);
@@ -211,7 +211,7 @@ static double recovery_time(const struct rp_run *r, uint32_t n, double start,
 {
     const struct rp_model *m = r->m;
     const struct mnode *mn = &m->nodes[n];
-    double horizon = m->sc->horizon;
+    double horizon = m->horizon;
     if (!(start < horizon) || mn->day_slot < 0)
         return 0;
     if (isnan(tts))
@@ -254,7 +254,7 @@ static double hold_value(const struct rp_run *r, uint32_t h, enum rp_metric metr
     const struct hold *hd = &r->m->holds[h];
     const struct node_st *ns = &r->n[hd->node];
     const struct mnode *mn = &r->m->nodes[hd->node];
-    double servers = mn->sc->make.servers ? mn->sc->make.servers : 1;
+    double servers = mn->servers ? mn->servers : 1;
 
     switch (metric) {
     case RP_M_DEMAND:
@@ -297,7 +297,7 @@ static double hold_value(const struct rp_run *r, uint32_t h, enum rp_metric metr
     case RP_M_MTTR:
         return ns->n_down > 0 ? ns->down_sum / ns->n_down : 0;
     case RP_M_FIRST_OUTAGE:
-        return isnan(ns->first_outage) ? r->m->sc->horizon : ns->first_outage;
+        return isnan(ns->first_outage) ? r->m->horizon : ns->first_outage;
     case RP_M_SPEND:
     case RP_M_HOLDING:
     case RP_M_SHORTAGE:
@@ -323,9 +323,8 @@ static double group_value(const struct rp_run *r, uint32_t g,
     double sum = 0, demand = 0, served = 0;
     uint32_t count = m->group_hold0[g + 1] - m->group_hold0[g];
     if (agg == RP_AGG_NODES) {          /* costs: the members' own, all products */
-        const struct rp_report_group *rg = &m->sc->report_groups[g];
-        for (size_t i = 0; i < rg->nnodes; i++)
-            sum += node_cost(r, rg->nodes[i], metric);
+        for (uint32_t i = m->group_node0[g]; i < m->group_node0[g + 1]; i++)
+            sum += node_cost(r, m->group_nodes[i], metric);
         return sum;
     }
     for (uint32_t i = m->group_hold0[g]; i < m->group_hold0[g + 1]; i++) {
@@ -362,11 +361,10 @@ static double group_value(const struct rp_run *r, uint32_t g,
 uint64_t rp_run_finish(struct rp_run *r, double *out, double *series)
 {
     const struct rp_model *m = r->m;
-    const struct rp_scenario *sc = m->sc;
 
-    rp_run_until(r, sc->horizon);
+    rp_run_until(r, m->horizon);
     if (r->status == RP_RUN_OK)
-        r->now = sc->horizon;
+        r->now = m->horizon;
     for (uint32_t h = 0; h < m->nholds; h++)
         touch_hold(r, h);
     for (uint32_t n = 0; n < m->nnodes; n++)
@@ -375,8 +373,8 @@ uint64_t rp_run_finish(struct rp_run *r, double *out, double *series)
         rp_eng_on_day(r, (uint32_t)(m->ndays - 1));
     rp_eng_periods_finish(r);
     /* A replication stopped by its budget is measured up to where it got. */
-    double end = r->status == RP_RUN_OK ? sc->horizon : r->now;
-    double span = end > sc->warmup ? end - sc->warmup : 0;
+    double end = r->status == RP_RUN_OK ? m->horizon : r->now;
+    double span = end > m->warmup ? end - m->warmup : 0;
 
     for (size_t i = 0; i < m->nvalues && out; i++) {
         const struct rp_value_desc *v = &m->values[i];
@@ -394,7 +392,7 @@ uint64_t rp_run_finish(struct rp_run *r, double *out, double *series)
         case RP_SCOPE_EVENT: {
             double start = r->ev[v->owner].start;
             double tts = r->tts[v->owner * m->nnodes + v->node];
-            double left = sc->horizon - start;
+            double left = m->horizon - start;
             double ttr = recovery_time(r, v->node, start, tts);
             if (isnan(tts))
                 tts = left > 0 ? left : 0;     /* censored: survived to the horizon */
@@ -414,14 +412,13 @@ uint64_t rp_run_finish(struct rp_run *r, double *out, double *series)
     }
     if (series && m->series) {
         size_t nd = m->ndays;
-        for (uint32_t g = 0; g < sc->nreport_groups; g++) {
+        for (uint32_t g = 0; g < m->ngroups; g++) {
             double *o = &series[(g * 2 + 0) * nd];
             double *f = &series[(g * 2 + 1) * nd];
             memset(o, 0, nd * sizeof *o);
             memset(f, 0, nd * sizeof *f);
-            const struct rp_report_group *rg = &sc->report_groups[g];
-            for (size_t i = 0; i < rg->nnodes; i++) {
-                const struct mnode *mn = &m->nodes[rg->nodes[i]];
+            for (uint32_t i = m->group_node0[g]; i < m->group_node0[g + 1]; i++) {
+                const struct mnode *mn = &m->nodes[m->group_nodes[i]];
                 if (mn->day_slot < 0)
                     continue;
                 for (size_t d = 0; d < nd; d++) {

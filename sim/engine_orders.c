@@ -505,11 +505,10 @@ void rp_eng_replenish(struct rp_run *r, uint32_t h)
 void rp_eng_on_demand(struct rp_run *r, uint32_t n)
 {
     const struct mnode *mn = &r->m->nodes[n];
-    const struct rp_demand *dm = &mn->sc->demand;
     uint32_t h = mn->main_hold;
     const struct hold *hd = &r->m->holds[h];
     struct hold_st *hs = &r->h[h];
-    bool lost_mode = dm->unmet == RP_UNMET_LOST;
+    bool lost_mode = mn->lost_sales;
 
     double qty = draw(r, &mn->demand_size) * rp_eng_node_mult(r, n, RP_EVENT_DEMAND);
     push(r, r->now + draw(r, &mn->demand_every), EV_DEMAND, n, 0, 0, 0, 0);

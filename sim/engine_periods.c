@@ -27,7 +27,7 @@ struct per_st {
 
 static size_t ngroups(const struct rp_run *r)
 {
-    return r->m->sc->nreport_groups;
+    return r->m->ngroups;
 }
 
 void rp_eng_periods_new(struct rp_run *r)

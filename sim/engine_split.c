@@ -227,8 +227,8 @@ static double expected_days(const struct rp_run *r, uint32_t e)
     if (isfinite(rate))
         days += rate > EPS ? r->h[ed->supplier_hold].owed / rate : INFINITY;
     if (r->e[e].licence != RP_NONE) {
-        const struct rp_disruption *d = r->m->events[r->e[e].licence].sc;
-        days += d->approval > EPS ? rp_dist_mean(&d->delay) / d->approval : INFINITY;
+        const struct mevent *me = &r->m->events[r->e[e].licence];
+        days += me->approval > EPS ? rp_dist_mean(me->delay.dist) / me->approval : INFINITY;
     }
     return days;
 }

@@ -336,11 +336,10 @@ static bool node_in_groups(const struct rp_scenario *sc, uint32_t n)
     return false;
 }
 
-static void build_layout(struct build *b)
+/* Each holding's values: the common ones, then by role; a node's own on its main holding. */
+static void layout_node_values(struct build *b)
 {
     struct rp_model *m = b->m;
-    const struct rp_scenario *sc = m->sc;
-
     for (uint32_t hi = 0; hi < m->nholds; hi++) {
         const struct hold *h = &m->holds[hi];
         const struct mnode *mn = &m->nodes[h->node];
@@ -381,7 +380,13 @@ static void build_layout(struct build *b)
             }
         }
     }
+}
 
+/* Each report group's values (of its product), then per calendar year. */
+static void layout_group_values(struct build *b)
+{
+    struct rp_model *m = b->m;
+    const struct rp_scenario *sc = m->sc;
     m->group_product = rp_xcalloc(sc->nreport_groups + 1, sizeof *m->group_product);
     for (uint32_t g = 0; g < sc->nreport_groups; g++) {
         const struct rp_report_group *rg = &sc->report_groups[g];
@@ -406,7 +411,13 @@ static void build_layout(struct build *b)
             for (int j = 0; j < RP_PERIOD_NMETRICS; j++)
                 add_value(b, RP_SCOPE_PERIOD, g, k, m->group_product[g],
                           rp_period_metrics[j]);
+}
 
+/* Recovery values per event and node: the struck node, and group members. */
+static void layout_event_values(struct build *b)
+{
+    struct rp_model *m = b->m;
+    const struct rp_scenario *sc = m->sc;
     bool have_groups = sc->nreport_groups > 0;
     for (uint32_t k = 0; k < m->nevents; k++) {
         const struct rp_disruption *d = m->events[k].sc;
@@ -423,8 +434,13 @@ static void build_layout(struct build *b)
             add_value(b, RP_SCOPE_EVENT, k, n, RP_NONE, RP_M_TTR_GT_TTS);
         }
     }
+}
 
-    /* Uncertain inputs: the draws, last, so a replication's own model lays out the rest alike. */
+/* Uncertain inputs: the draws, last, so a replication's own model lays out the rest alike. */
+static void layout_inputs(struct build *b)
+{
+    struct rp_model *m = b->m;
+    const struct rp_scenario *sc = m->sc;
     m->ninputs = sc->nuncertain;
     m->input_stream = rp_xcalloc(sc->nuncertain + 1, sizeof *m->input_stream);
     for (uint32_t i = 0; i < sc->nuncertain; i++) {
@@ -433,6 +449,15 @@ static void build_layout(struct build *b)
         m->input_stream[i] = add_stream_key(b, rp_path_hash(path));
         add_value(b, RP_SCOPE_INPUT, i, RP_NONE, RP_NONE, RP_M_DRAW);
     }
+}
+
+/* The values a replication reports, in the order results are laid out. */
+static void build_layout(struct build *b)
+{
+    layout_node_values(b);
+    layout_group_values(b);
+    layout_event_values(b);
+    layout_inputs(b);
 }
 
 /*
@@ -457,18 +482,11 @@ static void index_supply_edges(struct rp_model *m)
     free(fill);
 }
 
-struct rp_model *rp_model_new(const struct rp_scenario *sc)
+/* Holdings: output first, then inputs, demand, other stock, per node. */
+static void build_holds(struct build *b)
 {
-    struct rp_model *m = rp_xcalloc(1, sizeof *m);
-    struct build b = { .m = m };
-
-    m->sc = sc;
-    m->nnodes = sc->nnodes;
-    m->nodes = rp_xcalloc(sc->nnodes, sizeof *m->nodes);
-    for (uint32_t n = 0; n < sc->nnodes; n++)
-        m->nodes[n].first_hold = m->nodes[n].last_hold = RP_NONE;
-
-    /* Holdings: output first, then inputs, demand, other stock, per node. */
+    struct rp_model *m = b->m;
+    const struct rp_scenario *sc = m->sc;
     for (uint32_t n = 0; n < sc->nnodes; n++) {
         const struct rp_node *nd = &sc->nodes[n];
         struct mnode *mn = &m->nodes[n];
@@ -477,7 +495,7 @@ struct rp_model *rp_model_new(const struct rp_scenario *sc)
         mn->main_hold = RP_NONE;
         mn->day_slot = -1;
         if (nd->make.product != RP_NONE) {
-            uint32_t h = add_hold(&b, n, nd->make.product, ROLE_OUTPUT);
+            uint32_t h = add_hold(b, n, nd->make.product, ROLE_OUTPUT);
             set_policy(&m->holds[h], stock_entry(nd, nd->make.product));
             if (nd->make.to_order)
                 m->holds[h].level = 0;
@@ -485,7 +503,7 @@ struct rp_model *rp_model_new(const struct rp_scenario *sc)
             mn->in0 = (uint32_t)m->nholds;
             for (size_t i = 0; i < nd->make.ninputs; i++) {
                 const struct rp_bom_line *bl = &nd->make.inputs[i];
-                uint32_t hi = add_hold(&b, n, bl->product, ROLE_INPUT);
+                uint32_t hi = add_hold(b, n, bl->product, ROLE_INPUT);
                 set_policy(&m->holds[hi], stock_entry(nd, bl->product));
                 m->holds[hi].bom = bl->qty;
             }
@@ -500,14 +518,14 @@ struct rp_model *rp_model_new(const struct rp_scenario *sc)
         }
         if (nd->demand.product != RP_NONE) {
             const struct rp_stock *st = stock_entry(nd, nd->demand.product);
-            uint32_t h = add_hold(&b, n, nd->demand.product, ROLE_DEMAND);
+            uint32_t h = add_hold(b, n, nd->demand.product, ROLE_DEMAND);
             set_policy(&m->holds[h], st);
             m->holds[h].passthrough = st == NULL;
             mn->main_hold = h;
             mn->stock_keeping = st != NULL;
         }
         for (size_t i = 0; i < nd->nstock; i++) {
-            uint32_t h = add_hold(&b, n, nd->stock[i].product, ROLE_STOCK);
+            uint32_t h = add_hold(b, n, nd->stock[i].product, ROLE_STOCK);
             if (m->holds[h].role == ROLE_STOCK) {
                 set_policy(&m->holds[h], &nd->stock[i]);
                 if (mn->main_hold == RP_NONE) {
@@ -517,7 +535,13 @@ struct rp_model *rp_model_new(const struct rp_scenario *sc)
             }
         }
     }
-    /* Edges, and the supplier holdings they draw on (unlimited ones on demand). */
+}
+
+/* Edges, and the supplier holdings they draw on (unlimited ones on demand). */
+static void build_edges(struct build *b)
+{
+    struct rp_model *m = b->m;
+    const struct rp_scenario *sc = m->sc;
     size_t nedges = 0;
     for (uint32_t n = 0; n < sc->nnodes; n++)
         for (size_t i = 0; i < sc->nodes[n].nsources; i++)
@@ -529,7 +553,7 @@ struct rp_model *rp_model_new(const struct rp_scenario *sc)
             const struct rp_sourcing *so = &nd->sources[i];
             uint32_t h = rp_model_find_hold(m, n, so->product);
             if (h == RP_NONE)       /* sources for a product held nowhere: a stock holding */
-                h = add_hold(&b, n, so->product, ROLE_STOCK);
+                h = add_hold(b, n, so->product, ROLE_STOCK);
             m->holds[h].edge0 = (uint32_t)m->nedges;
             m->holds[h].nedges = (uint32_t)so->nsources;
             for (size_t j = 0; j < so->nsources; j++) {
@@ -537,10 +561,10 @@ struct rp_model *rp_model_new(const struct rp_scenario *sc)
                 const struct rp_node *sup = &sc->nodes[src->supplier];
                 uint32_t sh = rp_model_find_hold(m, src->supplier, so->product);
                 if (sh == RP_NONE)
-                    sh = add_hold(&b, src->supplier, so->product,
+                    sh = add_hold(b, src->supplier, so->product,
                                   sup->unlimited ? ROLE_UNLIMITED : ROLE_STOCK);
-                struct rp_draw lead = add_draw(&b, &src->lead_time);
-                struct rp_draw qualify = add_draw(&b, &src->qualify);
+                struct rp_draw lead = add_draw(b, &src->lead_time);
+                struct rp_draw qualify = add_draw(b, &src->qualify);
                 m->edges[m->nedges++] = (struct edge){
                     .hold = h, .supplier = src->supplier, .supplier_hold = sh,
                     .share = src->share, .backup = src->backup,
@@ -551,71 +575,136 @@ struct rp_model *rp_model_new(const struct rp_scenario *sc)
             }
         }
     }
-    index_supply_edges(m);
-    build_triggers(m);
-    for (uint32_t n = 0; n < sc->nnodes; n++) {
+}
+
+/*
+ * Each node's random quantities (streams in node order, after the edges'),
+ * what the engine asks of its demand and outages, its classes and servers.
+ */
+static void build_node_draws(struct build *b)
+{
+    struct rp_model *m = b->m;
+    for (uint32_t n = 0; n < m->nnodes; n++) {
         struct mnode *mn = &m->nodes[n];
         const struct rp_node *nd = mn->sc;
         if (mn->main_hold == RP_NONE)
             mn->main_hold = mn->first_hold;
         bool makes = nd->make.product != RP_NONE, sells = nd->demand.product != RP_NONE;
-        mn->make_time = makes ? add_draw(&b, &nd->make.time) : no_draw(&nd->make.time);
-        mn->demand_every = sells ? add_draw(&b, &nd->demand.every) : no_draw(&nd->demand.every);
-        mn->demand_size = sells ? add_draw(&b, &nd->demand.size) : no_draw(&nd->demand.size);
-        mn->up = nd->outages.present ? add_draw(&b, &nd->outages.every)
+        mn->make_time = makes ? add_draw(b, &nd->make.time) : no_draw(&nd->make.time);
+        mn->demand_every = sells ? add_draw(b, &nd->demand.every) : no_draw(&nd->demand.every);
+        mn->demand_size = sells ? add_draw(b, &nd->demand.size) : no_draw(&nd->demand.size);
+        mn->up = nd->outages.present ? add_draw(b, &nd->outages.every)
                                      : no_draw(&nd->outages.every);
-        mn->down = nd->outages.present ? add_draw(&b, &nd->outages.lasts)
+        mn->down = nd->outages.present ? add_draw(b, &nd->outages.lasts)
                                        : no_draw(&nd->outages.lasts);
+        mn->sells = sells;
+        mn->lost_sales = nd->demand.unmet == RP_UNMET_LOST;
+        mn->has_outages = nd->outages.present;
         mn->self_class = rp_model_buyer_class(nd, nd);
         size_t ncls = (nd->npriority > nd->nquota ? nd->npriority : nd->nquota) + 1;
         if (ncls > m->max_classes)
             m->max_classes = ncls;
         mn->server0 = (uint32_t)m->nservers;
-        if (nd->make.product != RP_NONE)
+        if (makes)
             m->nservers += nd->make.servers;
     }
+}
 
-    /* Disruptions: their streams and the edges they touch. */
+/* Each node's quota shares, by class, in one array (mnode.quota0). */
+static void build_quotas(struct rp_model *m)
+{
+    size_t total = 0;
+    for (uint32_t n = 0; n < m->nnodes; n++)
+        total += m->nodes[n].sc->nquota;
+    m->quota_share = rp_xcalloc(total + 1, sizeof *m->quota_share);
+    uint32_t at = 0;
+    for (uint32_t n = 0; n < m->nnodes; n++) {
+        const struct rp_node *nd = m->nodes[n].sc;
+        m->nodes[n].quota0 = at;
+        m->nodes[n].nquota = (uint32_t)nd->nquota;
+        for (size_t c = 0; c < nd->nquota; c++)
+            m->quota_share[at++] = nd->quota[c].share;
+    }
+}
+
+/* What the engine reads of disruption d, copied into me (path points into pts). */
+static void copy_event(struct mevent *me, const struct rp_disruption *d,
+                       struct path_pt *pts)
+{
+    me->type = d->type;
+    me->severity = d->severity;
+    me->seize = d->in_transit == RP_IN_TRANSIT_SEIZE;
+    me->announce = d->announce;
+    me->approval = d->approval;
+    me->node = d->node;
+    me->has_factor = d->has_factor;
+    me->factor = d->factor;
+    me->add = d->add;
+    me->ramp = d->ramp;
+    for (size_t i = 0; i < d->npath; i++)
+        pts[i] = (struct path_pt){ d->path[i].day, d->path[i].factor };
+    me->path = pts;
+    me->npath = (uint32_t)d->npath;
+}
+
+/* The edges event d touches, appended to m->event_edges (cap: its room). */
+static void add_event_edges(struct rp_model *m, const struct rp_disruption *d,
+                            size_t *nee, size_t *cap)
+{
+    for (uint32_t e = 0; e < m->nedges; e++) {
+        if (!edge_matches(m->sc, &m->edges[e], &m->holds[m->edges[e].hold], d))
+            continue;
+        if (*nee == *cap) {
+            *cap *= 2;
+            m->event_edges = rp_xrealloc(m->event_edges, *cap * sizeof *m->event_edges);
+        }
+        m->event_edges[(*nee)++] = e;
+    }
+}
+
+/* Disruptions: what the engine reads of them, their streams and the edges they touch. */
+static void build_events(struct build *b)
+{
+    struct rp_model *m = b->m;
+    const struct rp_scenario *sc = m->sc;
     m->nevents = sc->nevents;
     m->events = rp_xcalloc(sc->nevents + 1, sizeof *m->events);
+    size_t npts = 0;
+    for (uint32_t k = 0; k < sc->nevents; k++)
+        npts += sc->events[k].npath;
+    m->path_pts = rp_xcalloc(npts + 1, sizeof *m->path_pts);
     size_t cap_ee = 16, nee = 0;
     m->event_edges = rp_xmalloc(cap_ee * sizeof *m->event_edges);
+    npts = 0;
     for (uint32_t k = 0; k < sc->nevents; k++) {
         const struct rp_disruption *d = &sc->events[k];
         struct mevent *me = &m->events[k];
         me->sc = d;
-        me->start = add_draw(&b, &d->start);
-        me->duration = add_draw(&b, &d->duration);
+        copy_event(me, d, m->path_pts + npts);
+        npts += d->npath;
+        me->start = add_draw(b, &d->start);
+        me->duration = add_draw(b, &d->duration);
         me->delay = no_draw(&d->delay);
         me->approval_stream = -1;
         me->edge0 = (uint32_t)nee;
-        if (d->type == RP_EVENT_EXPORT_BAN || d->type == RP_EVENT_EXPORT_LICENCE) {
-            for (uint32_t e = 0; e < m->nedges; e++) {
-                if (!edge_matches(sc, &m->edges[e], &m->holds[m->edges[e].hold], d))
-                    continue;
-                if (nee == cap_ee) {
-                    cap_ee *= 2;
-                    m->event_edges = rp_xrealloc(m->event_edges,
-                                                 cap_ee * sizeof *m->event_edges);
-                }
-                m->event_edges[nee++] = e;
-            }
-        }
+        if (d->type == RP_EVENT_EXPORT_BAN || d->type == RP_EVENT_EXPORT_LICENCE)
+            add_event_edges(m, d, &nee, &cap_ee);
         me->nedges = (uint32_t)(nee - me->edge0);
         if (d->type == RP_EVENT_EXPORT_LICENCE) {
-            me->delay = add_draw(&b, &d->delay);
+            me->delay = add_draw(b, &d->delay);
             char path[512];
             snprintf(path, sizeof path, "events.%s.approval", d->id);
-            me->approval_stream = add_stream_key(&b, rp_path_hash(path));
+            me->approval_stream = add_stream_key(b, rp_path_hash(path));
         }
     }
+}
 
-    build_node_events(m);
-    rp_cost_build(m);
-    /*
-     * A holding whose node allocates by class keeps one backlog per class,
-     * so that serving a class walks only its own orders.
-     */
+/*
+ * A holding whose node allocates by class keeps one backlog per class,
+ * so that serving a class walks only its own orders.
+ */
+static void build_lanes(struct rp_model *m)
+{
     for (uint32_t h = 0; h < m->nholds; h++) {
         struct hold *hd = &m->holds[h];
         const struct rp_node *nd = m->nodes[hd->node].sc;
@@ -630,42 +719,67 @@ struct rp_model *rp_model_new(const struct rp_scenario *sc)
         hd->lane0 = (uint32_t)m->nlanes;
         m->nlanes += hd->nlanes;
     }
+}
 
-    /* Daily buckets: needed for recovery times and for series. */
+/* Daily buckets: needed for recovery times and for series. */
+static void build_days(struct rp_model *m)
+{
+    const struct rp_scenario *sc = m->sc;
     m->series = sc->series && sc->nreport_groups > 0;
     if (sc->has_day0) {
         m->periods = rp_xcalloc(RP_MAX_PERIODS + 1, sizeof *m->periods);
         m->nperiods = rp_periods_of(sc->day0, sc->horizon, m->periods, RP_MAX_PERIODS);
     }
     m->daily = m->series || sc->nevents > 0 || m->ntrig_holds > 0 || m->nperiods > 0;
-    if (m->daily) {
-        m->ndays = (size_t)ceil(sc->horizon);
-        if (m->ndays == 0)
-            m->ndays = 1;
-        for (uint32_t n = 0; n < m->nnodes; n++) {
-            const struct rp_node *nd = m->nodes[n].sc;
-            if (nd->make.product != RP_NONE || nd->demand.product != RP_NONE)
-                m->nodes[n].day_slot = (int32_t)m->nday_nodes++;
-        }
+    if (!m->daily)
+        return;
+    m->ndays = (size_t)ceil(sc->horizon);
+    if (m->ndays == 0)
+        m->ndays = 1;
+    for (uint32_t n = 0; n < m->nnodes; n++) {
+        const struct rp_node *nd = m->nodes[n].sc;
+        if (nd->make.product != RP_NONE || nd->demand.product != RP_NONE)
+            m->nodes[n].day_slot = (int32_t)m->nday_nodes++;
     }
-    build_layout(&b);
-    /* Each group's holdings of its product, found once here, not per replication. */
-    size_t nmembers = 0;
-    for (uint32_t g = 0; g < sc->nreport_groups; g++)
-        nmembers += sc->report_groups[g].nnodes;
-    m->group_hold0 = rp_xcalloc(sc->nreport_groups + 1, sizeof *m->group_hold0);
-    m->group_holds = rp_xcalloc(nmembers + 1, sizeof *m->group_holds);
-    uint32_t ngh = 0;
-    for (uint32_t g = 0; g < sc->nreport_groups; g++) {
+}
+
+/* Each report group's member nodes, as the scenario lists them. */
+static void build_group_nodes(struct rp_model *m)
+{
+    const struct rp_scenario *sc = m->sc;
+    m->ngroups = sc->nreport_groups;
+    m->group_node0 = rp_xcalloc(m->ngroups + 1, sizeof *m->group_node0);
+    uint32_t at = 0;
+    for (size_t g = 0; g < m->ngroups; g++)
+        at += (uint32_t)sc->report_groups[g].nnodes;
+    m->group_nodes = rp_xcalloc(at + 1, sizeof *m->group_nodes);
+    at = 0;
+    for (size_t g = 0; g < m->ngroups; g++) {
         const struct rp_report_group *rg = &sc->report_groups[g];
+        m->group_node0[g] = at;
+        for (size_t i = 0; i < rg->nnodes; i++)
+            m->group_nodes[at++] = rg->nodes[i];
+    }
+    m->group_node0[m->ngroups] = at;
+}
+
+/* Each group's holdings of its product, found once here, not per replication. */
+static void build_group_holds(struct rp_model *m)
+{
+    size_t ng = m->ngroups;
+    m->group_hold0 = rp_xcalloc(ng + 1, sizeof *m->group_hold0);
+    m->group_holds = rp_xcalloc(m->group_node0[ng] + 1, sizeof *m->group_holds);
+    uint32_t ngh = 0;
+    for (uint32_t g = 0; g < ng; g++) {
         m->group_hold0[g] = ngh;
-        for (size_t i = 0; i < rg->nnodes && m->group_product[g] != RP_NONE; i++) {
-            uint32_t h = rp_model_find_hold(m, rg->nodes[i], m->group_product[g]);
+        for (uint32_t i = m->group_node0[g];
+             i < m->group_node0[g + 1] && m->group_product[g] != RP_NONE; i++) {
+            uint32_t h = rp_model_find_hold(m, m->group_nodes[i], m->group_product[g]);
             if (h != RP_NONE)
                 m->group_holds[ngh++] = h;
         }
     }
-    m->group_hold0[sc->nreport_groups] = ngh;
+    m->group_hold0[ng] = ngh;
     /* The reverse, for peak_backorders: the groups each holding counts in. */
     m->hold_group0 = rp_xcalloc(m->nholds + 2, sizeof *m->hold_group0);
     m->hold_groups = rp_xcalloc(ngh + 1, sizeof *m->hold_groups);
@@ -673,21 +787,57 @@ struct rp_model *rp_model_new(const struct rp_scenario *sc)
         m->hold_group0[m->group_holds[i] + 1]++;
     for (size_t h = 0; h < m->nholds; h++)
         m->hold_group0[h + 1] += m->hold_group0[h];
-    {
-        uint32_t *fill = rp_xcalloc(m->nholds + 1, sizeof *fill);
-        for (uint32_t g = 0; g < sc->nreport_groups; g++)
-            for (uint32_t i = m->group_hold0[g]; i < m->group_hold0[g + 1]; i++) {
-                uint32_t h = m->group_holds[i];
-                m->hold_groups[m->hold_group0[h] + fill[h]++] = g;
-            }
-        free(fill);
-    }
-    /* Results look up each node value's holding once here, not per replication. */
+    uint32_t *fill = rp_xcalloc(m->nholds + 1, sizeof *fill);
+    for (uint32_t g = 0; g < ng; g++)
+        for (uint32_t i = m->group_hold0[g]; i < m->group_hold0[g + 1]; i++) {
+            uint32_t h = m->group_holds[i];
+            m->hold_groups[m->hold_group0[h] + fill[h]++] = g;
+        }
+    free(fill);
+}
+
+/* Results look up each node value's holding once here, not per replication. */
+static void find_value_holds(struct rp_model *m)
+{
     m->value_hold = rp_xcalloc(m->nvalues + 1, sizeof *m->value_hold);
     for (size_t i = 0; i < m->nvalues; i++)
         m->value_hold[i] = m->values[i].scope == RP_SCOPE_NODE
             ? rp_model_find_hold(m, m->values[i].owner, m->values[i].product)
             : RP_NONE;
+}
+
+/*
+ * The steps in order: streams are numbered as they are added (edges, then
+ * nodes, then events, then uncertain inputs), so the order is part of every
+ * result.
+ */
+struct rp_model *rp_model_new(const struct rp_scenario *sc)
+{
+    struct rp_model *m = rp_xcalloc(1, sizeof *m);
+    struct build b = { .m = m };
+
+    m->sc = sc;
+    m->horizon = sc->horizon;
+    m->warmup = sc->warmup;
+    m->nnodes = sc->nnodes;
+    m->nodes = rp_xcalloc(sc->nnodes, sizeof *m->nodes);
+    for (uint32_t n = 0; n < sc->nnodes; n++)
+        m->nodes[n].first_hold = m->nodes[n].last_hold = RP_NONE;
+    build_holds(&b);
+    build_edges(&b);
+    index_supply_edges(m);
+    build_triggers(m);
+    build_node_draws(&b);
+    build_quotas(m);
+    build_events(&b);
+    build_node_events(m);
+    rp_cost_build(m);
+    build_lanes(m);
+    build_days(m);
+    build_group_nodes(m);
+    build_layout(&b);
+    build_group_holds(m);
+    find_value_holds(m);
     return m;
 }
 
@@ -710,12 +860,16 @@ void rp_model_free(struct rp_model *m)
     free(m->value_hold);
     free(m->group_product);
     free(m->periods);
+    free(m->group_node0);
+    free(m->group_nodes);
     free(m->group_hold0);
     free(m->group_holds);
     free(m->hold_group0);
     free(m->hold_groups);
     rp_cost_release(m);
     free(m->input_stream);
+    free(m->quota_share);
+    free(m->path_pts);
     free(m);
 }
 

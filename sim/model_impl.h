@@ -5,6 +5,11 @@
  * A node's stock of one product is a holding; a supply edge joins a
  * customer's holding to a supplier node. Everything here is immutable once
  * rp_model_new() returns, and read by every thread at once.
+ *
+ * The engine reads only what is here, never the scenario: what it needs of
+ * a node, an event or a report group is copied in by the builder (model.c,
+ * cost.c). The back-pointers named sc serve the builder and the modules
+ * above the engine (report, cost.c, periods.c, batch).
  */
 #ifndef RIPPLE_MODEL_IMPL_H
 #define RIPPLE_MODEL_IMPL_H
@@ -102,8 +107,14 @@ struct edge {
     double price;           /* currency per unit shipped over it */
 };
 
+/* One point of a capacity or demand path: the factor in force on day. */
+struct path_pt {
+    double day;             /* days since the start of the run */
+    double factor;          /* >= 0; linear between points */
+};
+
 struct mnode {
-    const struct rp_node *sc;
+    const struct rp_node *sc;   /* for the builder and the report: the engine reads the fields below */
     uint32_t first_hold;    /* its holdings, linked by next_at_node in index order */
     uint32_t last_hold;
     uint32_t out_hold;      /* RP_NONE if it makes nothing */
@@ -117,21 +128,48 @@ struct mnode {
     double rate;            /* nominal units/day at full capacity */
     double batch;           /* sc->make's, copied: read per batch start, where */
     uint32_t servers;       /*   the scenario's node is a cache miss on big networks */
+    uint32_t quota0;        /* quota allocation: class c's share is quota_share[quota0 + c] */
     double mean_time;       /* mean days per batch (makers) */
     uint32_t cap_ev0, ncap_ev;  /* its capacity events: node_events[cap_ev0 ..] */
     uint32_t dem_ev0, ndem_ev;  /* its demand events, likewise */
     bool follows;           /* a holding's level follows its capacity or demand */
+    bool sells;             /* a market: demands arrive (demand.product given) */
+    bool lost_sales;        /* demand unmet from stock is lost, not owed */
+    bool has_outages;       /* random outages: up and down are drawn */
     uint32_t self_class;    /* its own customers' class under its allocation */
     bool stock_keeping;     /* a failed order here is a shortfall (not made to order) */
     int32_t day_slot;       /* index into daily arrays, -1 if none */
+    /* Cold, at the end: read when a quota node shares a backlog, and once
+     * per replication for costs. */
+    uint32_t nquota;        /* quota allocation: named classes */
+    double margin;          /* currency per unit of output lost (starved or down) */
+    double penalty;         /* currency per unit of demand unmet at the horizon */
 };
 
+/*
+ * A disruption as the engine sees it: what the scenario says of it, copied
+ * (the engine reads only the model). A ban's pass share reads type,
+ * severity and its edges together; a factor reads the fields after node.
+ */
 struct mevent {
-    const struct rp_disruption *sc;
+    const struct rp_disruption *sc;     /* for the builder and the report */
+    enum rp_event_type type;
+    double severity;                /* ban: fraction of each order refused */
+    uint32_t edge0, nedges; /* edges it touches (bans and licences), sorted */
+    bool seize;                     /* ban: goods in transit are seized at its start */
+    double announce;                /* ban, licence: days before start it is known (0: at start) */
+    double approval;                /* licence: probability a shipment is approved */
     struct rp_draw start, duration; /* days */
     struct rp_draw delay;           /* licence: days each shipment waits */
     int32_t approval_stream;        /* licence: the uniform behind each decision */
-    uint32_t edge0, nedges; /* edges it touches (bans and licences), sorted */
+    uint32_t node;                  /* capacity, outage, demand: the node it strikes */
+    bool has_factor;
+    double factor;                  /* capacity or demand multiplier */
+    double add;                     /* capacity: units/day added (when !has_factor) */
+    double ramp;                    /* days of linear ramp to full effect */
+    const struct path_pt *path;     /* factor over time (model-owned: rp_model.path_pts) */
+    uint32_t npath;                 /* 0: no path (factor or add applies) */
+    double cost;                    /* currency, one-off at its start */
 };
 
 /* A node's share of an event's one-off cost (cost.c). */
@@ -140,8 +178,14 @@ struct cost_claim {
     double share;           /* of the event's cost, 0..1 */
 };
 
+/*
+ * The engine reads only this and what it points to, never the scenario (sc
+ * is for the builder, the report and the other modules above the engine).
+ */
 struct rp_model {
     const struct rp_scenario *sc;
+    double horizon;                 /* days: no event is pushed after it (read per push) */
+    double warmup;                  /* days */
     uint32_t *value_hold;           /* per value: its holding (node values), else RP_NONE */
     struct hold *holds;
     size_t nholds;
@@ -163,10 +207,13 @@ struct rp_model {
     uint64_t *stream_keys;          /* path hash of each random quantity */
     size_t nstreams;
     size_t nservers;
-    size_t max_classes;
-    size_t nlanes;                  /* backlog lanes of all laned holdings */             /* most allocation classes at one node, plus one */
+    size_t max_classes;             /* most allocation classes at one node, plus one */
+    size_t nlanes;                  /* backlog lanes of all laned holdings */
     struct rp_value_desc *values;
     size_t nvalues;
+    size_t ngroups;                 /* report groups */
+    uint32_t *group_node0;          /* group g's member nodes: */
+    uint32_t *group_nodes;          /*   group_nodes[group_node0[g] .. group_node0[g + 1]) */
     uint32_t *group_product;
     uint32_t *group_hold0;          /* group g's members' holdings of its product: */
     uint32_t *group_holds;          /*   group_holds[group_hold0[g] .. group_hold0[g + 1]) */
@@ -181,6 +228,8 @@ struct rp_model {
     bool costs;                     /* the scenario prices something: cost metrics reported */
     int32_t *input_stream;          /* per uncertain input: its stream ("uncertain.<path>") */
     size_t ninputs;                 /* uncertain inputs: each replication redraws them (draws.h) */
+    double *quota_share;            /* per quota class of each node (mnode.quota0) */
+    struct path_pt *path_pts;       /* the events' path points (mevent.path) */
     uint32_t *cost_claim0;          /* node n's claims on event costs: */
     struct cost_claim *cost_claims; /*   cost_claims[cost_claim0[n] .. [n + 1]) */
 };
