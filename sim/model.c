@@ -8,6 +8,7 @@
  * event loop's path.
  */
 #include "model_impl.h"
+#include "model_build.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -19,61 +20,7 @@
 #include "ripple/periods.h"
 #include "ripple/rng.h"
 
-/* ---------------------------------------------------------------- names */
-
-static const struct {
-    const char *name;
-    int lower, tail;
-    enum rp_unit unit;
-    enum rp_agg agg;
-} metrics[RP_M_COUNT] = {
-#define X(e, name, lower, tail, unit, agg) \
-    [RP_M_##e] = { name, lower, tail, RP_UNIT_##unit, RP_AGG_##agg },
-    RP_METRICS(X)
-#undef X
-};
-
-const char *rp_metric_name(enum rp_metric m)
-{
-    return m < RP_M_COUNT ? metrics[m].name : "?";
-}
-
-int rp_metric_lower_is_better(enum rp_metric m)
-{
-    return m < RP_M_COUNT ? metrics[m].lower : 1;
-}
-
-int rp_metric_tail(enum rp_metric m)
-{
-    return m < RP_M_COUNT ? metrics[m].tail : 0;
-}
-
-enum rp_unit rp_metric_unit(enum rp_metric m)
-{
-    return m < RP_M_COUNT ? metrics[m].unit : RP_UNIT_GOODS;
-}
-
-enum rp_agg rp_metric_agg(enum rp_metric m)
-{
-    return m < RP_M_COUNT ? metrics[m].agg : RP_AGG_NONE;
-}
-
-int rp_metric_by_name(const char *name, enum rp_metric *out)
-{
-    for (int k = 0; k < RP_M_COUNT; k++)
-        if (!strcmp(metrics[k].name, name)) {
-            *out = (enum rp_metric)k;
-            return 0;
-        }
-    return -1;
-}
-
 /* ---------------------------------------------------------- model build */
-
-struct build {
-    struct rp_model *m;
-    size_t cap_holds, cap_edges, cap_values, cap_streams;
-};
 
 static int32_t add_stream(struct build *b, const struct rp_dist *d)
 {
@@ -103,7 +50,7 @@ static struct rp_draw no_draw(const struct rp_dist *d)
                              .a = d->a, .b = d->b, .c = d->c, .dist = d };
 }
 
-static int32_t add_stream_key(struct build *b, uint64_t key)
+int32_t mb_add_stream_key(struct build *b, uint64_t key)
 {
     struct rp_dist d = rp_dist_const(0);
     d.kind = RP_DIST_UNIFORM;           /* any random kind: only the key is kept */
@@ -144,20 +91,6 @@ static uint32_t add_hold(struct build *b, uint32_t node, uint32_t product,
         m->holds[mn->last_hold].next_at_node = h;
     mn->last_hold = h;
     return h;
-}
-
-static void add_value(struct build *b, enum rp_scope scope, uint32_t owner,
-                      uint32_t node, uint32_t product, enum rp_metric metric)
-{
-    struct rp_model *m = b->m;
-    if (m->nvalues == b->cap_values) {
-        b->cap_values = b->cap_values ? 2 * b->cap_values : 64;
-        m->values = rp_xrealloc(m->values, b->cap_values * sizeof *m->values);
-    }
-    m->values[m->nvalues++] = (struct rp_value_desc){
-        .scope = scope, .owner = owner, .node = node, .product = product,
-        .metric = metric,
-    };
 }
 
 static const struct rp_stock *stock_entry(const struct rp_node *n, uint32_t p)
@@ -325,139 +258,6 @@ static bool edge_matches(const struct rp_scenario *sc, const struct edge *e,
         return false;
     return d->by_owner ? rp_cset_has(&d->to_owner, cus->owner)
                        : rp_cset_has(&d->to, cus->country);
-}
-
-static bool node_in_groups(const struct rp_scenario *sc, uint32_t n)
-{
-    for (size_t g = 0; g < sc->nreport_groups; g++)
-        for (size_t i = 0; i < sc->report_groups[g].nnodes; i++)
-            if (sc->report_groups[g].nodes[i] == n)
-                return true;
-    return false;
-}
-
-/* Each holding's values: the common ones, then by role; a node's own on its main holding. */
-static void layout_node_values(struct build *b)
-{
-    struct rp_model *m = b->m;
-    for (uint32_t hi = 0; hi < m->nholds; hi++) {
-        const struct hold *h = &m->holds[hi];
-        const struct mnode *mn = &m->nodes[h->node];
-        static const enum rp_metric common[] = {
-            RP_M_DEMAND, RP_M_DELIVERED, RP_M_UNMET, RP_M_LOST,
-            RP_M_FILL_RATE, RP_M_BACKORDERS, RP_M_PEAK_BACKORDERS,
-        };
-        for (size_t k = 0; k < sizeof common / sizeof *common; k++)
-            add_value(b, RP_SCOPE_NODE, h->node, RP_NONE, h->product, common[k]);
-        if (h->role != ROLE_UNLIMITED) {
-            add_value(b, RP_SCOPE_NODE, h->node, RP_NONE, h->product, RP_M_ON_HAND);
-            add_value(b, RP_SCOPE_NODE, h->node, RP_NONE, h->product, RP_M_STOCKOUT);
-        }
-        if (h->nedges)
-            add_value(b, RP_SCOPE_NODE, h->node, RP_NONE, h->product, RP_M_CYCLE_TIME);
-        if (h->role == ROLE_OUTPUT) {
-            static const enum rp_metric maker[] = {
-                RP_M_WIP, RP_M_PRODUCED, RP_M_STARVED, RP_M_UTILIZATION,
-                RP_M_STOPPAGES,
-            };
-            for (size_t k = 0; k < sizeof maker / sizeof *maker; k++)
-                add_value(b, RP_SCOPE_NODE, h->node, RP_NONE, h->product, maker[k]);
-        }
-        if (h->role == ROLE_INPUT)
-            add_value(b, RP_SCOPE_NODE, h->node, RP_NONE, h->product, RP_M_STARVED);
-        if (mn->main_hold == hi) {
-            add_value(b, RP_SCOPE_NODE, h->node, RP_NONE, h->product, RP_M_DOWN);
-            for (int k = 0; k < RP_M_COUNT && m->costs; k++)    /* the node's, all products */
-                if (rp_metric_unit((enum rp_metric)k) == RP_UNIT_MONEY)
-                    add_value(b, RP_SCOPE_NODE, h->node, RP_NONE, h->product,
-                              (enum rp_metric)k);
-            if (mn->sc->outages.present) {
-                static const enum rp_metric out[] = {
-                    RP_M_OUTAGES, RP_M_MTBF, RP_M_MTTR, RP_M_FIRST_OUTAGE,
-                };
-                for (size_t k = 0; k < sizeof out / sizeof *out; k++)
-                    add_value(b, RP_SCOPE_NODE, h->node, RP_NONE, h->product, out[k]);
-            }
-        }
-    }
-}
-
-/* Each report group's values (of its product), then per calendar year. */
-static void layout_group_values(struct build *b)
-{
-    struct rp_model *m = b->m;
-    const struct rp_scenario *sc = m->sc;
-    m->group_product = rp_xcalloc(sc->nreport_groups + 1, sizeof *m->group_product);
-    for (uint32_t g = 0; g < sc->nreport_groups; g++) {
-        const struct rp_report_group *rg = &sc->report_groups[g];
-        uint32_t p = RP_NONE;
-        for (size_t i = 0; i < rg->nnodes && p == RP_NONE; i++) {
-            uint32_t mh = m->nodes[rg->nodes[i]].main_hold;
-            if (mh != RP_NONE)
-                p = m->holds[mh].product;
-        }
-        m->group_product[g] = p;
-        if (p == RP_NONE)
-            continue;
-        for (int k = 0; k < RP_M_COUNT; k++)
-            if (rp_metric_agg((enum rp_metric)k) != RP_AGG_NONE
-                && (m->costs || rp_metric_unit((enum rp_metric)k) != RP_UNIT_MONEY))
-                add_value(b, RP_SCOPE_GROUP, g, RP_NONE, p, (enum rp_metric)k);
-    }
-
-    /* Per calendar year (periods.h): after the group values, year by year. */
-    for (uint32_t g = 0; g < sc->nreport_groups && m->nperiods; g++)
-        for (uint32_t k = 0; k < m->nperiods && m->group_product[g] != RP_NONE; k++)
-            for (int j = 0; j < RP_PERIOD_NMETRICS; j++)
-                add_value(b, RP_SCOPE_PERIOD, g, k, m->group_product[g],
-                          rp_period_metrics[j]);
-}
-
-/* Recovery values per event and node: the struck node, and group members. */
-static void layout_event_values(struct build *b)
-{
-    struct rp_model *m = b->m;
-    const struct rp_scenario *sc = m->sc;
-    bool have_groups = sc->nreport_groups > 0;
-    for (uint32_t k = 0; k < m->nevents; k++) {
-        const struct rp_disruption *d = m->events[k].sc;
-        for (uint32_t n = 0; n < m->nnodes; n++) {
-            const struct mnode *mn = &m->nodes[n];
-            if (mn->day_slot < 0)
-                continue;
-            bool target = (d->type == RP_EVENT_CAPACITY || d->type == RP_EVENT_OUTAGE
-                           || d->type == RP_EVENT_DEMAND) && d->node == n;
-            if (have_groups && !target && !node_in_groups(sc, n))
-                continue;
-            add_value(b, RP_SCOPE_EVENT, k, n, RP_NONE, RP_M_TTS);
-            add_value(b, RP_SCOPE_EVENT, k, n, RP_NONE, RP_M_TTR);
-            add_value(b, RP_SCOPE_EVENT, k, n, RP_NONE, RP_M_TTR_GT_TTS);
-        }
-    }
-}
-
-/* Uncertain inputs: the draws, last, so a replication's own model lays out the rest alike. */
-static void layout_inputs(struct build *b)
-{
-    struct rp_model *m = b->m;
-    const struct rp_scenario *sc = m->sc;
-    m->ninputs = sc->nuncertain;
-    m->input_stream = rp_xcalloc(sc->nuncertain + 1, sizeof *m->input_stream);
-    for (uint32_t i = 0; i < sc->nuncertain; i++) {
-        char path[1100];
-        snprintf(path, sizeof path, "uncertain.%s", sc->uncertain[i].path);
-        m->input_stream[i] = add_stream_key(b, rp_path_hash(path));
-        add_value(b, RP_SCOPE_INPUT, i, RP_NONE, RP_NONE, RP_M_DRAW);
-    }
-}
-
-/* The values a replication reports, in the order results are laid out. */
-static void build_layout(struct build *b)
-{
-    layout_node_values(b);
-    layout_group_values(b);
-    layout_event_values(b);
-    layout_inputs(b);
 }
 
 /*
@@ -694,7 +494,7 @@ static void build_events(struct build *b)
             me->delay = add_draw(b, &d->delay);
             char path[512];
             snprintf(path, sizeof path, "events.%s.approval", d->id);
-            me->approval_stream = add_stream_key(b, rp_path_hash(path));
+            me->approval_stream = mb_add_stream_key(b, rp_path_hash(path));
         }
     }
 }
@@ -835,7 +635,7 @@ struct rp_model *rp_model_new(const struct rp_scenario *sc)
     build_lanes(m);
     build_days(m);
     build_group_nodes(m);
-    build_layout(&b);
+    mb_build_layout(&b);
     build_group_holds(m);
     find_value_holds(m);
     return m;

@@ -18,15 +18,6 @@
 #include "ripple/metrics.h"
 #include "ripple/scenario.h"
 
-/* The properties of metric m, from the list in metrics.h. */
-int rp_metric_lower_is_better(enum rp_metric m);    /* a larger value is worse */
-const char *rp_metric_name(enum rp_metric m);
-int rp_metric_tail(enum rp_metric m);               /* summaries give CVaR95, P(any) */
-enum rp_unit rp_metric_unit(enum rp_metric m);
-enum rp_agg rp_metric_agg(enum rp_metric m);
-/* The metric called name; -1 when none is. */
-int rp_metric_by_name(const char *name, enum rp_metric *out);
-
 enum rp_scope {
     RP_SCOPE_NODE,      /* owner: node index */
     RP_SCOPE_GROUP,     /* owner: report group index */
