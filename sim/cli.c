@@ -277,6 +277,58 @@ static const char *const formats[] = { "table", "json", "csv", NULL };
 static const char *const quantile_modes[] = { "exact", "p2", "auto", NULL };
 static const char *const methods[] = { "sobol", "morris", NULL };
 
+/* A directory named by s (not empty). */
+static int parse_dir(const char *opt, const char *s, const char **dir)
+{
+    if (!*s) {
+        fprintf(stderr, "ripple: %s: expected a directory, not ''\n", opt);
+        return -1;
+    }
+    *dir = s;
+    return 0;
+}
+
+/* --max-rep-events: a count below 1.8e19 (the step budget is a uint64_t). */
+static int parse_rep_events(const char *opt, const char *s, double *out)
+{
+    if (parse_count(opt, s, out))
+        return -1;
+    if (*out >= 1.8e19) {
+        fprintf(stderr, "ripple: %s: expected at most 1.8e19, not '%s'\n",
+                opt, s);
+        return -1;
+    }
+    return 0;
+}
+
+/* --max-file-size: 1 byte to 1e18. */
+static int parse_file_size(const char *opt, const char *s, double *out)
+{
+    if (parse_bytes(opt, s, out))
+        return -1;
+    if (!(*out >= 1 && *out < 1e18)) {
+        fprintf(stderr, "ripple: %s: expected a size from 1 byte to 1e18, "
+                "not '%s'\n", opt, s);
+        return -1;
+    }
+    return 0;
+}
+
+/* --levels: an even number from 2 to 1000 (Morris). */
+static int parse_levels(const char *opt, const char *s, int *out)
+{
+    uint64_t u;
+    if (parse_whole(opt, s, 2, 1000, &u))
+        return -1;
+    if (u % 2) {
+        fprintf(stderr, "ripple: %s: expected an even number of levels, "
+                "not '%s'\n", opt, s);
+        return -1;
+    }
+    *out = (int)u;
+    return 0;
+}
+
 /* Stores option o's value s (NULL for a flag); -1 after saying what is wrong. */
 static int set_option(struct cli_args *a, enum cli_opt o, const char *opt,
                       const char *s)
@@ -301,23 +353,13 @@ static int set_option(struct cli_args *a, enum cli_opt o, const char *opt,
     case CLI_O_FORMAT:
         return parse_word(opt, s, formats, &a->format);
     case CLI_O_OUT:
-        if (!*s) {
-            fprintf(stderr, "ripple: %s: expected a directory, not ''\n", opt);
-            return -1;
-        }
-        a->out_dir = s;
-        return 0;
+        return parse_dir(opt, s, &a->out_dir);
     case CLI_O_VARIANT:
         return parse_name(opt, s, &a->variant);
     case CLI_O_SHARD:
         return parse_shard(a, opt, s);
     case CLI_O_RESUME:
-        if (!*s) {
-            fprintf(stderr, "ripple: %s: expected a directory, not ''\n", opt);
-            return -1;
-        }
-        a->resume = s;
-        return 0;
+        return parse_dir(opt, s, &a->resume);
     case CLI_O_SET:
     case CLI_O_SWEEP_SET:
         return parse_set(a, opt, s);
@@ -337,23 +379,9 @@ static int set_option(struct cli_args *a, enum cli_opt o, const char *opt,
     case CLI_O_MAX_MEMORY:
         return parse_bytes(opt, s, &a->limits.max_memory);
     case CLI_O_MAX_REP_EVENTS:
-        if (parse_count(opt, s, &a->max_rep_events))
-            return -1;
-        if (a->max_rep_events >= 1.8e19) {
-            fprintf(stderr, "ripple: %s: expected at most 1.8e19, not '%s'\n",
-                    opt, s);
-            return -1;
-        }
-        return 0;
+        return parse_rep_events(opt, s, &a->max_rep_events);
     case CLI_O_MAX_FILE_SIZE:
-        if (parse_bytes(opt, s, &a->max_file_size))
-            return -1;
-        if (!(a->max_file_size >= 1 && a->max_file_size < 1e18)) {
-            fprintf(stderr, "ripple: %s: expected a size from 1 byte to 1e18, "
-                    "not '%s'\n", opt, s);
-            return -1;
-        }
-        return 0;
+        return parse_file_size(opt, s, &a->max_file_size);
     case CLI_O_REPORT:
         a->report = true;
         return 0;
@@ -368,15 +396,7 @@ static int set_option(struct cli_args *a, enum cli_opt o, const char *opt,
         a->samples = (long)u;
         return 0;
     case CLI_O_LEVELS:
-        if (parse_whole(opt, s, 2, 1000, &u))
-            return -1;
-        if (u % 2) {
-            fprintf(stderr, "ripple: %s: expected an even number of levels, "
-                    "not '%s'\n", opt, s);
-            return -1;
-        }
-        a->levels = (int)u;
-        return 0;
+        return parse_levels(opt, s, &a->levels);
     case CLI_O_HELP:
     case CLI_O_VERSION:
     case CLI_O_END:
