@@ -28,11 +28,17 @@ static uint32_t today(const struct rp_run *r)
     return (uint32_t)floor(r->now);
 }
 
+/* Regular edge e's ring: its holding's trig_days (due, sent) pairs. */
+static double *ring(struct rp_run *r, uint32_t e)
+{
+    return &r->trig_bin[2 * (size_t)r->m->edges[e].bin0];
+}
+
+/* The pair of day `day` in e's ring. */
 static double *bin(struct rp_run *r, uint32_t e, uint32_t day)
 {
-    const struct edge *ed = &r->m->edges[e];
-    uint32_t len = r->m->holds[ed->hold].trig_days;
-    return &r->trig_bin[2 * ((size_t)ed->bin0 + day % len)];
+    uint32_t len = r->m->holds[r->m->edges[e].hold].trig_days;
+    return ring(r, e) + 2 * (size_t)(day % len);
 }
 
 /*
@@ -62,7 +68,7 @@ void rp_eng_trig_record(struct rp_run *r, uint32_t e, double due, double sent)
 {
     uint32_t day = today(r), h = r->m->edges[e].hold;
     advance(r, h, day);
-    double *b = &r->trig_bin[2 * ((size_t)r->m->edges[e].bin0 + r->h[h].tslot)];
+    double *b = ring(r, e) + 2 * (size_t)r->h[h].tslot;
     b[0] += due;
     b[1] += sent;
 }
@@ -75,14 +81,13 @@ void rp_eng_trig_record(struct rp_run *r, uint32_t e, double due, double sent)
 static void window_sums(struct rp_run *r, uint32_t e, uint32_t first,
                         uint32_t last, double *due, double *sent)
 {
-    const struct edge *ed = &r->m->edges[e];
-    uint32_t len = r->m->holds[ed->hold].trig_days;
-    const double *ring = &r->trig_bin[2 * (size_t)ed->bin0];
+    uint32_t len = r->m->holds[r->m->edges[e].hold].trig_days;
+    const double *pairs = ring(r, e);
     uint32_t i = first % len;
     double d = 0, s = 0;
     for (uint32_t n = last - first + 1; n > 0; n--) {
-        d += ring[2 * i];
-        s += ring[2 * i + 1];
+        d += pairs[2 * i];
+        s += pairs[2 * i + 1];
         if (++i == len)
             i = 0;
     }
@@ -165,7 +170,8 @@ static void note_deficit(struct rp_run *r, uint32_t h, uint32_t day)
  * The day that just ended (`day`) and the window - 1 days before it. A
  * window in which no regular edge ever sent less than was due cannot fire
  * (fill <= 1, and rounded sums keep the order of their terms), so it is
- * not summed: on most days nothing is. The backups of a holding with the
+ * not summed (on the flagship most windows still hold a short day: a
+ * supplier's backlog is one). The backups of a holding with the
  * same window share one summing of its rings; a backup called in may order
  * at once (and so add to today's bins), so the next one sums afresh.
  */
