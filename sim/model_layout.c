@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "ripple/periods.h"
 #include "ripple/rng.h"
@@ -24,15 +25,6 @@ void mb_add_value(struct build *b, enum rp_scope scope, uint32_t owner,
         .scope = scope, .owner = owner, .node = node, .product = product,
         .metric = metric,
     };
-}
-
-static bool node_in_groups(const struct rp_scenario *sc, uint32_t n)
-{
-    for (size_t g = 0; g < sc->nreport_groups; g++)
-        for (size_t i = 0; i < sc->report_groups[g].nnodes; i++)
-            if (sc->report_groups[g].nodes[i] == n)
-                return true;
-    return false;
 }
 
 /* Each holding's values: the common ones, then by role; a node's own on its main holding. */
@@ -112,12 +104,18 @@ static void layout_group_values(struct build *b)
                           rp_period_metrics[j]);
 }
 
-/* Recovery values per event and node: the struck node, and group members. */
+/*
+ * Recovery values per event and node: the struck node, and group members.
+ * Membership is marked once from the model's group_nodes (build_group_nodes
+ * runs before the layout), not searched per event and node.
+ */
 static void layout_event_values(struct build *b)
 {
     struct rp_model *m = b->m;
-    const struct rp_scenario *sc = m->sc;
-    bool have_groups = sc->nreport_groups > 0;
+    bool have_groups = m->ngroups > 0;
+    bool *member = rp_xcalloc(m->nnodes + 1, sizeof *member);
+    for (uint32_t i = 0; i < m->group_node0[m->ngroups]; i++)
+        member[m->group_nodes[i]] = true;
     for (uint32_t k = 0; k < m->nevents; k++) {
         const struct rp_disruption *d = m->events[k].sc;
         for (uint32_t n = 0; n < m->nnodes; n++) {
@@ -126,13 +124,14 @@ static void layout_event_values(struct build *b)
                 continue;
             bool target = (d->type == RP_EVENT_CAPACITY || d->type == RP_EVENT_OUTAGE
                            || d->type == RP_EVENT_DEMAND) && d->node == n;
-            if (have_groups && !target && !node_in_groups(sc, n))
+            if (have_groups && !target && !member[n])
                 continue;
             mb_add_value(b, RP_SCOPE_EVENT, k, n, RP_NONE, RP_M_TTS);
             mb_add_value(b, RP_SCOPE_EVENT, k, n, RP_NONE, RP_M_TTR);
             mb_add_value(b, RP_SCOPE_EVENT, k, n, RP_NONE, RP_M_TTR_GT_TTS);
         }
     }
+    free(member);
 }
 
 /* Uncertain inputs: the draws, last, so a replication's own model lays out the rest alike. */
