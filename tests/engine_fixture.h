@@ -1,8 +1,9 @@
 /*
  * engine_fixture.h - one replication of a scenario written inline, for the
- * hand-worked engine tests (test_engine.c, test_additions.c): load it, run
- * replication rep, read a value by name, free it all. Header-only, so each
- * suite stays one source file.
+ * hand-worked engine tests (test_engine.c, test_engine_restrictions.c,
+ * test_engine_shapes.c, test_additions.c): load it, run replication rep,
+ * read a value by name, free it all. Header-only, so each suite stays one
+ * source file.
  */
 #ifndef RIPPLE_TESTS_ENGINE_FIXTURE_H
 #define RIPPLE_TESTS_ENGINE_FIXTURE_H
@@ -55,6 +56,17 @@ static inline double on_order(const struct fixture *f, const char *node, const c
 {
     return rp_run_on_order(f->r, rp_scenario_node(&f->sc, node),
                            rp_scenario_product(&f->sc, product));
+}
+
+/* The index of node id, of product id. */
+static inline uint32_t node(const struct fixture *f, const char *id)
+{
+    return rp_scenario_node(&f->sc, id);
+}
+
+static inline uint32_t product(const struct fixture *f, const char *id)
+{
+    return rp_scenario_product(&f->sc, id);
 }
 
 static inline void run(struct fixture *f, uint64_t rep)
