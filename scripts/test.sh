@@ -7,9 +7,10 @@
 #                    replications, RP_VALIDATION_SCALE), then the flagship run,
 #                    compare and report under LeakSanitizer;
 #   3. build-fuzz/   clang, libFuzzer + ASan + UBSan: the scenario loader
-#                    fuzzed for RP_FUZZ_SECONDS (default 90) from the shipped
-#                    scenarios and tests/bad/; any crash, leak, time-out or
-#                    memory blow-up fails.
+#                    fuzzed for RP_FUZZ_SECONDS (default 90), then load, build
+#                    and a replication of what loads for RP_FUZZ_RUN_SECONDS
+#                    (default 60), from the shipped scenarios and tests/bad/;
+#                    any crash, leak, time-out or memory blow-up fails.
 # RP_TEST_QUICK=1 runs step 1 only. Each step prints its wall time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -55,13 +56,15 @@ build-asan/ripple report "$lsan_out/run" >/dev/null
 rm -rf "$lsan_out"
 echo "flagship: validate, run --out --report, compare and report leak-free"
 
-step "fuzzing the loader"
+step "fuzzing the loader, then the engine"
 CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRP_FUZZ=ON \
     -DRP_TESTS=OFF -DRP_BENCH=OFF -DRP_INSTALL=OFF -DRP_WERROR=ON >/dev/null
-cmake --build build-fuzz --target fuzz_loader -j"$jobs"
+cmake --build build-fuzz --target fuzz_loader fuzz_run -j"$jobs"
 fuzz_work=$(mktemp -d)
 tests/fuzz/run.sh build-fuzz/tests/fuzz/fuzz_loader "${RP_FUZZ_SECONDS:-90}" \
-    "$fuzz_work"
+    "$fuzz_work/loader"
+tests/fuzz/run.sh build-fuzz/tests/fuzz/fuzz_run "${RP_FUZZ_RUN_SECONDS:-60}" \
+    "$fuzz_work/run"
 rm -rf "$fuzz_work"            # kept, with the input that failed, otherwise
 
 step "all passed"

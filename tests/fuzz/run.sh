@@ -29,7 +29,10 @@ find "$src/scenarios" "$src/tests/bad" "$src/tests/data" -type f \
 }
 echo "fuzz: $(ls "$work/seeds" | wc -l) seed files, $seconds s, in $work"
 
-# Files that `extends:` names are looked up beside "fuzz.yaml", i.e. here.
+# Files that `extends:` names are looked up beside "fuzz.yaml", i.e. here:
+# the shipped scenarios are copied in too, so that a seed that extends one
+# in its own directory (most variants do) loads, and gets as far as a run.
+find "$src/scenarios" -type f -name '*.yaml' -exec cp {} "$work/" \;
 cd "$work"
 status=0
 "$fuzzer" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
