@@ -243,12 +243,15 @@ Test(evq, bit_order_is_time_order)
 /*
  * 10000 random pushes and pops against a reference kept sorted by insertion
  * (front = next to leave). Times come from a small grid so that ties by
- * class and push order occur often.
+ * class and push order occur often, and some events are due at once. Every
+ * 97 steps a sweep (rp_evq_at) must visit exactly the events pending, once
+ * each, as seizing goods in transit relies on.
  */
 Test(evq, interleaved_push_and_pop_match_a_sorted_list)
 {
     enum { ops = 10000 };
     static struct rp_event ref[ops];
+    static unsigned char pending[ops];  /* by .a: set before a sweep */
     size_t head = 0, len = 0;           /* ref[head .. head+len) is sorted */
     uint64_t seq = 0;
     double now = 0;
@@ -280,63 +283,20 @@ Test(evq, interleaved_push_and_pop_match_a_sorted_list)
             len--;
         }
         cr_assert_eq(rp_evq_len(&q), len);
+        if (op % 97 == 0) {
+            for (size_t i = head; i < head + len; i++)
+                pending[ref[i].a] = 1;
+            for (size_t i = 0; i < rp_evq_len(&q); i++) {
+                uint32_t a = rp_evq_at(&q, i)->a;
+                cr_assert_eq(pending[a], 1, "sweep at op %u: event %u not "
+                             "pending or visited twice", op, a);
+                pending[a] = 0;
+            }
+        }
     }
     while (len--) {
         cr_assert(rp_evq_pop(&q, &ev));
         cr_assert_eq(ev.a, ref[head++].a);
     }
     cr_assert_not(rp_evq_pop(&q, &ev));
-}
-
-/*
- * As a replication uses the queue: pops interleaved with pushes, many of
- * them due at once (no lead time), so before everything pending, and many
- * into freed slots. Every pop must be the earliest of a plain reference
- * list, and a sweep (rp_evq_at) must visit exactly the events pending,
- * once each.
- */
-Test(evq, interleaved_pushes_due_now_keep_the_order_and_the_sweeps)
-{
-    enum { steps = 20000, most = 4096 };
-    static struct rp_event ref[most];
-    static unsigned char seen[steps + 1];
-    size_t nref = 0;
-    uint64_t seq = 0;
-    uint32_t id = 0;
-    double now = 0;
-    struct rp_event ev;
-
-    for (int s = 0; s < steps; s++) {
-        double u = rp_rng_uniform(r);
-        if (nref < most && (nref == 0 || u < 0.55)) {
-            double dt = u < 0.25 ? 0 : rp_rng_exponential(r);
-            id++;
-            struct rp_event e = { .time = now + dt, .cls = (uint8_t)(id % 5),
-                                  .a = id };
-            rp_evq_push(&q, e);
-            e.seq = seq++;
-            ref[nref++] = e;
-        } else {
-            size_t best = 0;
-            for (size_t i = 1; i < nref; i++)
-                if (cmp_events(&ref[i], &ref[best]) < 0)
-                    best = i;
-            cr_assert(rp_evq_pop(&q, &ev));
-            cr_assert_eq(ev.a, ref[best].a, "step %d: popped %u, not %u", s,
-                         ev.a, ref[best].a);
-            now = ev.time;
-            ref[best] = ref[--nref];
-        }
-        cr_assert_eq(rp_evq_len(&q), nref);
-        if (s % 97 == 0) {
-            for (size_t i = 0; i < nref; i++)
-                seen[ref[i].a] = 1;
-            for (size_t i = 0; i < rp_evq_len(&q); i++) {
-                uint32_t a = rp_evq_at(&q, i)->a;
-                cr_assert_eq(seen[a], 1, "sweep at step %d: %u not pending "
-                             "or visited twice", s, a);
-                seen[a] = 0;
-            }
-        }
-    }
 }
