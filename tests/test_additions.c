@@ -747,3 +747,35 @@ Test(additions, peak_backorders_is_the_largest_amount_owed)
     cr_expect_float_eq(value(&f, "nodes.a.cell.unmet"), 0, 1e-12);
     done(&f);
 }
+
+/*
+ * A market that is never short has a peak of 0. It orders 1 a day from a
+ * depot with ample stock over a 5-day lead time, so about 5 of its orders
+ * are always on their way, none unshipped. Each arrival is handed on at
+ * once; counting it out of transit before the waiting order takes it
+ * (as the engine did) made every arrival an instant owed 1.
+ */
+Test(additions, a_market_served_in_full_over_a_lead_time_never_peaks)
+{
+    struct fixture f;
+    load(&f, "ripple: 1\nseed: 7\nhorizon: 100\n"
+             "products: { w: {} }\n"
+             "nodes:\n"
+             "  far: { country: US, supply: unlimited }\n"
+             "  depot: { country: US, stock: { w: { level: 1000, initial: 1000 } },\n"
+             "           sources: { w: { far: { lead_time: 1 } } } }\n"
+             "  market:\n"
+             "    country: US\n"
+             "    demand: { product: w, every: 1, size: 1 }\n"
+             "    sources: { w: { depot: { lead_time: 5 } } }\n"
+             "report: { groups: { buyers: { nodes: [market] } } }\n");
+    run(&f, 0);
+    cr_expect_float_eq(value(&f, "nodes.market.w.delivered"), 95, 1e-9);
+    cr_expect_float_eq(value(&f, "nodes.market.w.unmet"), 0, 1e-12);
+    cr_expect_float_eq(value(&f, "nodes.market.w.peak_backorders"), 0, 1e-12,
+                       "peaked at %g", value(&f, "nodes.market.w.peak_backorders"));
+    cr_expect_float_eq(value(&f, "groups.buyers.w.peak_backorders"), 0, 1e-12,
+                       "the group peaked at %g",
+                       value(&f, "groups.buyers.w.peak_backorders"));
+    done(&f);
+}
