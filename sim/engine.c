@@ -21,6 +21,30 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The families other than the exponential and the uniform, and empirical tables. */
+__attribute__((noinline)) static double draw_other(gsl_rng *g, const struct rp_draw *d)
+{
+    if (d->kind == RP_DIST_EMPIRICAL)
+        return rp_dist_sample(d->dist, g);
+    return rp_dist_sample_abc(d->kind, d->a, d->b, d->c, g);
+}
+
+/*
+ * The exponential and the uniform (M/M/1's every draw, most lead times)
+ * are taken here with their kind a constant, so that each is a leaf path
+ * that needs none of the saved registers the other families' code takes
+ * (draw_other), and skips their prologue. The same numbers either way.
+ */
+double rp_eng_draw_random(struct rp_run *r, const struct rp_draw *d)
+{
+    gsl_rng *g = d->stream >= 0 ? r->streams[d->stream] : NULL;
+    if (d->kind == RP_DIST_EXPONENTIAL)
+        return rp_dist_sample_abc(RP_DIST_EXPONENTIAL, d->a, d->b, d->c, g);
+    if (d->kind == RP_DIST_UNIFORM)
+        return rp_dist_sample_abc(RP_DIST_UNIFORM, d->a, d->b, d->c, g);
+    return draw_other(g, d);
+}
+
 /* Per day slot, the main holding of its node (RP_NONE: none): what rp_eng_on_day notes. */
 static uint32_t *day_holds(const struct rp_model *m)
 {
@@ -72,6 +96,7 @@ struct rp_run *rp_run_new(const struct rp_model *m)
     r->lanes = rp_xcalloc(m->nlanes + 1, sizeof *r->lanes);
     r->grp_owed = rp_xcalloc(m->ngroups + 1, sizeof *r->grp_owed);
     r->grp_peak = rp_xcalloc(m->ngroups + 1, sizeof *r->grp_peak);
+    r->owed_marks = rp_xcalloc(m->nholds + 1, sizeof *r->owed_marks);
     r->cls_buf = rp_xcalloc(2 * m->max_classes + 2, sizeof *r->cls_buf);
     r->trig_bin = rp_xcalloc(2 * m->ntrig_bins + 2, sizeof *r->trig_bin);
     r->trig_sum = rp_xcalloc(m->ntrig_holds ? 2 * m->nedges : 2, sizeof *r->trig_sum);
@@ -104,6 +129,7 @@ void rp_run_free(struct rp_run *r)
     free(r->trig_sum);
     free(r->grp_owed);
     free(r->grp_peak);
+    free(r->owed_marks);
     rp_eng_periods_free(r);
     free(r->lanes);
     free(r);
@@ -194,6 +220,7 @@ void rp_run_start(struct rp_run *r, uint64_t seed, uint64_t rep)
     r->norders = 0;
     r->free_order = RP_NONE;
     r->work_head = r->work_len = 0;
+    r->nowed_marks = 0;
     memset(r->work_pending, 0, r->work_cap * sizeof *r->work_pending);
 
     for (uint32_t h = 0; h < m->nholds; h++) {
@@ -314,6 +341,7 @@ static void step(struct rp_run *r, const struct rp_event *ev)
     case EV_DAY:
         rp_eng_covers_follow(r);
         rp_eng_check_triggers(r, ev_day(ev));
+        rp_eng_settle_owed(r);          /* the day's figures read what is owed */
         rp_eng_on_day(r, ev_day(ev));
         break;
     case EV_WARMUP:
@@ -387,6 +415,7 @@ void rp_run_until(struct rp_run *r, double t)
         step(r, &ev);
         if (r->work_len)
             work_drain(r);
+        rp_eng_settle_owed(r);
         if (far)
             prefetch_next(r);
     }

@@ -126,9 +126,10 @@ struct hold_st {
     uint32_t nwait;         /* orders waiting, in q or its lanes */
     uint32_t nhedge;        /* hedges waiting in hq; hq is empty when 0, whatever its links say */
     double last;            /* time of the last integral update */
+    bool owed_marked;       /* in owed_marks: owed_now to settle (rp_eng_note_owed) */
 
     double oh_int, owed_int, out_int;
-    double owed_now, peak;  /* owed and not shipped (as unmet counts it) as last noted; its peak */
+    double owed_now, peak;  /* owed and not shipped (as unmet counts it) as last settled; its peak */
     double demand, delivered, from_stock;
 
     struct oqueue hq;       /* hedges waiting here, oldest first: served after every order */
@@ -219,6 +220,8 @@ struct rp_run {
     bool *work_pending;     /* per work item: already in the ring */
     struct oqueue *lanes;   /* per laned holding, one backlog per buyer class (hold.lane0) */
     double *grp_owed, *grp_peak;    /* per report group: its members' owed_now summed, and its peak */
+    uint32_t *owed_marks;   /* holdings whose owed changed in this event (rp_eng_note_owed) */
+    uint32_t nowed_marks;
     struct per_st *per;     /* per calendar year's figures (engine_periods.c); NULL without */
     double *cls_buf;        /* 2 x max_classes: what each allocation class waits for and gets */
     double *trig_bin;       /* 2 x ntrig_bins: per day, units due and sent over a watched edge */
@@ -290,13 +293,20 @@ static inline uint32_t ev_day(const struct rp_event *ev)       /* DAY */
 
 /* ------------------------------------------------- small shared helpers */
 
-/* One value of random quantity d, from its own stream. */
+/* A value of random quantity d that is not a constant (engine.c). */
+double rp_eng_draw_random(struct rp_run *r, const struct rp_draw *d);
+
+/*
+ * One value of random quantity d, from its own stream. A constant (a zero
+ * lead time, a fixed order size) is its value, read here without the call
+ * that the variate generators' code, too big to inline at every draw,
+ * costs: M/M/1 draws two constants per order.
+ */
 static inline double draw(struct rp_run *r, const struct rp_draw *d)
 {
-    gsl_rng *g = d->stream >= 0 ? r->streams[d->stream] : NULL;
-    if (d->kind == RP_DIST_EMPIRICAL)
-        return rp_dist_sample(d->dist, g);
-    return rp_dist_sample_abc(d->kind, d->a, d->b, d->c, g);
+    if (d->kind == RP_DIST_CONST)
+        return d->a;
+    return rp_eng_draw_random(r, d);
 }
 
 /* Schedules an event of kind at t, in kind's class; none after the horizon. */
@@ -523,32 +533,66 @@ void rp_eng_periods_owed(struct rp_run *r, uint32_t g);
 double rp_eng_period_value(const struct rp_run *r, const struct rp_value_desc *v);
 
 /*
- * Holding h's owed or in-transit amount changed: its amount owed and not
- * yet shipped (a pass-through market's goods on their way are not owed in
- * this sense, as for unmet) and the sums of its groups take the change,
- * and their peaks the new level. Called after every such change, so that
- * peak_backorders is the exact maximum over time. O(groups of h).
+ * Holding h's owed or in-transit amount changed: it is marked, and the
+ * loop settles it once the event and the re-plans it set off are done
+ * (rp_eng_settle_owed): its amount owed and not yet shipped (a pass-through
+ * market's goods on their way are not owed in this sense, as for unmet),
+ * the sums of its groups and their peaks then take the change. So a peak
+ * is the largest amount owed after any event, not a step inside one: an
+ * arrival counted out of transit before the waiting order takes it, or a
+ * re-order half placed over two sources, is no instant a customer sees.
+ * O(1); each holding is marked at most once per event.
  */
 static inline void rp_eng_note_owed(struct rp_run *r, uint32_t h)
 {
     struct hold_st *hs = &r->h[h];
-    double level = hs->owed;
-    if (r->m->holds[h].passthrough)
-        level = hs->owed > hs->transit + EPS ? hs->owed - hs->transit : 0;
-    double delta = level - hs->owed_now;
-    if (delta == 0)
+    if (hs->owed_marked)
         return;
-    hs->owed_now = level;
-    if (level > hs->peak)
-        hs->peak = level;
-    for (uint32_t i = r->m->hold_group0[h]; i < r->m->hold_group0[h + 1]; i++) {
-        uint32_t g = r->m->hold_groups[i];
-        r->grp_owed[g] += delta;
-        if (r->grp_owed[g] > r->grp_peak[g])
-            r->grp_peak[g] = r->grp_owed[g];
-        if (r->per)
-            rp_eng_periods_owed(r, g);
+    hs->owed_marked = true;
+    r->owed_marks[r->nowed_marks++] = h;
+}
+
+/*
+ * What the marked holdings owe, and their groups' sums and peaks, made
+ * current: two passes, so that a group's peak is taken on its sum after every
+ * member's change of the event, not between two members' changes; the
+ * second only if a group changed (none has: M/M/1 reports no group).
+ * A group looked at again whose sum did not change keeps its peak, which
+ * is never below the sum.
+ */
+static inline void rp_eng_settle_owed(struct rp_run *r)
+{
+    const struct rp_model *m = r->m;
+    bool groups = false;
+    for (uint32_t i = 0; i < r->nowed_marks; i++) {
+        uint32_t h = r->owed_marks[i];
+        struct hold_st *hs = &r->h[h];
+        double level = hs->owed;
+        if (m->holds[h].passthrough)
+            level = hs->owed > hs->transit + EPS ? hs->owed - hs->transit : 0;
+        double delta = level - hs->owed_now;
+        hs->owed_marked = false;
+        if (delta == 0)
+            continue;
+        hs->owed_now = level;
+        if (level > hs->peak)
+            hs->peak = level;
+        for (uint32_t k = m->hold_group0[h]; k < m->hold_group0[h + 1]; k++) {
+            r->grp_owed[m->hold_groups[k]] += delta;
+            groups = true;
+        }
     }
+    for (uint32_t i = 0; groups && i < r->nowed_marks; i++) {
+        uint32_t h = r->owed_marks[i];
+        for (uint32_t k = m->hold_group0[h]; k < m->hold_group0[h + 1]; k++) {
+            uint32_t g = m->hold_groups[k];
+            if (r->grp_owed[g] > r->grp_peak[g])
+                r->grp_peak[g] = r->grp_owed[g];
+            if (r->per)
+                rp_eng_periods_owed(r, g);
+        }
+    }
+    r->nowed_marks = 0;
 }
 
 void rp_eng_trig_record(struct rp_run *r, uint32_t e, double due, double sent);

@@ -182,7 +182,7 @@ void rp_eng_reset_counters(struct rp_run *r)
         hs->peak = hs->owed_now;        /* the peak over [warmup, horizon] starts here */
     }
     for (uint32_t g = 0; g < m->ngroups; g++)
-        r->grp_peak[g] = r->grp_owed[g];
+        r->grp_peak[g] = r->grp_owed[g] > 0 ? r->grp_owed[g] : 0;   /* no rounding below 0 */
     for (uint32_t n = 0; n < m->nnodes; n++) {
         rp_eng_touch_node(r, n);
         struct node_st *ns = &r->n[n];

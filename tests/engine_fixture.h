@@ -90,4 +90,17 @@ static inline double value(const struct fixture *f, const char *name)
     return f->values[i];
 }
 
+/*
+ * The market `market` of product w, alone in group `buyers`, was never
+ * owed anything unshipped: its peak and its group's are 0 within tol.
+ */
+static inline void expect_market_never_peaked(const struct fixture *f, double tol)
+{
+    double node = value(f, "nodes.market.w.peak_backorders");
+    double group = value(f, "groups.buyers.w.peak_backorders");
+    cr_expect_float_eq(value(f, "nodes.market.w.unmet"), 0, 1e-9);
+    cr_expect_float_eq(node, 0, tol, "the market peaked at %g", node);
+    cr_expect_float_eq(group, 0, tol, "its group peaked at %g", group);
+}
+
 #endif

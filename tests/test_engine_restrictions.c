@@ -329,3 +329,37 @@ Test(engine, softer_restrictions_never_leave_more_unmet)
         mean_full += u[0][i] / MONO_REPS;
     cr_expect_gt(mean_full, 100, "the full ban hurts too little to test anything");
 }
+
+/*
+ * A market never short is never owed unshipped, even for an instant
+ * inside an event. It buys 1 a day, half from an unlimited Japanese
+ * source whose every shipment a licence refuses after 2 days, half from
+ * an unlimited Korean one; a refused half is re-ordered at once over both
+ * (a quarter each), and both parts ship at once. Settled per event, the
+ * owed level stays at 0 (up to rounding); noted at every change, the
+ * refusal counted 0.5 owed before the re-order and the Korean quarter
+ * 0.25 before the Japanese one shipped.
+ */
+Test(engine, a_refused_shipment_re_ordered_at_once_is_no_peak)
+{
+    struct fixture f;
+    load(&f, "ripple: 1\nseed: 7\nhorizon: 100\n"
+             "products: { w: {} }\n"
+             "nodes:\n"
+             "  jp: { country: JP, supply: unlimited }\n"
+             "  kr: { country: KR, supply: unlimited }\n"
+             "  market:\n"
+             "    country: KR\n"
+             "    demand: { product: w, every: 1, size: 1 }\n"
+             "    sources: { w: { jp: { share: 0.5, lead_time: 5 }, kr: { share: 0.5, lead_time: 5 } } }\n"
+             "events:\n"
+             "  lic: { type: export_licence, from: [JP], to: [KR], products: [w], start: 0,\n"
+             "         delay: 2, approval: 0 }\n"
+             "report: { groups: { buyers: { nodes: [market] } } }\n");
+    run(&f, 0);
+    cr_expect_float_eq(value(&f, "nodes.jp.w.delivered"), 2, 1e-6,
+                       "still waiting for approval at the end: %g",
+                       value(&f, "nodes.jp.w.delivered"));
+    expect_market_never_peaked(&f, 1e-6);   /* re-orders halve to dust: 2e-9 left */
+    done(&f);
+}
