@@ -533,11 +533,31 @@ void rp_eng_periods_owed(struct rp_run *r, uint32_t g);
 double rp_eng_period_value(const struct rp_run *r, const struct rp_value_desc *v);
 
 /*
+ * What holding h owes and has not shipped, as unmet counts it: a
+ * pass-through market's goods on their way are not owed in this sense.
+ */
+static inline double rp_eng_owed_unshipped(const struct rp_run *r, uint32_t h)
+{
+    const struct hold_st *hs = &r->h[h];
+    if (r->m->holds[h].passthrough)
+        return hs->owed > hs->transit + EPS ? hs->owed - hs->transit : 0;
+    return hs->owed;
+}
+
+/*
+ * Group g's running owed sum where a peak starts: never below 0, which
+ * the sum of its members' changes may be by a rounding (-3e-16).
+ */
+static inline double rp_eng_group_owed_floor(const struct rp_run *r, uint32_t g)
+{
+    return r->grp_owed[g] > 0 ? r->grp_owed[g] : 0;
+}
+
+/*
  * Holding h's owed or in-transit amount changed: it is marked, and the
  * loop settles it once the event and the re-plans it set off are done
- * (rp_eng_settle_owed): its amount owed and not yet shipped (a pass-through
- * market's goods on their way are not owed in this sense, as for unmet),
- * the sums of its groups and their peaks then take the change. So a peak
+ * (rp_eng_settle_owed): its amount owed and not yet shipped
+ * (rp_eng_owed_unshipped), the sums of its groups and their peaks then take the change. So a peak
  * is the largest amount owed after any event, not a step inside one: an
  * arrival counted out of transit before the waiting order takes it, or a
  * re-order half placed over two sources, is no instant a customer sees.
@@ -567,9 +587,7 @@ static inline void rp_eng_settle_owed(struct rp_run *r)
     for (uint32_t i = 0; i < r->nowed_marks; i++) {
         uint32_t h = r->owed_marks[i];
         struct hold_st *hs = &r->h[h];
-        double level = hs->owed;
-        if (m->holds[h].passthrough)
-            level = hs->owed > hs->transit + EPS ? hs->owed - hs->transit : 0;
+        double level = rp_eng_owed_unshipped(r, h);
         double delta = level - hs->owed_now;
         hs->owed_marked = false;
         if (delta == 0)

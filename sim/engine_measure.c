@@ -69,11 +69,7 @@ void rp_eng_shortfall(struct rp_run *r, uint32_t n)
  */
 static double shortfall_level(const struct rp_run *r, uint32_t h)
 {
-    const struct hold_st *hs = &r->h[h];
-    double owed = hs->owed;
-    if (r->m->holds[h].passthrough)
-        owed = hs->owed > hs->transit + EPS ? hs->owed - hs->transit : 0;
-    return hs->lost + owed;
+    return r->h[h].lost + rp_eng_owed_unshipped(r, h);
 }
 
 /*
@@ -182,7 +178,7 @@ void rp_eng_reset_counters(struct rp_run *r)
         hs->peak = hs->owed_now;        /* the peak over [warmup, horizon] starts here */
     }
     for (uint32_t g = 0; g < m->ngroups; g++)
-        r->grp_peak[g] = r->grp_owed[g] > 0 ? r->grp_owed[g] : 0;   /* no rounding below 0 */
+        r->grp_peak[g] = rp_eng_group_owed_floor(r, g);
     for (uint32_t n = 0; n < m->nnodes; n++) {
         rp_eng_touch_node(r, n);
         struct node_st *ns = &r->n[n];

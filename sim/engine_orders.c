@@ -560,7 +560,11 @@ void rp_eng_on_arrival(struct rp_run *r, const struct rp_event *ev)
         hs->on_order -= ev->qty;
         if (hs->on_order < EPS)
             hs->on_order = 0;
+        hs->transit -= ev->qty;
+        if (hs->transit < EPS)
+            hs->transit = 0;
     }
+    rp_eng_note_owed(r, h);
     hs->on_hand += ev->qty;
     hs->cyc_sum += ev->qty * (r->now - ev->t0);
     hs->cyc_qty += ev->qty;
@@ -579,17 +583,4 @@ void rp_eng_on_arrival(struct rp_run *r, const struct rp_event *ev)
     case ROLE_UNLIMITED:
         break;
     }
-    /*
-     * The goods leave transit only now that they are handed on: a
-     * pass-through market's owed level (rp_eng_note_owed) is what is owed
-     * less what is on its way, and taking the arrival out first would
-     * raise it by the shipment for the instant before the waiting orders
-     * take it, a peak no customer ever saw.
-     */
-    if (!ev_hedge(ev)) {
-        hs->transit -= ev->qty;
-        if (hs->transit < EPS)
-            hs->transit = 0;
-    }
-    rp_eng_note_owed(r, h);
 }

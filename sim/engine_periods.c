@@ -57,15 +57,6 @@ void rp_eng_periods_free(struct rp_run *r)
     r->per = NULL;
 }
 
-/*
- * A group's running owed sum where a peak starts: never below 0, which
- * the sum of its members' changes may be by a rounding (-3e-16).
- */
-static double owed_floor(const struct rp_run *r, size_t g)
-{
-    return r->grp_owed[g] > 0 ? r->grp_owed[g] : 0;
-}
-
 void rp_eng_periods_reset(struct rp_run *r)
 {
     struct per_st *p = r->per;
@@ -90,7 +81,7 @@ void rp_eng_periods_warmup(struct rp_run *r)
     memset(p->lost0, 0, g * sizeof *p->lost0);
     memset(p->starved0, 0, g * sizeof *p->starved0);
     for (size_t i = 0; i < g; i++)
-        p->peak[i] = owed_floor(r, i);
+        p->peak[i] = rp_eng_group_owed_floor(r, (uint32_t)i);
 }
 
 void rp_eng_periods_owed(struct rp_run *r, uint32_t g)
@@ -135,7 +126,7 @@ static void close_year(struct rp_run *r)
         v[2] = p->peak[g];                              /* peak_backorders */
         p->lost0[g] = lost;
         p->starved0[g] = starved;
-        p->peak[g] = owed_floor(r, g);
+        p->peak[g] = rp_eng_group_owed_floor(r, g);
     }
     p->next++;
 }
