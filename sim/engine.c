@@ -204,6 +204,34 @@ static void work_drain(struct rp_run *r)
     }
 }
 
+/*
+ * Each event's start and duration for this replication, and its
+ * announcement, start and end on the queue; every node's TTS waits for
+ * the first start (shortfall_at).
+ */
+static void draw_events(struct rp_run *r)
+{
+    const struct rp_model *m = r->m;
+    double first_start = INFINITY;
+    for (uint32_t k = 0; k < m->nevents; k++) {
+        const struct mevent *me = &m->events[k];
+        double s = draw(r, &me->start);
+        double d = draw(r, &me->duration);
+        r->ev[k] = (struct ev_st){ .start = s, .end = s + d, .active = false };
+        /* Known before it starts: announced (never before time 0). */
+        if (me->announce > 0 && s > 0)
+            push(r, s - me->announce > 0 ? s - me->announce : 0,
+                 EV_ANNOUNCE, k, 0, 0, 0, 0);
+        push(r, s, EV_DIS_START, k, 0, 0, 0, 0);
+        if (isfinite(d))
+            push(r, s + d, EV_DIS_END, k, 0, 0, 0, 0);
+        if (s < first_start)
+            first_start = s;
+    }
+    for (uint32_t n = 0; n < m->nnodes; n++)
+        r->n[n].tts_next = first_start;
+}
+
 void rp_run_start(struct rp_run *r, uint64_t seed, uint64_t rep)
 {
     const struct rp_model *m = r->m;
@@ -255,19 +283,7 @@ void rp_run_start(struct rp_run *r, uint64_t seed, uint64_t rep)
     if (m->daily)
         push(r, m->horizon < 1 ? m->horizon : 1, EV_DAY, 0, 0, 0, 0, 0);
 
-    for (uint32_t k = 0; k < m->nevents; k++) {
-        const struct mevent *me = &m->events[k];
-        double s = draw(r, &me->start);
-        double d = draw(r, &me->duration);
-        r->ev[k] = (struct ev_st){ .start = s, .end = s + d, .active = false };
-        /* Known before it starts: announced (never before time 0). */
-        if (me->announce > 0 && s > 0)
-            push(r, s - me->announce > 0 ? s - me->announce : 0,
-                 EV_ANNOUNCE, k, 0, 0, 0, 0);
-        push(r, s, EV_DIS_START, k, 0, 0, 0, 0);
-        if (isfinite(d))
-            push(r, s + d, EV_DIS_END, k, 0, 0, 0, 0);
-    }
+    draw_events(r);
     rp_eng_initial_stock(r);            /* needs the events' drawn starts */
     for (uint32_t n = 0; n < m->nnodes; n++) {
         const struct mnode *mn = &m->nodes[n];

@@ -137,6 +137,11 @@ struct hold_st {
     uint32_t tday;          /* trigger rings: the latest day they hold, */
     uint32_t tslot;         /*   and its slot in them (tday mod the rings' length) */
     uint32_t deficit_next;  /*   1 + the last ended day a regular edge sent less than was due (0: none) */
+    uint32_t tsync;         /*   the day trun was last summed afresh */
+    uint32_t tops;          /*   changes to trun since */
+    double trun[2];         /*   due and sent over all of the rings' days, kept running */
+    double trun_abs;        /*   |due| + |sent| of the rings' days, likewise */
+    double trun_absmax;     /*   the largest trun_abs since the last fresh sum */
     bool backup_in;         /* a backup source has qualified: licensed sources count as blocked */
     double hedge_credit;    /* orders turned into licence hedges (hedge_waiting): the hedges
                                of their re-orders are not placed again */
@@ -179,6 +184,7 @@ struct node_st {
     double mult[2];         /*   at time mult_now, valid while mult_gen is the run's */
     uint64_t mult_gen[2];   /*   ev_gen + 1 (0: never computed) */
     double starved_since;
+    double tts_next;        /* earliest start of an event whose tts here is unset */
     double stoppages;
     double outages, up_since, down_since, up_sum, down_sum;
     double n_up, n_down, first_outage;
@@ -307,6 +313,15 @@ static inline double draw(struct rp_run *r, const struct rp_draw *d)
     if (d->kind == RP_DIST_CONST)
         return d->a;
     return rp_eng_draw_random(r, d);
+}
+
+/*
+ * The day of the clock, floor(now): now is never negative, so truncation
+ * is the floor, one instruction where floor() is a call.
+ */
+static inline uint32_t rp_eng_today(const struct rp_run *r)
+{
+    return (uint32_t)r->now;
 }
 
 /* Schedules an event of kind at t, in kind's class; none after the horizon. */
@@ -451,13 +466,24 @@ static inline double rp_eng_maker_need(const struct rp_run *r, uint32_t n)
 }
 
 /*
+ * A capacity factor floor above which the factor in force, a product of
+ * at most a few thousand factors each rounded at most a few times, is
+ * surely above EPS: far above both.
+ */
+#define CAP_SURE 1e-6
+
+/*
  * What the maker's inputs are to cover: its need, or nothing while its
- * capacity is 0 (a plant not yet built buys nothing).
+ * capacity is 0 (a plant not yet built buys nothing). A node whose events
+ * can never take its capacity near 0 (mnode.cap_floor) is not asked for
+ * the factor: on the flagship that was a path's factor worked out at
+ * nearly every input's arrival.
  */
 static inline double rp_eng_input_need(const struct rp_run *r, uint32_t n)
 {
     const struct mnode *mn = &r->m->nodes[n];
-    if (mn->ncap_ev && !(rp_eng_node_mult(r, n, RP_EVENT_CAPACITY) > EPS))
+    if (mn->ncap_ev && mn->cap_floor <= CAP_SURE
+        && !(rp_eng_node_mult(r, n, RP_EVENT_CAPACITY) > EPS))
         return 0;
     return rp_eng_maker_need(r, n);
 }
@@ -490,7 +516,7 @@ static inline void rp_eng_add_output(struct rp_run *r, uint32_t n, double qty)
     const struct mnode *mn = &r->m->nodes[n];
     if (mn->day_slot < 0)
         return;
-    size_t d = (size_t)floor(r->now);
+    size_t d = rp_eng_today(r);
     if (d >= r->m->ndays)
         return;                 /* at the horizon itself: a day that has no length */
     r->out_day[rp_eng_day_at(r->m, mn->day_slot, d)] += qty;

@@ -68,18 +68,17 @@ void rp_eng_set_starved(struct rp_run *r, uint32_t n, bool starved, uint32_t inp
 }
 
 /*
- * Starts batches while a server is free, the node is up and there is need:
- * each makes what is needed up to one batch, as far as inputs allow.
+ * rp_eng_try_start's loop: batches on the free servers, each what is
+ * needed up to one batch, as far as inputs allow. True when the inputs
+ * ran out (starved), with the input that bound in *binding.
  */
-void rp_eng_try_start(struct rp_run *r, uint32_t n)
+static bool start_batches(struct rp_run *r, uint32_t n, uint32_t *binding_out)
 {
     const struct mnode *mn = &r->m->nodes[n];
     struct node_st *ns = &r->n[n];
     bool starved = false;
     uint32_t binding = RP_NONE;
 
-    if (ns->down)
-        return;
     double need = rp_eng_maker_need(r, n);
     double cap = mn->batch * rp_eng_node_mult(r, n, RP_EVENT_CAPACITY);
     if (!(cap > EPS))
@@ -125,6 +124,30 @@ void rp_eng_try_start(struct rp_run *r, uint32_t n)
         push(r, r->now + t, EV_BATCH_DONE, n, k, ns->epoch, q, 0);
         need -= q;
     }
+    *binding_out = binding;
+    return starved;
+}
+
+/*
+ * Starts batches while a server is free, the node is up and there is need:
+ * each makes what is needed up to one batch, as far as inputs allow.
+ */
+void rp_eng_try_start(struct rp_run *r, uint32_t n)
+{
+    const struct mnode *mn = &r->m->nodes[n];
+    struct node_st *ns = &r->n[n];
+    bool starved = false;
+    uint32_t binding = RP_NONE;
+
+    if (ns->down)
+        return;
+    /*
+     * With every server busy no batch can start, so neither the need nor
+     * the capacity in force is worked out: a maker running flat out is
+     * asked on each input that arrives (on the flagship most calls).
+     */
+    if (ns->busy < mn->servers)
+        starved = start_batches(r, n, &binding);
     if (starved != ns->starved || (starved && ns->starve_input != binding))
         rp_eng_set_starved(r, n, starved, binding);
     if (mn->nin)

@@ -46,15 +46,29 @@ void rp_eng_touch_node(struct rp_run *r, uint32_t n)
     ns->last = r->now;
 }
 
-/* The node fell short now: the first time after each active event sets its TTS. */
+/*
+ * The node fell short at `when`: the first time after each started event
+ * sets its TTS. Before the earliest start among the events whose TTS is
+ * still unset there is nothing to set, so the walk over every event is
+ * skipped: a node short for months is short at every order.
+ */
 static void shortfall_at(struct rp_run *r, uint32_t n, double when)
 {
     const struct rp_model *m = r->m;
+    struct node_st *ns = &r->n[n];
+    if (when < ns->tts_next)
+        return;
+    double next = INFINITY;
     for (size_t k = 0; k < m->nevents; k++) {
         double *t = &r->tts[k * m->nnodes + n];
-        if (isnan(*t) && r->ev[k].start <= when)
+        if (!isnan(*t))
+            continue;
+        if (r->ev[k].start <= when)
             *t = when - r->ev[k].start;
+        else if (r->ev[k].start < next)
+            next = r->ev[k].start;
     }
+    ns->tts_next = next;
 }
 
 void rp_eng_shortfall(struct rp_run *r, uint32_t n)

@@ -20,13 +20,8 @@
  */
 #include "engine_impl.h"
 
+#include <assert.h>
 #include <math.h>
-
-/* Today's whole day, as the rings count days. */
-static uint32_t today(const struct rp_run *r)
-{
-    return (uint32_t)floor(r->now);
-}
 
 /* Regular edge e's ring: its holding's trig_days (due, sent) pairs. */
 static double *ring(struct rp_run *r, uint32_t e)
@@ -58,6 +53,10 @@ static void advance(struct rp_run *r, uint32_t h, uint32_t day)
             if (r->m->edges[e].bin0 == RP_NONE)
                 continue;
             double *b = bin(r, e, d);
+            hs->trun[0] -= b[0];
+            hs->trun[1] -= b[1];
+            hs->trun_abs -= fabs(b[0]) + fabs(b[1]);
+            hs->tops++;
             b[0] = b[1] = 0;
         }
     hs->tday = day;
@@ -66,11 +65,19 @@ static void advance(struct rp_run *r, uint32_t h, uint32_t day)
 
 void rp_eng_trig_record(struct rp_run *r, uint32_t e, double due, double sent)
 {
-    uint32_t day = today(r), h = r->m->edges[e].hold;
+    uint32_t day = rp_eng_today(r), h = r->m->edges[e].hold;
     advance(r, h, day);
-    double *b = ring(r, e) + 2 * (size_t)r->h[h].tslot;
+    struct hold_st *hs = &r->h[h];
+    double *b = ring(r, e) + 2 * (size_t)hs->tslot;
+    double was = fabs(b[0]) + fabs(b[1]);
     b[0] += due;
     b[1] += sent;
+    hs->trun[0] += due;
+    hs->trun[1] += sent;
+    hs->trun_abs += fabs(b[0]) + fabs(b[1]) - was;
+    if (hs->trun_abs > hs->trun_absmax)
+        hs->trun_absmax = hs->trun_abs;
+    hs->tops++;
 }
 
 /*
@@ -167,6 +174,87 @@ static void note_deficit(struct rp_run *r, uint32_t h, uint32_t day)
 }
 
 /*
+ * Holding h's running ring sums, summed afresh: trun then differs from the
+ * exact sums by the rounding of at most RESYNC_OPS changes since, each
+ * within 2^-53 of trun_absmax.
+ */
+#define RESYNC_OPS 100000u
+
+static void resync(struct rp_run *r, uint32_t h)
+{
+    const struct hold *hd = &r->m->holds[h];
+    struct hold_st *hs = &r->h[h];
+    double due = 0, sent = 0, abs = 0;
+    for (uint32_t i = 0; i < hd->nedges; i++) {
+        uint32_t e = hd->edge0 + i;
+        if (r->m->edges[e].bin0 == RP_NONE)
+            continue;
+        const double *pairs = ring(r, e);
+        for (uint32_t d = 0; d < hd->trig_days; d++) {
+            due += pairs[2 * d];
+            sent += pairs[2 * d + 1];
+            abs += fabs(pairs[2 * d]) + fabs(pairs[2 * d + 1]);
+        }
+    }
+    hs->trun[0] = due;
+    hs->trun[1] = sent;
+    hs->trun_abs = hs->trun_absmax = abs;
+    hs->tops = 0;
+    hs->tsync = hs->tday;
+}
+
+/*
+ * Can holding h's regular sources, over the window of the rings' length
+ * less one that ends with `day`, be judged to have served well at fill
+ * without summing the window? The window is the rings' days but one, in
+ * slot (day + 1) mod length (the day before it, or today's, if today has
+ * begun). Its running sums are within far less than a millionth of
+ * trun_absmax of the exact ones (rounding: RESYNC_OPS changes, and the
+ * window's terms), so a verdict clear by that margin is the exact
+ * verdict; one closer is left to the exact sums (judge).
+ */
+static bool surely_served(struct rp_run *r, uint32_t h, uint32_t day, double fill)
+{
+    const struct hold *hd = &r->m->holds[h];
+    struct hold_st *hs = &r->h[h];
+    if (hs->tops > RESYNC_OPS || hs->tday >= hs->tsync + hd->trig_days)
+        resync(r, h);
+    uint32_t slot = (day + 1) % hd->trig_days;
+    double due = hs->trun[0], sent = hs->trun[1];
+    for (uint32_t i = 0; i < hd->nedges; i++) {
+        uint32_t e = hd->edge0 + i;
+        if (r->m->edges[e].bin0 == RP_NONE)
+            continue;
+        const double *b = ring(r, e) + 2 * (size_t)slot;
+        due -= b[0];
+        sent -= b[1];
+    }
+    double margin = 1e-6 * hs->trun_absmax;
+    return due + 2 * margin <= EPS
+        || sent - 2 * margin >= fill * (due + 2 * margin) - EPS + margin;
+}
+
+#ifndef NDEBUG
+/* surely_served's verdict, as judge would reach it from the exact sums. */
+static bool exactly_served(struct rp_run *r, uint32_t h, uint32_t first,
+                           uint32_t day, double fill)
+{
+    const struct hold *hd = &r->m->holds[h];
+    double due = 0, sent = 0;
+    for (uint32_t i = 0; i < hd->nedges; i++) {
+        uint32_t e = hd->edge0 + i;
+        double d, s;
+        if (r->m->edges[e].bin0 == RP_NONE)
+            continue;
+        window_sums(r, e, first, day, &d, &s);
+        due += d;
+        sent += s;
+    }
+    return !served_poorly(due, sent, fill);
+}
+#endif
+
+/*
  * The day that just ended (`day`) and the window - 1 days before it. A
  * window in which no regular edge ever sent less than was due cannot fire
  * (fill <= 1, and rounded sums keep the order of their terms), so it is
@@ -192,6 +280,11 @@ void rp_eng_check_triggers(struct rp_run *r, uint32_t day)
             uint32_t first = day + 1 > w ? day + 1 - w : 0;
             if (r->h[h].deficit_next <= first)
                 continue;               /* no short day in its window */
+            if (w + 1 == hd->trig_days
+                && surely_served(r, h, day, m->edges[b].trig_fill)) {
+                assert(exactly_served(r, h, first, day, m->edges[b].trig_fill));
+                continue;               /* served well, by a clear margin */
+            }
             if (first != summed) {
                 sum_window(r, h, first, day);
                 summed = first;

@@ -136,6 +136,27 @@ static void set_need(struct hold *hd, const struct mnode *mn)
 }
 
 /*
+ * The least factor capacity event d gives a node of nominal rate `rate`,
+ * at any time: a path's least point (linear between points, so never
+ * below both ends), a factor reached by a ramp from 1, or an addition.
+ */
+static double least_factor(const struct rp_disruption *d, double rate)
+{
+    if (d->npath) {
+        double lo = d->path[0].factor;
+        for (size_t i = 1; i < d->npath; i++)
+            if (d->path[i].factor < lo)
+                lo = d->path[i].factor;
+        return lo < 1 ? lo : 1;
+    }
+    if (d->has_factor)
+        return d->factor < 1 ? d->factor : 1;
+    if (d->add >= 0)
+        return 1;
+    return rate > 0 ? 1 + d->add / rate : 0;
+}
+
+/*
  * Each node's capacity events, then its demand events, in event order, so
  * that the factor in force is a product over a handful of events rather
  * than over all of them (it is read at every demand and batch start).
@@ -158,6 +179,7 @@ static void build_node_events(struct rp_model *m)
         mn->dem_ev0 = at + mn->ncap_ev;
         at += mn->ncap_ev + mn->ndem_ev;
         mn->ncap_ev = mn->ndem_ev = 0;      /* recounted as they are placed */
+        mn->cap_floor = 1;
         for (uint32_t h = mn->first_hold; h != RP_NONE; h = m->holds[h].next_at_node)
             if (m->holds[h].level_follows || m->holds[h].alert_follows)
                 mn->follows = true;
@@ -167,8 +189,11 @@ static void build_node_events(struct rp_model *m)
         const struct rp_disruption *d = &sc->events[k];
         struct mnode *mn = d->type == RP_EVENT_CAPACITY || d->type == RP_EVENT_DEMAND
                          ? &m->nodes[d->node] : NULL;
-        if (mn && d->type == RP_EVENT_CAPACITY)
+        if (mn && d->type == RP_EVENT_CAPACITY) {
             m->node_events[mn->cap_ev0 + mn->ncap_ev++] = k;
+            double lo = least_factor(d, mn->rate);
+            mn->cap_floor *= lo > 0 ? lo : 0;
+        }
         else if (mn)
             m->node_events[mn->dem_ev0 + mn->ndem_ev++] = k;
     }

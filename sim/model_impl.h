@@ -131,6 +131,8 @@ struct mnode {
     uint32_t quota0;        /* quota allocation: class c's share is quota_share[quota0 + c] */
     double mean_time;       /* mean days per batch (makers) */
     uint32_t cap_ev0, ncap_ev;  /* its capacity events: node_events[cap_ev0 ..] */
+    double cap_floor;       /* the least capacity factor its events can give, as a
+                               product of each one's least (1 without events) */
     uint32_t dem_ev0, ndem_ev;  /* its demand events, likewise */
     bool follows;           /* a holding's level follows its capacity or demand */
     bool sells;             /* a market: demands arrive (demand.product given) */

@@ -549,6 +549,36 @@ Test(additions, a_trigger_calls_in_a_backup_over_a_trailing_window)
 }
 
 /*
+ * The trigger's verdict at its threshold, which the day's check leaves to
+ * the exact window sums (engine_trigger.c, surely_served): the network
+ * above, W = 3, with sup holding 44 or 43.99. Days 1..4 are served in
+ * full and day 5 gets the rest, so at time 6 days 3..5 sent 24 of 30,
+ * exactly 0.8 (not below: no call), or 23.99 (below: the backup is
+ * called in at 6 and in at 8, a day sooner). From then each demand splits
+ * 1 : 1: 5 a day from the backup at 9..12, 20 (44), or at 8..12, 25.
+ */
+Test(additions, a_trigger_judges_its_fill_threshold_exactly)
+{
+    double initial[2] = { 44, 43.99 }, from_bk[2] = { 20, 25 };
+    for (int i = 0; i < 2; i++) {
+        char yaml[4608], base[2048];
+        struct fixture f;
+        snprintf(base, sizeof base, trig_fmt, 0.0, 3.0);
+        char *at = strstr(base, "initial: 50");
+        cr_assert_not_null(at);
+        *at = '\0';
+        snprintf(yaml, sizeof yaml, "%sinitial: %g%s", base, initial[i],
+                 at + strlen("initial: 50"));
+        load(&f, yaml);
+        run(&f, 0);
+        cr_expect_float_eq(value(&f, "nodes.bk.x.delivered"), from_bk[i], 1e-9,
+                           "sup holding %g: the backup sent %g", initial[i],
+                           value(&f, "nodes.bk.x.delivered"));
+        done(&f);
+    }
+}
+
+/*
  * Two triggered backups of one holding, each judging its own window (the
  * day's check sums the rings once per window, engine_trigger.c). The
  * network of the test above, with backups c and d, shares 0, qualify 2:
