@@ -14,8 +14,10 @@
  * Costs: a note is O(1) (plus the days skipped since the last note, at
  * most the ring's length); a day's check is O(regular sources) per
  * holding, plus O(window x regular sources), once for all its backups with
- * the same window, when a backup still waits and a day in its window was
- * short.
+ * the same window, when a backup still waits, a day in its window was
+ * short and the holding's running ring sums (surely_served) leave the
+ * verdict open; the running sums cost O(window x regular sources) once
+ * per ring length.
  * The rings are the run's, sized by the model: nothing is allocated here.
  */
 #include "engine_impl.h"
