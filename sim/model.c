@@ -193,9 +193,9 @@ static void build_node_events(struct rp_model *m)
             m->node_events[mn->cap_ev0 + mn->ncap_ev++] = k;
             double lo = least_factor(d, mn->rate);
             mn->cap_floor *= lo > 0 ? lo : 0;
-        }
-        else if (mn)
+        } else if (mn) {
             m->node_events[mn->dem_ev0 + mn->ndem_ev++] = k;
+        }
     }
     m->follow_nodes = rp_xcalloc(m->nnodes + 1, sizeof *m->follow_nodes);
     for (uint32_t n = 0; n < m->nnodes; n++)

@@ -515,10 +515,11 @@ Test(additions, a_backup_starts_qualifying_at_the_announcement)
  * A cumulative fill (since day 0) would fire at time 8 for W = 3 as well.
  * What the backup does not send stays owed: unmet = 120 - 50 - backup.
  */
+/* Its parameters: what sup holds, the backup's share, the window. */
 static const char *trig_fmt = HEAD "horizon: 12.5\n"
     "nodes:\n"
     "  far: { country: US, supply: unlimited }\n"
-    "  sup: { country: KR, stock: { x: { initial: 50, level: 0 } },\n"
+    "  sup: { country: KR, stock: { x: { initial: %g, level: 0 } },\n"
     "         sources: { x: { far: { lead_time: 1000 } } } }\n"
     "  bk: { country: CN, supply: unlimited }\n"
     "  buyers:\n"
@@ -534,7 +535,7 @@ Test(additions, a_trigger_calls_in_a_backup_over_a_trailing_window)
     for (int i = 0; i < 3; i++) {
         char yaml[2048];
         struct fixture f;
-        snprintf(yaml, sizeof yaml, trig_fmt, share[i], window[i]);
+        snprintf(yaml, sizeof yaml, trig_fmt, 50.0, share[i], window[i]);
         load(&f, yaml);
         run(&f, 0);
         cr_expect_float_eq(value(&f, "nodes.bk.x.delivered"), from_bk[i], 1e-9,
@@ -561,14 +562,9 @@ Test(additions, a_trigger_judges_its_fill_threshold_exactly)
 {
     double initial[2] = { 44, 43.99 }, from_bk[2] = { 20, 25 };
     for (int i = 0; i < 2; i++) {
-        char yaml[4608], base[2048];
+        char yaml[2048];
         struct fixture f;
-        snprintf(base, sizeof base, trig_fmt, 0.0, 3.0);
-        char *at = strstr(base, "initial: 50");
-        cr_assert_not_null(at);
-        *at = '\0';
-        snprintf(yaml, sizeof yaml, "%sinitial: %g%s", base, initial[i],
-                 at + strlen("initial: 50"));
+        snprintf(yaml, sizeof yaml, trig_fmt, initial[i], 0.0, 3.0);
         load(&f, yaml);
         run(&f, 0);
         cr_expect_float_eq(value(&f, "nodes.bk.x.delivered"), from_bk[i], 1e-9,
